@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+
+namespace Testbed.Bridge.Engine;
+
+// P/Invoke into native/mujoco_shim.c. The structs below mirror the shim's own structs (not MuJoCo's), so
+// their layout is ours to keep in step; MuJoCo's layouts never cross this boundary.
+internal static unsafe partial class MujocoShim
+{
+    private const string Library = "testbed_mujoco_shim";
+    internal const int ErrorBufferLength = 1024;
+
+    internal enum ObjectKind { Body = 0, Joint = 1, Geom = 2, Actuator = 3, Camera = 4, Keyframe = 5 }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Sizes
+    {
+        public int Nq, Nv, Na, Nu, Nbody, Ngeom, Njnt, Ncam, Nkey, Nmocap, Nwarning;
+        public double Timestep;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct GeomInfo
+    {
+        public int Body, Type, Priority, Contype, Conaffinity;
+        public fixed double Size[3];
+        public fixed double Solref[2];
+        public fixed double Solimp[5];
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ActuatorInfo
+    {
+        public int Joint, CtrlLimited;
+        public double CtrlMin, CtrlMax;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BodyStateInfo
+    {
+        public fixed double Pos[3];
+        public fixed double Quat[4];
+        public fixed double LinVel[3];
+        public fixed double AngVel[3];
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ContactPoint
+    {
+        public int Geom1, Geom2;
+        public double NormalForce;
+        public double PosX, PosY, PosZ;
+        public double Dist;
+        public double ApproachSpeed;
+    }
+
+    [LibraryImport(Library, EntryPoint = "tb_install_error_handlers")] internal static partial void InstallErrorHandlers();
+    [LibraryImport(Library, EntryPoint = "tb_version_string")] internal static partial nint VersionString();
+    [LibraryImport(Library, EntryPoint = "tb_version_number")] internal static partial int VersionNumber();
+    [LibraryImport(Library, EntryPoint = "tb_header_version")] internal static partial int HeaderVersion();
+
+    [LibraryImport(Library, EntryPoint = "tb_load_xml", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint LoadXml(string path, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_free_model")] internal static partial void FreeModel(nint model);
+    [LibraryImport(Library, EntryPoint = "tb_make_data")] internal static partial nint MakeData(nint model, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_free_data")] internal static partial void FreeData(nint data);
+
+    [LibraryImport(Library, EntryPoint = "tb_model_sizes")] internal static partial void ModelSizes(nint model, out Sizes sizes);
+    [LibraryImport(Library, EntryPoint = "tb_name")] internal static partial nint Name(nint model, ObjectKind kind, int id);
+    [LibraryImport(Library, EntryPoint = "tb_geom_info")] internal static partial void GeomInfoOf(nint model, int geom, out GeomInfo info);
+    [LibraryImport(Library, EntryPoint = "tb_geom_type_name")] internal static partial nint GeomTypeName(int type);
+    [LibraryImport(Library, EntryPoint = "tb_actuator_info")] internal static partial void ActuatorInfoOf(nint model, int actuator, out ActuatorInfo info);
+    [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_joint_qposadr")] internal static partial int JointQposAddress(nint model, int joint);
+
+    [LibraryImport(Library, EntryPoint = "tb_qpos")] internal static partial double* Qpos(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_qvel")] internal static partial double* Qvel(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_act")] internal static partial double* Act(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_ctrl")] internal static partial double* Ctrl(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_mocap_pos")] internal static partial double* MocapPos(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_mocap_quat")] internal static partial double* MocapQuat(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_qacc_warmstart")] internal static partial double* QaccWarmstart(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_time")] internal static partial double Time(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_set_time")] internal static partial void SetTime(nint data, double time);
+    [LibraryImport(Library, EntryPoint = "tb_warning_counts")] internal static partial void WarningCounts(nint data, int* counts);
+    [LibraryImport(Library, EntryPoint = "tb_warning_name")] internal static partial nint WarningName(int warning);
+    [LibraryImport(Library, EntryPoint = "tb_warning_is_divergence")] internal static partial int WarningIsDivergence(int warning);
+
+    [LibraryImport(Library, EntryPoint = "tb_reset")] internal static partial int Reset(nint model, nint data, int keyframe, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_forward")] internal static partial int Forward(nint model, nint data, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_body_state")] internal static partial void BodyStateOf(nint model, nint data, int body, out BodyStateInfo state);
+    [LibraryImport(Library, EntryPoint = "tb_step_watched")]
+    internal static partial int StepWatched(nint model, nint data, byte* watched, ContactPoint* contacts, int max, out int count, byte* err, int errLength);
+
+    [LibraryImport(Library, EntryPoint = "tb_gl_init")] internal static partial int GlInit(byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_gl_description")] internal static partial nint GlDescription();
+    [LibraryImport(Library, EntryPoint = "tb_renderer_create")] internal static partial nint RendererCreate(nint model, int width, int height, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_renderer_width")] internal static partial int RendererWidth(nint renderer);
+    [LibraryImport(Library, EntryPoint = "tb_renderer_height")] internal static partial int RendererHeight(nint renderer);
+    [LibraryImport(Library, EntryPoint = "tb_renderer_free")] internal static partial void RendererFree(nint renderer);
+    [LibraryImport(Library, EntryPoint = "tb_render")]
+    internal static partial int Render(nint renderer, nint model, nint data, int camera, int width, int height, byte* rgb, byte* err, int errLength);
+
+    internal static string Utf8(nint text) => Marshal.PtrToStringUTF8(text) ?? "";
+
+    internal static string ErrorText(byte* err) => Marshal.PtrToStringUTF8((nint)err) ?? "";
+}

@@ -1,0 +1,213 @@
+namespace Testbed.Bridge.Engine;
+
+/// <summary>One simulation (mjData) on a model: reset, stepping in action chunks with contact telemetry on
+/// watched bodies, state get/set and body kinematics. Not thread-safe: the session serialises calls.</summary>
+public sealed unsafe class MujocoSimulation : IDisposable
+{
+    private const int ContactCapacity = 2048;
+    private nint _data;
+    private readonly byte[] _watchedGeoms;
+    private readonly MujocoShim.ContactPoint[] _points = new MujocoShim.ContactPoint[ContactCapacity];
+    private readonly ContactTracker _tracker = new();
+    private readonly int[] _warningsBefore;
+    private readonly int[] _warningsAfter;
+
+    public MujocoSimulation(MujocoModel model, IEnumerable<string> watchedBodies)
+    {
+        Model = model;
+        _watchedGeoms = new byte[model.Geoms.Count];
+        foreach (var body in watchedBodies)
+        {
+            model.BodyId(body);
+            foreach (var geom in model.Geoms.Where(g => g.Body == body)) _watchedGeoms[geom.Id] = 1;
+        }
+        _warningsBefore = new int[model.Sizes.Nwarning];
+        _warningsAfter = new int[model.Sizes.Nwarning];
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        _data = MujocoShim.MakeData(model.Handle, err, MujocoShim.ErrorBufferLength);
+        if (_data == 0)
+        {
+            throw new BridgeException(BridgeErrorKind.ResourceExhausted, $"MuJoCo could not allocate data for '{model.SourcePath}': {MujocoShim.ErrorText(err)}");
+        }
+        Reset(-1, 0, 0);
+    }
+
+    public MujocoModel Model { get; }
+    internal nint Handle => _data != 0 ? _data : throw new ObjectDisposedException(nameof(MujocoSimulation));
+    public double Time => MujocoShim.Time(Handle);
+
+    public void Reset(int keyframe, ulong seed, double qposNoise)
+    {
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        if (MujocoShim.Reset(Model.Handle, Handle, keyframe, err, MujocoShim.ErrorBufferLength) == 0)
+        {
+            throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to reset: {MujocoShim.ErrorText(err)}");
+        }
+        _tracker.Clear();
+        if (qposNoise > 0)
+        {
+            var noise = new SeededGaussian(seed);
+            var qpos = MujocoShim.Qpos(Handle);
+            foreach (var address in Model.ScalarJointQposAddress) qpos[address] += qposNoise * noise.Next();
+            Forward();
+        }
+    }
+
+    /// <summary>Runs an action chunk. Every target must be finite; targets are ctrl values, clamped by MuJoCo
+    /// to the actuator's ctrlrange when it is limited.</summary>
+    public StepOutcome Step(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod)
+    {
+        ValidateChunk(actuators, periods, substepsPerPeriod);
+        var data = Handle;
+        var model = Model.Handle;
+        var ctrl = MujocoShim.Ctrl(data);
+        var timestep = Model.Timestep;
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        var warnings = new List<string>();
+        var truncated = false;
+        fixed (int* before = _warningsBefore) MujocoShim.WarningCounts(data, before);
+        _tracker.BeginChunk();
+        long substeps = 0;
+        fixed (byte* watched = _watchedGeoms)
+        fixed (MujocoShim.ContactPoint* points = _points)
+        {
+            foreach (var targets in periods)
+            {
+                for (var i = 0; i < actuators.Count; i++) ctrl[actuators[i]] = targets[i];
+                for (var s = 0; s < substepsPerPeriod; s++)
+                {
+                    var time = MujocoShim.Time(data);
+                    if (MujocoShim.StepWatched(model, data, watched, points, ContactCapacity, out var count, err, MujocoShim.ErrorBufferLength) == 0)
+                    {
+                        throw new BridgeException(BridgeErrorKind.Internal,
+                            $"MuJoCo failed at t={time:F4} s: {MujocoShim.ErrorText(err)}; reset the session before stepping again");
+                    }
+                    substeps++;
+                    if (count > ContactCapacity) truncated = true;
+                    _tracker.Record(time, timestep, new ReadOnlySpan<MujocoShim.ContactPoint>(points, Math.Min(count, ContactCapacity)));
+                }
+            }
+        }
+        fixed (int* after = _warningsAfter) MujocoShim.WarningCounts(data, after);
+        for (var w = 0; w < _warningsAfter.Length; w++)
+        {
+            var raised = _warningsAfter[w] - _warningsBefore[w];
+            if (raised <= 0) continue;
+            var name = MujocoShim.Utf8(MujocoShim.WarningName(w));
+            if (MujocoShim.WarningIsDivergence(w) != 0)
+            {
+                throw new BridgeException(BridgeErrorKind.Internal,
+                    $"the simulation diverged during this chunk ({name}, {raised} time(s)); its telemetry cannot be trusted; reset the session before stepping again");
+            }
+            warnings.Add($"{name} ({raised} time(s))");
+        }
+        if (truncated) warnings.Add($"more than {ContactCapacity} watched contact points in one substep; telemetry was truncated");
+        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkEpisodes.ToArray(), warnings);
+    }
+
+    private void ValidateChunk(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod)
+    {
+        if (substepsPerPeriod <= 0)
+        {
+            throw BridgeException.InvalidArgument($"substeps_per_period is {substepsPerPeriod}; expected at least 1");
+        }
+        if (substepsPerPeriod > 100_000 || (long)periods.Count * substepsPerPeriod > 1_000_000)
+        {
+            throw BridgeException.InvalidArgument(
+                $"the chunk asks for {(long)periods.Count * substepsPerPeriod} physics steps; expected at most 1000000 per Step call");
+        }
+        for (var p = 0; p < periods.Count; p++)
+        {
+            var targets = periods[p];
+            if (targets.Count != actuators.Count)
+            {
+                throw BridgeException.InvalidArgument(
+                    $"periods[{p}] has {targets.Count} targets; expected {actuators.Count}, one per name in actuator_names");
+            }
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (!double.IsFinite(targets[i]))
+                {
+                    throw BridgeException.InvalidArgument(
+                        $"periods[{p}].targets[{i}] (actuator '{Model.Actuators[actuators[i]].Name}') is {targets[i]}; expected a finite number");
+                }
+            }
+        }
+    }
+
+    public SimulationState GetState()
+    {
+        var d = Handle;
+        var s = Model.Sizes;
+        return new SimulationState(
+            MujocoShim.Time(d),
+            Copy(MujocoShim.Qpos(d), s.Nq), Copy(MujocoShim.Qvel(d), s.Nv), Copy(MujocoShim.Act(d), s.Na),
+            Copy(MujocoShim.Ctrl(d), s.Nu), Copy(MujocoShim.MocapPos(d), 3 * s.Nmocap),
+            Copy(MujocoShim.MocapQuat(d), 4 * s.Nmocap), Copy(MujocoShim.QaccWarmstart(d), s.Nv));
+    }
+
+    public void SetState(SimulationState state)
+    {
+        var s = Model.Sizes;
+        if (!double.IsFinite(state.Time)) throw BridgeException.InvalidArgument($"state.time_s is {state.Time}; expected a finite number");
+        Check("qpos", state.Qpos, s.Nq);
+        Check("qvel", state.Qvel, s.Nv);
+        Check("act", state.Act, s.Na);
+        Check("ctrl", state.Ctrl, s.Nu);
+        Check("mocap_pos", state.MocapPos, 3 * s.Nmocap);
+        Check("mocap_quat", state.MocapQuat, 4 * s.Nmocap);
+        // An empty warm start is accepted (the solver starts cold); exact replay needs it.
+        if (state.QaccWarmstart.Length != 0) Check("qacc_warmstart", state.QaccWarmstart, s.Nv);
+        var d = Handle;
+        MujocoShim.SetTime(d, state.Time);
+        Paste(state.Qpos, MujocoShim.Qpos(d));
+        Paste(state.Qvel, MujocoShim.Qvel(d));
+        Paste(state.Act, MujocoShim.Act(d));
+        Paste(state.Ctrl, MujocoShim.Ctrl(d));
+        Paste(state.MocapPos, MujocoShim.MocapPos(d));
+        Paste(state.MocapQuat, MujocoShim.MocapQuat(d));
+        if (state.QaccWarmstart.Length != 0) Paste(state.QaccWarmstart, MujocoShim.QaccWarmstart(d));
+        else new Span<double>(MujocoShim.QaccWarmstart(d), s.Nv).Clear();
+        _tracker.Clear();
+        Forward();
+    }
+
+    public BodyKinematics BodyState(string name)
+    {
+        var id = Model.BodyId(name);
+        MujocoShim.BodyStateOf(Model.Handle, Handle, id, out var b);
+        return new BodyKinematics(name, [b.Pos[0], b.Pos[1], b.Pos[2]], [b.Quat[0], b.Quat[1], b.Quat[2], b.Quat[3]],
+            [b.LinVel[0], b.LinVel[1], b.LinVel[2]], [b.AngVel[0], b.AngVel[1], b.AngVel[2]]);
+    }
+
+    private void Forward()
+    {
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        if (MujocoShim.Forward(Model.Handle, Handle, err, MujocoShim.ErrorBufferLength) == 0)
+        {
+            throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to compute the state: {MujocoShim.ErrorText(err)}");
+        }
+    }
+
+    private static void Check(string field, double[] values, int expected)
+    {
+        if (values.Length != expected)
+        {
+            throw BridgeException.InvalidArgument($"state.{field} has {values.Length} values; expected {expected} for this model");
+        }
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i])) throw BridgeException.InvalidArgument($"state.{field}[{i}] is {values[i]}; expected a finite number");
+        }
+    }
+
+    private static double[] Copy(double* source, int count) => new ReadOnlySpan<double>(source, count).ToArray();
+
+    private static void Paste(double[] values, double* target) => values.CopyTo(new Span<double>(target, values.Length));
+
+    public void Dispose()
+    {
+        var data = Interlocked.Exchange(ref _data, 0);
+        if (data != 0) MujocoShim.FreeData(data);
+    }
+}

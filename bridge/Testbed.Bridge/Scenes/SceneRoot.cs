@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Testbed.Bridge.Scenes;
+
+/// <summary>The folder of scenes a bridge may open. A scene is a sub-folder with a scene.json whose "mjcf"
+/// field names its MJCF file; an MJCF may also be opened by a path relative to the root. Nothing outside the
+/// root is ever opened.</summary>
+public sealed class SceneRoot
+{
+    public SceneRoot(string path)
+    {
+        FullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (!Directory.Exists(FullPath))
+        {
+            throw new DirectoryNotFoundException($"scene root '{FullPath}' does not exist; expected a folder such as sim-scenes/");
+        }
+    }
+
+    public string FullPath { get; }
+
+    public IReadOnlyList<string> SceneIds() =>
+        Directory.EnumerateDirectories(FullPath)
+            .Where(d => File.Exists(Path.Combine(d, "scene.json")))
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>The MJCF file of scene <paramref name="sceneId"/>.</summary>
+    public string ResolveScene(string sceneId)
+    {
+        if (string.IsNullOrWhiteSpace(sceneId) || sceneId.Contains('/') || sceneId.Contains('\\') || sceneId is "." or "..")
+        {
+            throw BridgeException.InvalidArgument($"scene_id '{sceneId}' is not a scene folder name; expected one of: {string.Join(", ", SceneIds())}");
+        }
+        var folder = Path.Combine(FullPath, sceneId);
+        var manifest = Path.Combine(folder, "scene.json");
+        if (!File.Exists(manifest))
+        {
+            throw BridgeException.NotFound($"scene '{sceneId}' not found under '{FullPath}'; expected one of: {string.Join(", ", SceneIds())}");
+        }
+        string? mjcf;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            mjcf = doc.RootElement.TryGetProperty("mjcf", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        }
+        catch (JsonException e)
+        {
+            throw BridgeException.InvalidArgument($"'{manifest}' is not valid JSON ({e.Message})");
+        }
+        if (string.IsNullOrWhiteSpace(mjcf))
+        {
+            throw BridgeException.InvalidArgument($"'{manifest}' has no string field \"mjcf\"; expected the MJCF file name of the scene");
+        }
+        return ResolveInside(Path.Combine(sceneId, mjcf), $"'{manifest}' field \"mjcf\"");
+    }
+
+    /// <summary>An MJCF file given relative to the root.</summary>
+    public string ResolveMjcf(string relativePath) => ResolveInside(relativePath, "mjcf_path");
+
+    private string ResolveInside(string relativePath, string what)
+    {
+        if (string.IsNullOrWhiteSpace(relativePath))
+        {
+            throw BridgeException.InvalidArgument($"{what} is empty; expected an MJCF path relative to the scene root");
+        }
+        var full = Path.GetFullPath(Path.Combine(FullPath, relativePath));
+        if (!IsInside(full) || Path.IsPathRooted(relativePath))
+        {
+            throw new BridgeException(BridgeErrorKind.PermissionDenied,
+                $"{what} '{relativePath}' points outside the scene root '{FullPath}'; expected a path inside it");
+        }
+        if (!File.Exists(full))
+        {
+            throw BridgeException.NotFound($"{what} '{relativePath}': no such file under '{FullPath}'");
+        }
+        // A symbolic link inside the root must not lead outside it.
+        var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
+        if (target is not null && !IsInside(Path.GetFullPath(target.FullName)))
+        {
+            throw new BridgeException(BridgeErrorKind.PermissionDenied,
+                $"{what} '{relativePath}' is a link to '{target.FullName}', outside the scene root '{FullPath}'");
+        }
+        return full;
+    }
+
+    private bool IsInside(string full) => full.StartsWith(FullPath + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}
