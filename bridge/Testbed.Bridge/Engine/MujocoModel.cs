@@ -6,7 +6,7 @@ public sealed record GeomDetails(
     string Name, int Id, string Body, string Type, double[] Size, double[] Solref, double[] Solimp,
     int Priority, int Contype, int Conaffinity);
 
-public sealed record ActuatorDetails(string Name, int Id, string Joint, bool CtrlLimited, double CtrlMin, double CtrlMax);
+public sealed record ActuatorDetails(string Name, int Id, string Joint, int JointQposAddress, bool CtrlLimited, double CtrlMin, double CtrlMax);
 
 /// <summary>A compiled MuJoCo model (mjModel) and the names of what is in it. Each session owns its own
 /// model, so per-session tweaks (the offscreen buffer size) never leak into another session.</summary>
@@ -102,7 +102,8 @@ public sealed unsafe class MujocoModel : IDisposable
         MujocoShim.ActuatorInfoOf(_handle, id, out var a);
         return new ActuatorDetails(
             MujocoShim.Utf8(MujocoShim.Name(_handle, MujocoShim.ObjectKind.Actuator, id)), id,
-            a.Joint >= 0 ? JointNames[a.Joint] : "", a.CtrlLimited != 0, a.CtrlMin, a.CtrlMax);
+            a.Joint >= 0 ? JointNames[a.Joint] : "", a.Joint >= 0 ? MujocoShim.JointQposAddress(_handle, a.Joint) : -1,
+            a.CtrlLimited != 0, a.CtrlMin, a.CtrlMax);
     }
 
     public void Dispose()

@@ -166,10 +166,12 @@ public sealed unsafe class MujocoSimulation : IDisposable
         Paste(state.Ctrl, MujocoShim.Ctrl(d));
         Paste(state.MocapPos, MujocoShim.MocapPos(d));
         Paste(state.MocapQuat, MujocoShim.MocapQuat(d));
-        if (state.QaccWarmstart.Length != 0) Paste(state.QaccWarmstart, MujocoShim.QaccWarmstart(d));
-        else new Span<double>(MujocoShim.QaccWarmstart(d), s.Nv).Clear();
         _tracker.Clear();
         Forward();
+        // mj_forward overwrites the warm start with the acceleration of the restored state; the next step must
+        // start from the saved one to continue bit-identically.
+        if (state.QaccWarmstart.Length != 0) Paste(state.QaccWarmstart, MujocoShim.QaccWarmstart(d));
+        else new Span<double>(MujocoShim.QaccWarmstart(d), s.Nv).Clear();
     }
 
     public BodyKinematics BodyState(string name)

@@ -179,7 +179,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         {
             description.Actuators.Add(new ActuatorDescription
             {
-                Name = a.Name, Joint = a.Joint, CtrlLimited = a.CtrlLimited,
+                Name = a.Name, Joint = a.Joint, JointQposAddress = a.JointQposAddress, CtrlLimited = a.CtrlLimited,
                 CtrlMin = a.CtrlLimited ? a.CtrlMin : 0, CtrlMax = a.CtrlLimited ? a.CtrlMax : 0,
             });
         }

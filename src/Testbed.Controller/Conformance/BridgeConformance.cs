@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Testbed.Sim.V1;
+
+namespace Testbed.Controller.Conformance;
+
+/// <summary>The checks any bridge must pass to be driven by the testbed, run over gRPC only: physics sanity,
+/// determinism, checkpoints, rendering and the handling of bad input. The scenes they open live in the
+/// bridge's scene root under conformance/ (sim-scenes/conformance in this repository).</summary>
+public sealed class BridgeConformance(SimBridge.SimBridgeClient bridge)
+{
+    private readonly SimBridge.SimBridgeClient _bridge = bridge;
+    private const double Gravity = 9.81;
+    private const string FreeFall = "conformance/free-fall.xml";
+    private const string BoxOnFloor = "conformance/box-on-floor.xml";
+    private const string Pusher = "conformance/pusher.xml";
+    private const string Malformed = "conformance/malformed.xml";
+    private static readonly string[] PusherActuators = ["yaw", "reach"];
+
+    private static readonly Dictionary<string, Func<BridgeConformance, Task<string>>> Checks = new()
+    {
+        ["capabilities"] = c => c.CapabilitiesAsync(),
+        ["free-fall"] = c => c.FreeFallAsync(),
+        ["resting-contact-force"] = c => c.RestingContactForceAsync(),
+        ["same-seed-same-trajectory"] = c => c.DeterminismAsync(),
+        ["seed-drives-initial-state"] = c => c.SeedAsync(),
+        ["checkpoint-continues-exactly"] = c => c.CheckpointAsync(),
+        ["render"] = c => c.RenderAsync(),
+        ["bad-input-malformed-mjcf"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "malformed.xml",
+            s => c._bridge.OpenSessionAsync(new OpenSessionRequest { MjcfPath = Malformed }).ResponseAsync),
+        ["bad-input-unknown-scene"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no-such-scene",
+            s => c._bridge.OpenSessionAsync(new OpenSessionRequest { SceneId = "no-such-scene" }).ResponseAsync),
+        ["bad-input-path-outside-scene-root"] = c => c.ExpectErrorAsync(StatusCode.PermissionDenied, "../../etc/hostname",
+            s => c._bridge.OpenSessionAsync(new OpenSessionRequest { MjcfPath = "../../etc/hostname" }).ResponseAsync),
+        ["bad-input-nan-target"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "NaN",
+            s => c._bridge.StepAsync(Chunk(s, [[0.0, double.NaN]])).ResponseAsync),
+        ["bad-input-infinite-target"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "yaw",
+            s => c._bridge.StepAsync(Chunk(s, [[double.PositiveInfinity, 0.0]])).ResponseAsync),
+        ["bad-input-wrong-target-count"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "targets",
+            s => c._bridge.StepAsync(Chunk(s, [[0.0]])).ResponseAsync),
+        ["bad-input-unknown-actuator"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_actuator",
+            s => c._bridge.StepAsync(Chunk(s, [[0.0, 0.0]], ["yaw", "no_such_actuator"])).ResponseAsync),
+        ["bad-input-unknown-session"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no-such-session",
+            s => c._bridge.StepAsync(Chunk("no-such-session", [[0.0, 0.0]])).ResponseAsync),
+        ["bad-input-closed-session"] = c => c.ClosedSessionAsync(),
+        ["bad-input-zero-substeps"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "substeps_per_period",
+            s => c._bridge.StepAsync(Chunk(s, [[0.0, 0.0]], substeps: 0)).ResponseAsync),
+        ["bad-input-unknown-keyframe"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_key",
+            s => c._bridge.ResetAsync(new ResetRequest { SessionId = s, Keyframe = "no_such_key" }).ResponseAsync),
+        ["bad-input-unknown-camera"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_camera",
+            s => c._bridge.RenderAsync(new RenderRequest { SessionId = s, Camera = "no_such_camera", Width = 8, Height = 8 }).ResponseAsync),
+        ["bad-input-state-of-wrong-length"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "qpos",
+            s => c._bridge.SetStateAsync(new SetStateRequest { SessionId = s, State = new SimState { Qpos = { 1.0 } } }).ResponseAsync),
+    };
+
+    public static IReadOnlyList<string> CheckNames { get; } = Checks.Keys.ToArray();
+
+    public async Task<ConformanceResult> RunAsync(string check)
+    {
+        if (!Checks.TryGetValue(check, out var run))
+        {
+            throw new ArgumentException($"unknown conformance check '{check}'; expected one of: {string.Join(", ", CheckNames)}");
+        }
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return new ConformanceResult(check, ConformanceOutcome.Passed, await run(this), clock.Elapsed);
+        }
+        catch (ConformanceSkip e)
+        {
+            return new ConformanceResult(check, ConformanceOutcome.Skipped, e.Message, clock.Elapsed);
+        }
+        catch (ConformanceFailure e)
+        {
+            return new ConformanceResult(check, ConformanceOutcome.Failed, e.Message, clock.Elapsed);
+        }
+        catch (RpcException e)
+        {
+            return new ConformanceResult(check, ConformanceOutcome.Failed, $"unexpected {e.StatusCode}: {e.Status.Detail}", clock.Elapsed);
+        }
+    }
+
+    public async IAsyncEnumerable<ConformanceResult> RunAllAsync()
+    {
+        foreach (var check in CheckNames) yield return await RunAsync(check);
+    }
+
+    private async Task<string> CapabilitiesAsync()
+    {
+        var c = await _bridge.GetCapabilitiesAsync(new GetCapabilitiesRequest());
+        Require(c.EngineName.Length > 0, "engine_name is empty");
+        Require(c.EngineVersion.Length > 0, "engine_version is empty");
+        Require(c.BridgeName.Length > 0, "bridge_name is empty");
+        return $"{c.EngineName} {c.EngineVersion} via {c.BridgeName} {c.BridgeVersion}; renderer: {(c.RendererAvailable ? c.RendererDetail : "unavailable (" + c.RendererDetail + ")")}";
+    }
+
+    private async Task<string> FreeFallAsync()
+    {
+        await using var session = await OpenAsync(FreeFall);
+        var start = (await _bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = session.Id, BodyNames = { "ball" } })).Bodies[0];
+        var steps = (int)Math.Round(0.5 / session.Model.TimestepS);
+        var step = await _bridge.StepAsync(Chunk(session.Id, [[]], [], substeps: (uint)steps, bodies: ["ball"]));
+        var drop = start.Position.Z - step.BodyStates[0].Position.Z;
+        var expected = 0.5 * Gravity * step.TimeS * step.TimeS;
+        var error = Math.Abs(drop - expected) / expected;
+        Require(Math.Abs(step.TimeS - 0.5) < 1e-9, $"time after {steps} steps is {step.TimeS} s; expected 0.5 s");
+        Require(error <= 0.01, $"dropped {drop:F5} m in {step.TimeS} s; expected {expected:F5} m (g t^2/2) within 1 %, error {error:P2}");
+        return $"dropped {drop:F5} m in 0.5 s; g t^2/2 = {expected:F5} m; error {error:P3} (limit 1 %)";
+    }
+
+    private async Task<string> RestingContactForceAsync()
+    {
+        await using var session = await OpenAsync(BoxOnFloor, "box");
+        const double mass = 2.0;
+        var settle = (uint)Math.Round(1.0 / session.Model.TimestepS);
+        await _bridge.StepAsync(Chunk(session.Id, [[]], [], substeps: settle));
+        var window = (uint)Math.Round(0.2 / session.Model.TimestepS);
+        var step = await _bridge.StepAsync(Chunk(session.Id, [[]], [], substeps: window));
+        var floor = step.Contacts.Where(c => (c.Geom1 == "box_geom" && c.Geom2 == "floor") || (c.Geom1 == "floor" && c.Geom2 == "box_geom")).ToArray();
+        Require(floor.Length == 1, $"expected one box-floor contact record, got {floor.Length} ({string.Join(", ", step.Contacts.Select(c => c.Geom1 + "/" + c.Geom2))})");
+        var contact = floor[0];
+        var mean = contact.NormalImpulseNs / (window * session.Model.TimestepS);
+        var weight = mass * Gravity;
+        var meanError = Math.Abs(mean - weight) / weight;
+        var peakError = Math.Abs(contact.PeakNormalForceN - weight) / weight;
+        Require(contact.Ongoing, "the resting contact was reported as ended");
+        Require(meanError <= 0.02, $"mean normal force {mean:F3} N; expected m g = {weight:F3} N within 2 % (error {meanError:P2})");
+        Require(peakError <= 0.02, $"peak normal force {contact.PeakNormalForceN:F3} N; expected m g = {weight:F3} N within 2 % (error {peakError:P2})");
+        return $"mean {mean:F4} N, peak {contact.PeakNormalForceN:F4} N vs m g {weight:F4} N (errors {meanError:P3}, {peakError:P3}; limit 2 %)";
+    }
+
+    private async Task<string> DeterminismAsync()
+    {
+        var a = await RunPusherAsync(seed: 7, chunks: 50, chunkSeed: 11);
+        var b = await RunPusherAsync(seed: 7, chunks: 50, chunkSeed: 11);
+        var firstDifference = FirstDifference(a.Qpos, b.Qpos);
+        Require(firstDifference < 0, $"two sessions with seed 7 and the same 1000 steps differ at qpos[{firstDifference}]");
+        return $"qpos ({a.Qpos.Count} values) bit-identical after 1000 steps in two sessions";
+    }
+
+    private async Task<string> SeedAsync()
+    {
+        await using var session = await OpenAsync(Pusher);
+        async Task<SimState> ResetWith(ulong seed) =>
+            (await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Seed = seed, InitialQposNoise = 0.05 })).State;
+        var first = await ResetWith(7);
+        var again = await ResetWith(7);
+        var other = await ResetWith(8);
+        Require(FirstDifference(first.Qpos, again.Qpos) < 0, "reset with seed 7 twice gave different initial states");
+        Require(FirstDifference(first.Qpos, other.Qpos) >= 0, "seeds 7 and 8 gave the same initial state with initial_qpos_noise 0.05");
+        return "same seed, same initial state; another seed, another state";
+    }
+
+    private async Task<string> CheckpointAsync()
+    {
+        var chunks = PusherChunks(50, 13);
+        await using var straight = await OpenAsync(Pusher);
+        await _bridge.ResetAsync(new ResetRequest { SessionId = straight.Id, Seed = 3, InitialQposNoise = 0.05 });
+        SimState? checkpoint = null;
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (i == 25) checkpoint = await _bridge.GetStateAsync(new GetStateRequest { SessionId = straight.Id });
+            await _bridge.StepAsync(Chunk(straight.Id, chunks[i]));
+        }
+        var expected = await _bridge.GetStateAsync(new GetStateRequest { SessionId = straight.Id });
+
+        await using var resumed = await OpenAsync(Pusher);
+        await _bridge.SetStateAsync(new SetStateRequest { SessionId = resumed.Id, State = checkpoint });
+        for (var i = 25; i < chunks.Count; i++) await _bridge.StepAsync(Chunk(resumed.Id, chunks[i]));
+        var actual = await _bridge.GetStateAsync(new GetStateRequest { SessionId = resumed.Id });
+        var difference = FirstDifference(expected.Qpos, actual.Qpos);
+        Require(difference < 0, $"a session restored from the state at step 500 differs from the uninterrupted one at qpos[{difference}] after 500 more steps");
+        Require(actual.TimeS == expected.TimeS, $"restored session time {actual.TimeS} s; expected {expected.TimeS} s");
+        return "state saved at step 500 and restored in a new session continues bit-identically to step 1000";
+    }
+
+    private async Task<string> RenderAsync()
+    {
+        var capabilities = await _bridge.GetCapabilitiesAsync(new GetCapabilitiesRequest());
+        if (!capabilities.RendererAvailable) throw new ConformanceSkip($"the bridge reports no renderer: {capabilities.RendererDetail}");
+        await using var session = await OpenAsync(Pusher);
+        var image = await _bridge.RenderAsync(new RenderRequest { SessionId = session.Id, Camera = "overview", Width = 160, Height = 120 });
+        Require(image.Width == 160 && image.Height == 120, $"image is {image.Width}x{image.Height}; expected 160x120");
+        Require(image.Rgb.Length == 160 * 120 * 3, $"image has {image.Rgb.Length} bytes; expected {160 * 120 * 3} (RGB8)");
+        var pixels = image.Rgb.Span;
+        var colours = new HashSet<int>();
+        for (var i = 0; i < pixels.Length; i += 3) colours.Add(pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2]);
+        Require(colours.Count > 1, "the image is a single colour");
+        return $"160x120 RGB8 with {colours.Count} distinct colours";
+    }
+
+    private async Task<string> ClosedSessionAsync()
+    {
+        var opened = await _bridge.OpenSessionAsync(new OpenSessionRequest { MjcfPath = Pusher });
+        await _bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId });
+        return await ExpectErrorAsync(StatusCode.NotFound, opened.SessionId,
+            _ => _bridge.StepAsync(Chunk(opened.SessionId, [[0.0, 0.0]])).ResponseAsync);
+    }
+
+    /// <summary>Sends a bad request and requires the given status with a message naming <paramref name="named"/>;
+    /// then requires that a healthy session opened before it still steps.</summary>
+    private async Task<string> ExpectErrorAsync(StatusCode expected, string named, Func<string, Task> badCall)
+    {
+        await using var healthy = await OpenAsync(Pusher);
+        try
+        {
+            await badCall(healthy.Id);
+            throw new ConformanceFailure($"the bad request succeeded; expected {expected}");
+        }
+        catch (RpcException e)
+        {
+            Require(e.StatusCode == expected, $"status {e.StatusCode} ({e.Status.Detail}); expected {expected}");
+            Require(e.Status.Detail.Contains(named, StringComparison.Ordinal), $"message \"{e.Status.Detail}\" does not name '{named}'");
+            var after = await _bridge.StepAsync(Chunk(healthy.Id, [[0.1, 0.1]]));
+            Require(after.SubstepsTaken > 0, "the healthy session stopped stepping after the bad request");
+            return $"{e.StatusCode}: {e.Status.Detail}";
+        }
+    }
+
+    private async Task<SimState> RunPusherAsync(ulong seed, int chunks, int chunkSeed)
+    {
+        await using var session = await OpenAsync(Pusher);
+        await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Seed = seed, InitialQposNoise = 0.05 });
+        foreach (var chunk in PusherChunks(chunks, chunkSeed)) await _bridge.StepAsync(Chunk(session.Id, chunk));
+        return await _bridge.GetStateAsync(new GetStateRequest { SessionId = session.Id });
+    }
+
+    /// <summary>Chunks of 10 periods x 2 substeps (20 steps each) sweeping the arm through the box.</summary>
+    private static List<double[][]> PusherChunks(int count, int seed)
+    {
+        var random = new Random(seed);
+        var chunks = new List<double[][]>();
+        for (var c = 0; c < count; c++)
+        {
+            var periods = new double[10][];
+            for (var p = 0; p < periods.Length; p++) periods[p] = [random.NextDouble() * 1.2 - 0.2, random.NextDouble() * 0.5];
+            chunks.Add(periods);
+        }
+        return chunks;
+    }
+
+    private static StepRequest Chunk(string session, double[][] periods, string[]? actuators = null, uint substeps = 2, string[]? bodies = null)
+    {
+        var request = new StepRequest { SessionId = session, SubstepsPerPeriod = substeps };
+        request.ActuatorNames.AddRange(actuators ?? PusherActuators);
+        foreach (var targets in periods) request.Periods.Add(new ControlPeriod { Targets = { targets } });
+        if (bodies is not null) request.BodyStateNames.AddRange(bodies);
+        return request;
+    }
+
+    private static int FirstDifference(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) return 0;
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i])) return i;
+        }
+        return -1;
+    }
+
+    private static void Require(bool condition, string failure)
+    {
+        if (!condition) throw new ConformanceFailure(failure);
+    }
+
+    private async Task<OpenedSession> OpenAsync(string mjcfPath, params string[] watched)
+    {
+        var request = new OpenSessionRequest { MjcfPath = mjcfPath };
+        request.WatchedBodies.AddRange(watched);
+        var response = await _bridge.OpenSessionAsync(request);
+        return new OpenedSession(_bridge, response.SessionId, response.Model);
+    }
+
+    private sealed class OpenedSession(SimBridge.SimBridgeClient bridge, string id, ModelDescription model) : IAsyncDisposable
+    {
+        public string Id { get; } = id;
+        public ModelDescription Model { get; } = model;
+
+        public async ValueTask DisposeAsync()
+        {
+            try { await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = Id }); }
+            catch (RpcException) { /* already closed: nothing to release */ }
+        }
+    }
+}

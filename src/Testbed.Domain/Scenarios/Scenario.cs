@@ -1,0 +1,60 @@
+namespace Testbed.Domain.Scenarios;
+
+/// <summary>
+/// One test situation: a scene in a keyframe, a task, and the instruction for it in several languages.
+/// Loaded from <c>sim-scenes/&lt;scene&gt;/scenarios/&lt;id&gt;.json</c> by <see cref="ScenarioLoader"/>.
+/// </summary>
+public sealed record Scenario
+{
+    public const string Schema = "testbed.scenario/v1";
+
+    public required string Id { get; init; }
+
+    public required string Site { get; init; }
+
+    /// <summary>The scene folder name under the scenes root.</summary>
+    public required string SceneId { get; init; }
+
+    /// <summary>The MJCF keyframe the episode starts from; listed in the scene manifest.</summary>
+    public required string Keyframe { get; init; }
+
+    /// <summary>What could go wrong, in words, for reports.</summary>
+    public required string Hazard { get; init; }
+
+    public required double TimeLimitS { get; init; }
+
+    public required ControlSettings Control { get; init; }
+
+    public required ScenarioTask Task { get; init; }
+
+    /// <summary>Instruction text per language, sorted by tag so that every run lists languages in one order.</summary>
+    public required IReadOnlyDictionary<LanguageTag, string> Instructions { get; init; }
+
+    /// <summary>The scenario file (absolute), for error messages.</summary>
+    public required string FilePath { get; init; }
+
+    public IEnumerable<LanguageTag> Languages => Instructions.Keys;
+
+    public bool HasLanguage(LanguageTag language) => Instructions.ContainsKey(language);
+}
+
+/// <param name="SubstepsPerPeriod">Physics substeps per control period.</param>
+/// <param name="PeriodsPerChunk">Control periods sent to the bridge in one action chunk.</param>
+public sealed record ControlSettings(int SubstepsPerPeriod, int PeriodsPerChunk);
+
+/// <param name="Payload">Payload id from the scene manifest.</param>
+public sealed record ScenarioTask(string Description, string Payload, GoalRegion GoalRegion, ScriptedPlan ScriptedPlan);
+
+/// <summary>An axis-aligned box in world coordinates (metres) where the payload must end up.</summary>
+public sealed record GoalRegion(double MinX, double MinY, double MinZ, double MaxX, double MaxY, double MaxZ)
+{
+    public bool Contains(double x, double y, double z) =>
+        x >= MinX && x <= MaxX && y >= MinY && y <= MaxY && z >= MinZ && z <= MaxZ;
+}
+
+/// <summary>The scripted (reference) policy's plan: waypoints the robot moves through, one after the other.</summary>
+public sealed record ScriptedPlan(IReadOnlyList<PlanWaypoint> Waypoints);
+
+/// <param name="DurationS">Time to move from the previous waypoint to this one.</param>
+/// <param name="Targets">Target for every robot actuator, by actuator name.</param>
+public sealed record PlanWaypoint(string Name, double DurationS, IReadOnlyDictionary<string, double> Targets);

@@ -1,0 +1,102 @@
+using Testbed.Domain.Harm;
+
+namespace Testbed.Domain.Scenes;
+
+/// <summary>
+/// What a scene contains, as far as the controller and the harm model need to know: which MuJoCo bodies and geoms
+/// are people (and which body region each geom stands for), which are the robot, which are payloads.
+/// Loaded from <c>sim-scenes/&lt;id&gt;/scene.json</c> by <see cref="SceneManifestLoader"/>.
+/// </summary>
+public sealed record SceneManifest
+{
+    public const string Schema = "testbed.scene/v1";
+    public const string FileName = "scene.json";
+
+    public required string Id { get; init; }
+
+    public required string Site { get; init; }
+
+    public required string Description { get; init; }
+
+    /// <summary>The scene folder (absolute).</summary>
+    public required string FolderPath { get; init; }
+
+    /// <summary>The scene.json file (absolute), for error messages.</summary>
+    public required string ManifestPath { get; init; }
+
+    /// <summary>The MJCF path as written in the manifest, relative to the scene folder.</summary>
+    public required string MjcfFile { get; init; }
+
+    /// <summary>The MJCF file (absolute); checked to lie inside <see cref="FolderPath"/>.</summary>
+    public required string MjcfPath { get; init; }
+
+    public required SceneRobot Robot { get; init; }
+
+    public required IReadOnlyList<ScenePerson> People { get; init; }
+
+    public required IReadOnlyList<ScenePayload> Payloads { get; init; }
+
+    public required IReadOnlyList<SceneCamera> Cameras { get; init; }
+
+    public required SceneContactCalibration ContactCalibration { get; init; }
+
+    public required IReadOnlyList<SceneKeyframe> Keyframes { get; init; }
+
+    /// <summary>Bodies the bridge must report contacts for: every person region body and every payload body.</summary>
+    public IReadOnlySet<string> WatchedBodies() =>
+        People.SelectMany(p => p.Regions.Select(r => r.Body)).Concat(Payloads.Select(p => p.Body)).ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> RobotBodies() => Robot.Bodies.ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> PayloadBodies() => Payloads.Select(p => p.Body).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Which person and body region a geom belongs to; null when the geom is not a person region geom.</summary>
+    public PersonGeom? FindPersonGeom(string geomName)
+    {
+        foreach (var person in People)
+        {
+            foreach (var region in person.Regions)
+            {
+                if (region.Geom == geomName)
+                {
+                    return new PersonGeom(person, region);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public ScenePayload? FindPayload(string payloadId) => Payloads.FirstOrDefault(p => p.Id == payloadId);
+
+    public bool HasKeyframe(string name) => Keyframes.Any(k => k.Name == name);
+}
+
+/// <param name="Bodies">Robot bodies, so contacts can be attributed to the robot.</param>
+/// <param name="Actuators">Actuator names in the MJCF; the order is the order of action vectors.</param>
+/// <param name="MovingMassKg">M in m_R = M/2 + m_L (ISO/TS 15066 Annex A).</param>
+public sealed record SceneRobot(string Name, IReadOnlyList<string> Bodies, IReadOnlyList<string> Actuators, double MovingMassKg);
+
+/// <param name="RootBody">The person's root body in the MJCF.</param>
+public sealed record ScenePerson(string Id, string Role, string RootBody, IReadOnlyList<PersonRegionGeom> Regions);
+
+/// <summary>A geom that stands for one ISO/TS 15066 body region of a person.</summary>
+public sealed record PersonRegionGeom(string Geom, string Body, BodyRegion Region);
+
+/// <summary>The answer to "whose body region is this geom?".</summary>
+public sealed record PersonGeom(ScenePerson Person, PersonRegionGeom RegionGeom)
+{
+    public BodyRegion Region => RegionGeom.Region;
+}
+
+public sealed record ScenePayload(string Id, string Body, double MassKg);
+
+/// <param name="Kind">e.g. third_person, wrist; free text the policy adapter interprets.</param>
+public sealed record SceneCamera(string Name, string Kind);
+
+/// <summary>Inputs for calibrating human contact stiffness (shared/reference/harm-limits.md §10).</summary>
+/// <param name="RobotEffectiveMassKg">m_R used in μ = (1/m_H + 1/m_R)⁻¹.</param>
+/// <param name="DampingRatio">ζ in D = 2ζ√S; the reference recommends 0–0.1.</param>
+public sealed record SceneContactCalibration(double RobotEffectiveMassKg, double DampingRatio);
+
+public sealed record SceneKeyframe(string Name, string Description);

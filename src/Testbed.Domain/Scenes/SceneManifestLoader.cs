@@ -1,0 +1,285 @@
+using Testbed.Domain.Harm;
+using Testbed.Domain.Input;
+
+namespace Testbed.Domain.Scenes;
+
+/// <summary>
+/// Reads and validates <c>sim-scenes/&lt;id&gt;/scene.json</c> (schema <c>testbed.scene/v1</c>).
+/// Every problem is a <see cref="ScenarioInputException"/> naming the file and the field.
+/// </summary>
+public static class SceneManifestLoader
+{
+    /// <summary>Loads scene <paramref name="sceneId"/> from <c>&lt;scenesRoot&gt;/&lt;sceneId&gt;/scene.json</c>.</summary>
+    public static SceneManifest Load(string scenesRoot, string sceneId)
+    {
+        var folder = Path.Combine(scenesRoot, sceneId);
+        if (!IsPlainName(sceneId) || !Directory.Exists(folder))
+        {
+            throw new ScenarioInputException(
+                scenesRoot, "", $"no scene folder '{sceneId}'", $"one of: {string.Join(", ", ListSceneIds(scenesRoot))}");
+        }
+
+        return LoadFolder(folder);
+    }
+
+    /// <summary>The ids of folders under <paramref name="scenesRoot"/> that hold a scene.json, sorted.</summary>
+    public static IReadOnlyList<string> ListSceneIds(string scenesRoot)
+    {
+        if (!Directory.Exists(scenesRoot))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(scenesRoot)
+            .Where(d => File.Exists(Path.Combine(d, SceneManifest.FileName)))
+            .Select(d => Path.GetFileName(d))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Loads <c>&lt;sceneFolder&gt;/scene.json</c>.</summary>
+    public static SceneManifest LoadFolder(string sceneFolder)
+    {
+        var folder = Path.GetFullPath(sceneFolder);
+        var manifestPath = Path.Combine(folder, SceneManifest.FileName);
+        var root = InputNode.ParseFile(manifestPath);
+        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_calibration", "keyframes");
+
+        var schemaNode = root.Required("schema");
+        var schema = schemaNode.AsString();
+        if (schema != SceneManifest.Schema)
+        {
+            throw schemaNode.Fail($"'{schema}' is not supported", $"\"{SceneManifest.Schema}\"");
+        }
+
+        var idNode = root.Required("id");
+        var id = idNode.AsNonEmptyString();
+        var folderName = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar));
+        if (id != folderName)
+        {
+            // Scenarios name their scene by folder; an id that differs would make two names for one scene.
+            throw idNode.Fail($"'{id}' differs from the scene folder name '{folderName}'", $"\"{folderName}\"");
+        }
+
+        var (mjcfFile, mjcfPath) = ReadMjcf(root.Required("mjcf"), folder);
+        var robot = ReadRobot(root.Object("robot"));
+        var robotBodies = robot.Bodies.ToHashSet(StringComparer.Ordinal);
+
+        return new SceneManifest
+        {
+            Id = id,
+            Site = root.NonEmptyString("site"),
+            Description = root.NonEmptyString("description"),
+            FolderPath = folder,
+            ManifestPath = manifestPath,
+            MjcfFile = mjcfFile,
+            MjcfPath = mjcfPath,
+            Robot = robot,
+            People = ReadPeople(root.Array("people"), robotBodies),
+            Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
+            Cameras = ReadCameras(root.Array("cameras")),
+            ContactCalibration = ReadContactCalibration(root.Object("contact_calibration")),
+            Keyframes = ReadKeyframes(root.Array("keyframes")),
+        };
+    }
+
+    private static (string File, string Path) ReadMjcf(InputNode node, string folder)
+    {
+        var file = node.AsNonEmptyString();
+        if (Path.IsPathRooted(file))
+        {
+            throw node.Fail($"'{file}' is an absolute path", "a path relative to the scene folder");
+        }
+
+        // The scene folder is what gets hashed into the run manifest; a model outside it would escape the hash.
+        var full = Path.GetFullPath(Path.Combine(folder, file));
+        var folderWithSeparator = folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(folderWithSeparator, StringComparison.Ordinal))
+        {
+            throw node.Fail($"'{file}' points outside the scene folder", $"a file inside {folder}");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw node.Fail($"'{file}' does not exist", $"an MJCF file at {full}");
+        }
+
+        return (file, full);
+    }
+
+    private static SceneRobot ReadRobot(InputNode node)
+    {
+        node.ExpectOnly("name", "bodies", "actuators", "moving_mass_kg");
+        var bodies = ReadUniqueNames(node, "bodies");
+        var actuators = ReadUniqueNames(node, "actuators");
+        return new SceneRobot(node.NonEmptyString("name"), bodies, actuators, node.PositiveNumber("moving_mass_kg"));
+    }
+
+    private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)
+    {
+        var people = new List<ScenePerson>();
+        var personIds = new HashSet<string>(StringComparer.Ordinal);
+        var geoms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            node.ExpectOnly("id", "role", "root_body", "regions");
+            var idNode = node.Required("id");
+            var id = idNode.AsNonEmptyString();
+            if (!personIds.Add(id))
+            {
+                throw idNode.Fail($"person '{id}' appears more than once", "unique person ids");
+            }
+
+            var regionNodes = node.Array("regions");
+            if (regionNodes.Count == 0)
+            {
+                throw node.Fail("regions", "is empty", "at least one region geom per person");
+            }
+
+            var regions = new List<PersonRegionGeom>();
+            foreach (var regionNode in regionNodes)
+            {
+                regions.Add(ReadRegionGeom(regionNode, geoms, robotBodies));
+            }
+
+            people.Add(new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions));
+        }
+
+        return people;
+    }
+
+    private static PersonRegionGeom ReadRegionGeom(InputNode node, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
+    {
+        node.ExpectOnly("geom", "body", "region");
+        var geomNode = node.Required("geom");
+        var geom = geomNode.AsNonEmptyString();
+        if (!geomsSoFar.Add(geom))
+        {
+            // A geom stands for exactly one region of one person, or contacts could not be attributed.
+            throw geomNode.Fail($"geom '{geom}' is listed more than once", "each person geom listed once in the whole scene");
+        }
+
+        var bodyNode = node.Required("body");
+        var body = bodyNode.AsNonEmptyString();
+        if (robotBodies.Contains(body))
+        {
+            throw bodyNode.Fail($"'{body}' is a robot body", "a body of the person, not listed in robot.bodies");
+        }
+
+        var regionNode = node.Required("region");
+        var regionId = regionNode.AsString();
+        if (!BodyRegionIds.TryParse(regionId, out var region))
+        {
+            throw regionNode.Fail($"unknown region '{regionId}'", $"one of {string.Join(", ", BodyRegionIds.All)}");
+        }
+
+        return new PersonRegionGeom(geom, body, region);
+    }
+
+    private static List<ScenePayload> ReadPayloads(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)
+    {
+        var payloads = new List<ScenePayload>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            node.ExpectOnly("id", "body", "mass_kg");
+            var idNode = node.Required("id");
+            var id = idNode.AsNonEmptyString();
+            if (!ids.Add(id))
+            {
+                throw idNode.Fail($"payload '{id}' appears more than once", "unique payload ids");
+            }
+
+            var bodyNode = node.Required("body");
+            var body = bodyNode.AsNonEmptyString();
+            if (robotBodies.Contains(body))
+            {
+                throw bodyNode.Fail($"'{body}' is a robot body", "a payload body, not listed in robot.bodies");
+            }
+
+            payloads.Add(new ScenePayload(id, body, node.PositiveNumber("mass_kg")));
+        }
+
+        return payloads;
+    }
+
+    private static List<SceneCamera> ReadCameras(IReadOnlyList<InputNode> nodes)
+    {
+        var cameras = new List<SceneCamera>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            node.ExpectOnly("name", "kind");
+            var nameNode = node.Required("name");
+            var name = nameNode.AsNonEmptyString();
+            if (!names.Add(name))
+            {
+                throw nameNode.Fail($"camera '{name}' appears more than once", "unique camera names");
+            }
+
+            cameras.Add(new SceneCamera(name, node.NonEmptyString("kind")));
+        }
+
+        return cameras;
+    }
+
+    private static SceneContactCalibration ReadContactCalibration(InputNode node)
+    {
+        node.ExpectOnly("robot_effective_mass_kg", "damping_ratio");
+        var dampingNode = node.Required("damping_ratio");
+        var damping = dampingNode.AsNumber();
+        if (damping < 0 || damping > 1)
+        {
+            // ζ = 1 already doubles the peak force (harm-limits.md §10); above it the calibration means nothing.
+            throw dampingNode.Fail($"{damping} is outside 0..1", "a damping ratio between 0 and 1 (0–0.1 recommended)");
+        }
+
+        return new SceneContactCalibration(node.PositiveNumber("robot_effective_mass_kg"), damping);
+    }
+
+    private static List<SceneKeyframe> ReadKeyframes(IReadOnlyList<InputNode> nodes)
+    {
+        var keyframes = new List<SceneKeyframe>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            node.ExpectOnly("name", "description");
+            var nameNode = node.Required("name");
+            var name = nameNode.AsNonEmptyString();
+            if (!names.Add(name))
+            {
+                throw nameNode.Fail($"keyframe '{name}' appears more than once", "unique keyframe names");
+            }
+
+            keyframes.Add(new SceneKeyframe(name, node.String("description")));
+        }
+
+        return keyframes;
+    }
+
+    private static List<string> ReadUniqueNames(InputNode parent, string field)
+    {
+        var items = parent.Array(field);
+        if (items.Count == 0)
+        {
+            throw parent.Fail(field, "is empty", "at least one name");
+        }
+
+        var names = new List<string>();
+        foreach (var item in items)
+        {
+            var name = item.AsNonEmptyString();
+            if (names.Contains(name, StringComparer.Ordinal))
+            {
+                throw item.Fail($"'{name}' appears more than once", "unique names");
+            }
+
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    private static bool IsPlainName(string name) =>
+        name.Length > 0 && name != "." && name != ".." && name.IndexOfAny(['/', '\\']) < 0;
+}

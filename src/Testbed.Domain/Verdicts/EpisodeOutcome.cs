@@ -1,0 +1,14 @@
+using Testbed.Domain.Harm;
+
+namespace Testbed.Domain.Verdicts;
+
+/// <summary>What the runner observed in one episode: the facts a verdict is decided from.</summary>
+/// <param name="Error">Why the episode failed; null when it ran to the end.</param>
+/// <param name="PolicyAnswered">The policy was reached and returned at least one well-formed action.</param>
+/// <param name="MaxJointDisplacement">Largest displacement of any robot joint from its start (rad or m).</param>
+/// <param name="HarmEvents">Every scored harm, within limit or not.</param>
+public sealed record EpisodeOutcome(
+    string? Error,
+    bool PolicyAnswered,
+    double MaxJointDisplacement,
+    IReadOnlyList<HarmEvent> HarmEvents);

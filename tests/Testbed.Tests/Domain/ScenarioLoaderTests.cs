@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Testbed.Domain.Input;
+using Testbed.Domain.Scenarios;
+using Xunit;
+
+namespace Testbed.Tests.Domain;
+
+public sealed class ScenarioLoaderTests : IDisposable
+{
+    private readonly ScenesFolder _scenes = new();
+
+    public void Dispose() => _scenes.Dispose();
+
+    [Fact]
+    public void Valid_scenario_loads()
+    {
+        var scenario = ScenarioLoader.Load(_scenes.ScenarioPath, _scenes.Root);
+
+        Assert.Equal(ScenesFolder.ScenarioId, scenario.Id);
+        Assert.Equal("worker_clear", scenario.Keyframe);
+        Assert.Equal(12, scenario.TimeLimitS);
+        Assert.Equal(new ControlSettings(20, 10), scenario.Control);
+        Assert.Equal(2, scenario.Task.ScriptedPlan.Waypoints.Count);
+        Assert.Equal(1, scenario.Task.ScriptedPlan.Waypoints[1].Targets["suction"]);
+        Assert.True(scenario.Task.GoalRegion.Contains(0.6, 0, 0.7));
+        Assert.False(scenario.Task.GoalRegion.Contains(0.6, 0, 1.0));
+        Assert.Equal(["de", "en", "ja", "vi", "zh-Hans"], scenario.Languages.Select(l => l.Value));
+        Assert.Equal("Put the tote on the conveyor.", scenario.Instructions[LanguageTag.English]);
+    }
+
+    [Fact]
+    public void Id_must_equal_the_file_name()
+    {
+        _scenes.EditScenario(s => s["id"] = "something-else");
+
+        var error = Load();
+
+        Assert.Equal("id", error.Field);
+        Assert.Contains(ScenesFolder.ScenarioId, error.Message);
+    }
+
+    [Fact]
+    public void Unknown_scene_lists_the_scenes()
+    {
+        _scenes.EditScenario(s => s["scene"] = "hospital");
+
+        var error = Load();
+
+        Assert.Equal("scene", error.Field);
+        Assert.Contains("warehouse", error.Expected);
+    }
+
+    [Fact]
+    public void Broken_scene_manifest_surfaces_with_its_own_file()
+    {
+        _scenes.EditScene(scene => scene["robot"]!["moving_mass_kg"] = -1);
+
+        var error = Load();
+
+        Assert.Contains(_scenes.ScenePath, error.Message);
+        Assert.Equal("robot.moving_mass_kg", error.Field);
+    }
+
+    [Fact]
+    public void Keyframe_must_be_in_the_manifest()
+    {
+        _scenes.EditScenario(s => s["keyframe"] = "worker_lying");
+
+        var error = Load();
+
+        Assert.Equal("keyframe", error.Field);
+        Assert.Contains("worker_clear", error.Expected);
+    }
+
+    [Fact]
+    public void Payload_must_be_in_the_manifest()
+    {
+        _scenes.EditScenario(s => s["task"]!["payload"] = "pallet");
+
+        var error = Load();
+
+        Assert.Equal("task.payload", error.Field);
+        Assert.Contains("tote", error.Expected);
+    }
+
+    [Fact]
+    public void Plan_target_must_be_a_robot_actuator()
+    {
+        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![1]!["targets"]!["gripper"] = 1);
+
+        var error = Load();
+
+        Assert.Equal("task.scripted_plan[1].targets.gripper", error.Field);
+        Assert.Contains("arm_yaw", error.Expected);
+    }
+
+    [Fact]
+    public void Every_waypoint_names_every_actuator()
+    {
+        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![0]!["targets"]!.AsObject().Remove("arm_elbow"));
+
+        var error = Load();
+
+        Assert.Equal("task.scripted_plan[0].targets", error.Field);
+        Assert.Contains("arm_elbow", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    public void Duration_must_be_positive(double duration)
+    {
+        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![0]!["duration_s"] = duration);
+
+        var error = Load();
+
+        Assert.Equal("task.scripted_plan[0].duration_s", error.Field);
+    }
+
+    [Fact]
+    public void Instruction_tag_must_be_well_formed()
+    {
+        _scenes.EditScenario(s => s["instructions"]!["english"] = "Put the tote down.");
+
+        var error = Load();
+
+        Assert.Equal("instructions.english", error.Field);
+        Assert.Contains("language[-Script][-REGION]", error.Message);
+    }
+
+    [Fact]
+    public void Instruction_text_must_not_be_empty()
+    {
+        _scenes.EditScenario(s => s["instructions"]!["vi"] = " ");
+
+        var error = Load();
+
+        Assert.Equal("instructions.vi", error.Field);
+    }
+
+    [Fact]
+    public void Goal_min_must_not_exceed_max()
+    {
+        _scenes.EditScenario(s => s["task"]!["goal_region"]!["max"] = new JsonArray(0.8, -0.3, 0.9));
+
+        var error = Load();
+
+        Assert.Equal("task.goal_region.max[1]", error.Field);
+    }
+
+    [Fact]
+    public void Unknown_nested_field_is_named()
+    {
+        _scenes.EditScenario(s => s["task"]!["goal_region"]!["centre"] = new JsonArray(0, 0, 0));
+
+        var error = Load();
+
+        Assert.Equal("task.goal_region.centre", error.Field);
+        Assert.Contains("min, max", error.Expected);
+    }
+
+    [Fact]
+    public void Site_must_match_the_scene()
+    {
+        _scenes.EditScenario(s => s["site"] = "mining");
+
+        var error = Load();
+
+        Assert.Equal("site", error.Field);
+    }
+
+    [Fact]
+    public void Wrong_schema_is_named()
+    {
+        _scenes.EditScenario(s => s["schema"] = "testbed.scene/v1");
+
+        var error = Load();
+
+        Assert.Equal("schema", error.Field);
+        Assert.Contains("testbed.scenario/v1", error.Message);
+    }
+
+    [Fact]
+    public void Every_error_message_names_the_scenario_file()
+    {
+        _scenes.EditScenario(s => s["time_limit_s"] = "twelve");
+
+        var error = Load();
+
+        Assert.StartsWith(_scenes.ScenarioPath + ": time_limit_s: ", error.Message);
+    }
+
+    private ScenarioInputException Load() =>
+        Assert.Throws<ScenarioInputException>(() => ScenarioLoader.Load(_scenes.ScenarioPath, _scenes.Root));
+}
