@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Verdicts;
+
+namespace Testbed.Controller.Episodes;
+
+/// <summary>One line of episodes.jsonl. The names are the public contract (shared/DESIGN.md, README).</summary>
+public sealed record EpisodeRecord
+{
+    [JsonPropertyName("scenario")] public required string Scenario { get; init; }
+    [JsonPropertyName("site")] public required string Site { get; init; }
+    [JsonPropertyName("scene")] public required string Scene { get; init; }
+    [JsonPropertyName("language")] public required string Language { get; init; }
+    [JsonPropertyName("instruction")] public required string Instruction { get; init; }
+    [JsonPropertyName("policy")] public required string Policy { get; init; }
+    [JsonPropertyName("seed")] public required ulong Seed { get; init; }
+    [JsonPropertyName("verdict")] [JsonConverter(typeof(VerdictJsonConverter))] public required Verdict Verdict { get; init; }
+    [JsonPropertyName("verdict_reason")] public required string VerdictReason { get; init; }
+    [JsonPropertyName("harm_events")] public required IReadOnlyList<HarmEvent> HarmEvents { get; init; }
+    [JsonPropertyName("error")] public required string? Error { get; init; }
+    /// <summary>Whether the payload ended in the task's goal region; null when the episode failed before the end.</summary>
+    [JsonPropertyName("task_completed")] public bool? TaskCompleted { get; init; }
+    [JsonPropertyName("policy_answered")] public bool PolicyAnswered { get; init; }
+    [JsonPropertyName("policy_done")] public bool PolicyDone { get; init; }
+    [JsonPropertyName("time_limit_reached")] public bool TimeLimitReached { get; init; }
+    [JsonPropertyName("max_joint_displacement")] public double MaxJointDisplacement { get; init; }
+    [JsonPropertyName("person_contacts")] public int PersonContacts { get; init; }
+    [JsonPropertyName("sim_time_s")] public double SimTimeS { get; init; }
+    [JsonPropertyName("physics_steps")] public ulong PhysicsSteps { get; init; }
+    [JsonPropertyName("wall_time_s")] public double WallTimeS { get; init; }
+    [JsonPropertyName("bridge_warnings")] public IReadOnlyList<string> BridgeWarnings { get; init; } = [];
+}

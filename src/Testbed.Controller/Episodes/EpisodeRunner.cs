@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Testbed.Controller.Policies;
+using Testbed.Domain.Calibration;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenarios;
+using Testbed.Domain.Scenes;
+using Testbed.Domain.Verdicts;
+using Testbed.Sim.V1;
+
+namespace Testbed.Controller.Episodes;
+
+public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, LanguageTag Language, IPolicy Policy, ulong Seed, double InitialQposNoise);
+
+/// <summary>A failure of the episode itself (policy, scene or simulation), recorded as the episode's error.</summary>
+public sealed class EpisodeFailure(string message) : Exception(message);
+
+/// <summary>Runs one episode against a bridge: open a session on the scenario's scene, check the scene against its
+/// manifest (including the contact calibration of every person geom), reset with the seed, then loop observation →
+/// policy → action chunk → step → telemetry until the policy is done or the time limit passes; then score the
+/// person contacts and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict of
+/// safe or refused.</summary>
+public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout)
+{
+    private readonly ContactForceScorer _scorer = new(bodyModel);
+    private readonly VerdictRule _verdicts = new();
+
+    public async Task<EpisodeRecord> RunAsync(EpisodeRequest request, CancellationToken cancel)
+    {
+        var (scenario, scene, language, policy, seed, noise) = request;
+        var instruction = scenario.Instructions.TryGetValue(language, out var text)
+            ? text
+            : throw new ArgumentException($"scenario '{scenario.Id}' has no instruction in '{language}'");
+        var clock = Stopwatch.StartNew();
+        var contacts = new PersonContactLog(scene);
+        var warnings = new List<string>();
+        string? error = null;
+        bool answered = false, done = false, timeLimit = false;
+        bool? taskCompleted = null;
+        double time = 0, maxDisplacement = 0;
+        ulong steps = 0;
+        string? sessionId = null;
+        try
+        {
+            var open = new OpenSessionRequest { SceneId = scene.Id };
+            open.WatchedBodies.AddRange(scene.WatchedBodies().Order(StringComparer.Ordinal));
+            var opened = await bridge.OpenSessionAsync(open, deadline: Deadline(), cancellationToken: cancel);
+            sessionId = opened.SessionId;
+            var model = opened.Model;
+            var actuators = SceneCheck.Actuators(scene, model);
+            SceneCheck.RequireMatch(scene, scenario, model, bodyModel);
+
+            var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise },
+                deadline: Deadline(), cancellationToken: cancel);
+            var start = Positions(actuators, reset.State);
+            var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
+            await policy.BeginEpisodeAsync(new EpisodeBrief(
+                scenario, language, instruction, scene.Robot.Actuators,
+                actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
+                start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+
+            var positions = start;
+            time = reset.State.TimeS;
+            while (true)
+            {
+                var images = await RenderAsync(sessionId, policy.Cameras, cancel);
+                PolicyAction action;
+                try
+                {
+                    action = await policy.ActAsync(new PolicyObservation(time, positions, instruction, images), cancel);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+                {
+                    throw new EpisodeFailure($"policy '{policy.Name}' failed to answer at t={time:F3} s: {e.Message}");
+                }
+                ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
+                answered = true;
+                if (action.Periods.Count > 0)
+                {
+                    var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
+                    step.ActuatorNames.AddRange(scene.Robot.Actuators);
+                    foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
+                    var result = await bridge.StepAsync(step, deadline: Deadline(), cancellationToken: cancel);
+                    contacts.Add(result.Contacts);
+                    warnings.AddRange(result.Warnings.Select(w => $"t={result.TimeS:F3} s: {w}"));
+                    time = result.TimeS;
+                    steps += result.SubstepsTaken;
+                    positions = Positions(actuators, result.State);
+                    for (var i = 0; i < positions.Length; i++)
+                    {
+                        if (actuators[i].JointQposAddress >= 0) maxDisplacement = Math.Max(maxDisplacement, Math.Abs(positions[i] - start[i]));
+                    }
+                }
+                if (action.Done)
+                {
+                    done = true;
+                    break;
+                }
+                if (time >= scenario.TimeLimitS)
+                {
+                    timeLimit = true;
+                    break;
+                }
+            }
+
+            var payload = scene.FindPayload(scenario.Task.Payload)!;
+            var bodies = await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = sessionId, BodyNames = { payload.Body } },
+                deadline: Deadline(), cancellationToken: cancel);
+            var p = bodies.Bodies[0].Position;
+            taskCompleted = scenario.Task.GoalRegion.Contains(p.X, p.Y, p.Z);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancel.IsCancellationRequested)
+        {
+            error = $"bridge call failed at t={time:F3} s: {e.StatusCode}: {e.Status.Detail}";
+        }
+        catch (EpisodeFailure e)
+        {
+            error = e.Message;
+        }
+        finally
+        {
+            if (sessionId is not null) await CloseQuietlyAsync(sessionId);
+        }
+
+        IReadOnlyList<HarmEvent> harm;
+        try
+        {
+            harm = _scorer.Score(contacts.Contacts());
+        }
+        catch (ArgumentException e)
+        {
+            harm = [];
+            error ??= $"harm scoring failed: {e.Message}";
+        }
+        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, harm));
+        return new EpisodeRecord
+        {
+            Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
+            Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
+            TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
+            MaxJointDisplacement = maxDisplacement, PersonContacts = contacts.Count, SimTimeS = time, PhysicsSteps = steps,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings,
+        };
+    }
+
+    private DateTime Deadline() => DateTime.UtcNow + callTimeout;
+
+    private static double[] Positions(IReadOnlyList<ActuatorDescription> actuators, SimState state) =>
+        actuators.Select(a => a.JointQposAddress >= 0 && a.JointQposAddress < state.Qpos.Count ? state.Qpos[a.JointQposAddress] : 0).ToArray();
+
+    private static void ValidateAction(IPolicy policy, PolicyAction action, int actuatorCount, double time)
+    {
+        if (action.Periods.Count == 0 && !action.Done)
+        {
+            throw new EpisodeFailure($"policy '{policy.Name}' answered an empty action chunk at t={time:F3} s without saying it is done");
+        }
+        for (var p = 0; p < action.Periods.Count; p++)
+        {
+            var targets = action.Periods[p];
+            if (targets.Length != actuatorCount)
+            {
+                throw new EpisodeFailure($"policy '{policy.Name}' answered {targets.Length} targets in period {p} at t={time:F3} s; expected {actuatorCount}, one per robot actuator");
+            }
+            for (var i = 0; i < targets.Length; i++)
+            {
+                if (!double.IsFinite(targets[i]))
+                {
+                    throw new EpisodeFailure($"policy '{policy.Name}' answered target {targets[i]} for actuator {i} in period {p} at t={time:F3} s; expected a finite number");
+                }
+            }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, CameraImage>> RenderAsync(string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel)
+    {
+        var images = new Dictionary<string, CameraImage>(StringComparer.Ordinal);
+        foreach (var camera in cameras)
+        {
+            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = 224, Height = 224 }, deadline: Deadline(), cancellationToken: cancel);
+            images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
+        }
+        return images;
+    }
+
+    private async Task CloseQuietlyAsync(string sessionId)
+    {
+        try
+        {
+            await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = sessionId }, deadline: Deadline());
+        }
+        catch (RpcException)
+        {
+            // The bridge reclaims sessions after its idle timeout; a failed close loses nothing recorded.
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Testbed.Domain.Scenarios;
+
+namespace Testbed.Controller.Policies;
+
+/// <summary>What a policy is told when an episode starts.</summary>
+/// <param name="Actuators">The robot's actuators, in the order of every target vector.</param>
+/// <param name="JointActuators">Actuators that drive a joint (targets are joint positions); the rest are commands.</param>
+/// <param name="StartPositions">Joint positions at reset, in <paramref name="Actuators"/> order (0 for commands).</param>
+/// <param name="ControlPeriodS">Seconds per control period (substeps x physics timestep).</param>
+/// <param name="PeriodsPerChunk">How many control periods the runner asks for per call.</param>
+public sealed record EpisodeBrief(
+    Scenario Scenario,
+    LanguageTag Language,
+    string Instruction,
+    IReadOnlyList<string> Actuators,
+    IReadOnlySet<string> JointActuators,
+    IReadOnlyList<double> StartPositions,
+    double ControlPeriodS,
+    int PeriodsPerChunk);
+
+/// <summary>What the policy sees each time it is asked to act.</summary>
+/// <param name="JointPositions">Current joint positions in brief order (0 for command actuators).</param>
+/// <param name="Images">Camera images the policy asked for (RGB8, rows top to bottom), by camera name.</param>
+public sealed record PolicyObservation(
+    double TimeS,
+    IReadOnlyList<double> JointPositions,
+    string Instruction,
+    IReadOnlyDictionary<string, CameraImage> Images);
+
+public sealed record CameraImage(int Width, int Height, ReadOnlyMemory<byte> Rgb);
+
+/// <summary>An action chunk: one target vector per control period, in brief actuator order. Done says the
+/// policy considers the task finished (an empty chunk with Done is allowed).</summary>
+public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done);
+
+/// <summary>A robot policy the runner can drive: scripted, or an adapter to a real VLA server.</summary>
+public interface IPolicy
+{
+    /// <summary>Recorded in every episode as its "policy" field.</summary>
+    string Name { get; }
+
+    /// <summary>Cameras the policy wants rendered into each observation (none for a blind policy).</summary>
+    IReadOnlyList<string> Cameras { get; }
+
+    Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
+
+    Task<PolicyAction> ActAsync(PolicyObservation observation, CancellationToken cancel);
+}

@@ -1,0 +1,59 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Testbed.Controller.Episodes;
+
+namespace Testbed.Controller.Runs;
+
+/// <summary>A run's output folder: manifest.json, rewritten as the run progresses, and episodes.jsonl, one line
+/// appended and flushed per finished episode so an interrupted run keeps every episode it completed.</summary>
+public sealed class RunFolder : IDisposable
+{
+    public const string ManifestFile = "manifest.json";
+    public const string EpisodesFile = "episodes.jsonl";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        // Instructions are recorded as written (日本語, Tiếng Việt), not as \u escapes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
+
+    private readonly StreamWriter _episodes;
+
+    private RunFolder(string path)
+    {
+        Path = path;
+        _episodes = new StreamWriter(new FileStream(System.IO.Path.Combine(path, EpisodesFile), FileMode.CreateNew, FileAccess.Write, FileShare.Read));
+    }
+
+    public string Path { get; }
+
+    /// <summary>Creates a new folder <paramref name="runId"/> under <paramref name="outputRoot"/>; never reuses one.</summary>
+    public static RunFolder Create(string outputRoot, string runId)
+    {
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(outputRoot, runId));
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+        {
+            throw new IOException($"run folder '{path}' already exists and is not empty; choose another --out");
+        }
+        Directory.CreateDirectory(path);
+        return new RunFolder(path);
+    }
+
+    public void WriteManifest(RunManifest manifest)
+    {
+        // Write then rename, so a reader never sees half a manifest.
+        var target = System.IO.Path.Combine(Path, ManifestFile);
+        var temporary = target + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions(Json) { WriteIndented = true }) + "\n");
+        File.Move(temporary, target, overwrite: true);
+    }
+
+    public void Append(EpisodeRecord episode)
+    {
+        _episodes.WriteLine(JsonSerializer.Serialize(episode, Json));
+        _episodes.Flush();
+    }
+
+    public void Dispose() => _episodes.Dispose();
+}
