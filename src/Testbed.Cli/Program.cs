@@ -9,6 +9,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// `bridge serve` under a supervisor or in CI is stopped with SIGTERM: shut down as for Ctrl+C.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 
 const string usage = $"""

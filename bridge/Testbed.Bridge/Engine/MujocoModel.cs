@@ -56,7 +56,7 @@ public sealed unsafe class MujocoModel : IDisposable
         if (handle == 0)
         {
             throw BridgeException.InvalidArgument(
-                $"MJCF '{mjcfPath}' could not be loaded by MuJoCo {MujocoRuntime.Version}: {MujocoShim.ErrorText(err).Trim()}");
+                $"MJCF '{mjcfPath}' could not be loaded by MuJoCo {MujocoRuntime.Version}: {string.Join(' ', MujocoShim.ErrorText(err).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         }
         return new MujocoModel(handle, mjcfPath, sha);
     }

@@ -30,7 +30,8 @@ public sealed class PersonContactLog(SceneManifest scene)
         public ContactTelemetry? ClampingPeak { get; set; }
     }
 
-    public int Count => _contacts.Count;
+    /// <summary>Contacts that pressed on a person (force above zero).</summary>
+    public int Count => _contacts.Values.Count(p => (p.ImpactPeak?.PeakNormalForceN ?? 0) > 0 || (p.ClampingPeak?.PeakNormalForceN ?? 0) > 0);
 
     public void Add(IEnumerable<ContactTelemetry> telemetry)
     {
@@ -62,7 +63,8 @@ public sealed class PersonContactLog(SceneManifest scene)
         {
             foreach (var peak in new[] { p.ImpactPeak, p.ClampingPeak })
             {
-                if (peak is null) continue;
+                // Geoms within contact margin that never pressed on each other exert no force: not a touch.
+                if (peak is null || peak.PeakNormalForceN <= 0) continue;
                 result.Add(new PersonContact(
                     p.Person.Person.Id, p.Person.Region, p.Person.RegionGeom.Geom, p.OtherGeom, p.OtherBody, p.Kind,
                     p.Onset, p.Duration, peak.PeakNormalForceN, peak.PeakTimeS, p.Approach,
