@@ -84,6 +84,14 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             return Task.FromResult(response);
         });
 
+    public override async Task StepStream(IAsyncStreamReader<StepRequest> requests, IServerStreamWriter<StepResponse> responses, ServerCallContext context)
+    {
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            await responses.WriteAsync(await Step(requests.Current, context), context.CancellationToken);
+        }
+    }
+
     public override Task<SimState> GetState(GetStateRequest request, ServerCallContext context) =>
         WithSession(request.SessionId, session => Task.FromResult(ToMessage(session.Simulation.GetState())));
 

@@ -25,6 +25,7 @@ public sealed class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["same-seed-same-trajectory"] = c => c.DeterminismAsync(),
         ["seed-drives-initial-state"] = c => c.SeedAsync(),
         ["checkpoint-continues-exactly"] = c => c.CheckpointAsync(),
+        ["step-stream-matches-step"] = c => c.StepStreamAsync(),
         ["render"] = c => c.RenderAsync(),
         ["bad-input-malformed-mjcf"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "malformed.xml",
             s => c._bridge.OpenSessionAsync(new OpenSessionRequest { MjcfPath = Malformed }).ResponseAsync),
@@ -172,6 +173,30 @@ public sealed class BridgeConformance(SimBridge.SimBridgeClient bridge)
         Require(difference < 0, $"a session restored from the state at step 500 differs from the uninterrupted one at qpos[{difference}] after 500 more steps");
         Require(actual.TimeS == expected.TimeS, $"restored session time {actual.TimeS} s; expected {expected.TimeS} s");
         return "state saved at step 500 and restored in a new session continues bit-identically to step 1000";
+    }
+
+    private async Task<string> StepStreamAsync()
+    {
+        var unary = await RunPusherAsync(seed: 4, chunks: 20, chunkSeed: 17);
+        await using var session = await OpenAsync(Pusher);
+        await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Seed = 4, InitialQposNoise = 0.05 });
+        await using (var stream = new Bridge.StepStream(_bridge, CancellationToken.None))
+        {
+            foreach (var chunk in PusherChunks(20, 17)) await stream.StepAsync(Chunk(session.Id, chunk), TimeSpan.FromSeconds(30), CancellationToken.None);
+            try
+            {
+                await stream.StepAsync(Chunk(session.Id, [[double.NaN, 0.0]]), TimeSpan.FromSeconds(30), CancellationToken.None);
+                throw new ConformanceFailure("a NaN target on the step stream was accepted; expected InvalidArgument");
+            }
+            catch (RpcException e)
+            {
+                Require(e.StatusCode == StatusCode.InvalidArgument, $"a NaN target on the step stream gave {e.StatusCode}; expected InvalidArgument");
+            }
+        }
+        var streamed = await _bridge.GetStateAsync(new GetStateRequest { SessionId = session.Id });
+        var difference = FirstDifference(unary.Qpos, streamed.Qpos);
+        Require(difference < 0, $"20 chunks through StepStream differ from the same chunks through Step at qpos[{difference}]");
+        return "StepStream gives the bit-identical trajectory of Step, and ends with InvalidArgument on a NaN target";
     }
 
     private async Task<string> RenderAsync()
