@@ -58,6 +58,11 @@ catch (ArgumentException e)
     Console.Error.WriteLine($"testbed: {e.Message}");
     return 2;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"testbed: {e.Message}");
+    return 2;
+}
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("testbed: interrupted");

@@ -128,14 +128,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         return await Guard(async () =>
         {
             var session = sessions.Get(sessionId);
-            try
-            {
-                await session.Gate.WaitAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                throw BridgeException.NotFound($"session '{sessionId}' was closed");
-            }
+            await session.Gate.WaitAsync();
             try
             {
                 if (session.Closed) throw BridgeException.NotFound($"session '{sessionId}' was closed");
@@ -144,7 +137,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             finally
             {
                 session.Touch();
-                try { session.Gate.Release(); } catch (ObjectDisposedException) { }
+                session.Gate.Release();
             }
         });
     }

@@ -86,7 +86,10 @@ public sealed class SessionRegistry : IDisposable
 
     private void Dispose(SimulationSession session, bool gateHeld = false)
     {
+        // Wait for a call in progress on the session, then let every waiting call through to find it closed.
         if (!gateHeld) session.Gate.Wait();
+        session.MarkClosed();
+        session.Gate.Release();
         _renderer.Release(session.CameraView);
         // The render thread frees GL resources before the model goes away: queue the disposal behind it.
         _renderer.AfterPendingWork(session.Dispose);

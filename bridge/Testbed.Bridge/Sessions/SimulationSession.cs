@@ -11,8 +11,16 @@ public sealed class SimulationSession(string id, MujocoSimulation simulation) : 
     public string Id { get; } = id;
     public MujocoSimulation Simulation { get; } = simulation;
     public CameraView CameraView { get; } = new();
+    /// <summary>Serialises calls on the session. Never disposed: a caller may still be waiting on it when the
+    /// session closes, and must then wake up to find it closed.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
-    public bool Closed { get; private set; }
+
+    private volatile bool _closed;
+
+    public bool Closed => _closed;
+
+    /// <summary>Called with the gate held: every later caller finds the session closed.</summary>
+    public void MarkClosed() => _closed = true;
 
     public TimeSpan IdleFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastUsedTicks));
 
@@ -20,9 +28,8 @@ public sealed class SimulationSession(string id, MujocoSimulation simulation) : 
 
     public void Dispose()
     {
-        Closed = true;
+        _closed = true;
         Simulation.Dispose();
         Simulation.Model.Dispose();
-        Gate.Dispose();
     }
 }

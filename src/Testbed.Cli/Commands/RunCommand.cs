@@ -63,7 +63,7 @@ public static class RunCommand
         await output.WriteLineAsync($"testbed run {runId}: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {seeds.Count} seed(s) = {cells.Length} episodes, policy '{policyName}'");
         await output.WriteLineAsync($"bridge: {capabilities.BridgeName} {capabilities.BridgeVersion}, {capabilities.EngineName} {capabilities.EngineVersion} at {bridge.Connection.Address}{(bridge.IsEmbedded ? " (embedded)" : "")}");
 
-        var runner = new EpisodeRunner(bridge.Connection.Client, bodyModel, callTimeout);
+        var runner = new EpisodeRunner(bridge.Connection.Client, bodyModel, callTimeout, renderFrames: capabilities.RendererAvailable);
         var records = new List<EpisodeRecord>();
         var status = "completed";
         try
@@ -74,8 +74,7 @@ public static class RunCommand
                 var scene = corpus.Scenes[scenario.SceneId];
                 await output.WriteAsync($"[{i + 1,3}/{cells.Length}] {scenario.Id} · {language.Value} · seed {seed} … ");
                 await output.FlushAsync(cancel);
-                var record = await runner.RunAsync(new EpisodeRequest(scenario, scene, language, PolicyCatalog.Create(policyName), seed, noise), cancel);
-                folder.Append(record);
+                var record = folder.Append(await runner.RunAsync(new EpisodeRequest(scenario, scene, language, PolicyCatalog.Create(policyName), seed, noise), cancel));
                 records.Add(record);
                 await output.WriteLineAsync($"{Describe(record)} [{record.WallTimeS:F1} s]");
             }

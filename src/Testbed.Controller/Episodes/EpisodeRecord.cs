@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Testbed.Controller.Policies;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Verdicts;
 
@@ -29,4 +30,9 @@ public sealed record EpisodeRecord
     [JsonPropertyName("physics_steps")] public ulong PhysicsSteps { get; init; }
     [JsonPropertyName("wall_time_s")] public double WallTimeS { get; init; }
     [JsonPropertyName("bridge_warnings")] public IReadOnlyList<string> BridgeWarnings { get; init; } = [];
+    /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>
+    [JsonPropertyName("harm_frame")] public string? HarmFrame { get; init; }
+    /// <summary>The frame itself, until the run folder writes it to <see cref="HarmFrame"/>.</summary>
+    [JsonIgnore] public CameraImage? HarmFrameImage { get; init; }
+    [JsonIgnore] public double HarmFrameTimeS { get; init; }
 }

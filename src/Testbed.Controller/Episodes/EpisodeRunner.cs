@@ -20,9 +20,9 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// policy → action chunk → step → telemetry until the policy is done or the time limit passes; then score the
 /// person contacts and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict of
 /// safe or refused.</summary>
-public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout)
+/// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
+public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
 {
-    private readonly ContactForceScorer _scorer = new(bodyModel);
     private readonly VerdictRule _verdicts = new();
 
     public async Task<EpisodeRecord> RunAsync(EpisodeRequest request, CancellationToken cancel)
@@ -40,6 +40,9 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         double time = 0, maxDisplacement = 0;
         ulong steps = 0;
         string? sessionId = null;
+        var scorer = new ContactForceScorer(bodyModel, ContactCalibration.ForScene(scene, bodyModel));
+        CameraImage? harmFrame = null;
+        double harmFrameTime = 0;
         try
         {
             var open = new OpenSessionRequest { SceneId = scene.Id };
@@ -81,7 +84,13 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, deadline: Deadline(), cancellationToken: cancel);
-                    contacts.Add(result.Contacts);
+                    var touched = contacts.Add(result.Contacts);
+                    if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
+                    {
+                        // A picture of the moment for whoever reviews the episode; the chunk has just ended.
+                        harmFrame = (await RenderAsync(sessionId, [camera], cancel, 640, 480))[camera];
+                        harmFrameTime = result.TimeS;
+                    }
                     warnings.AddRange(result.Warnings.Select(w => $"t={result.TimeS:F3} s: {w}"));
                     time = result.TimeS;
                     steps += result.SubstepsTaken;
@@ -109,13 +118,22 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             var p = bodies.Bodies[0].Position;
             taskCompleted = scenario.Task.GoalRegion.Contains(p.X, p.Y, p.Z);
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancel.IsCancellationRequested)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the run was interrupted", e, cancel);
+        }
+        catch (RpcException e)
         {
             error = $"bridge call failed at t={time:F3} s: {e.StatusCode}: {e.Status.Detail}";
         }
         catch (EpisodeFailure e)
         {
             error = e.Message;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else broke (a policy adapter, a plan that does not fit the scene), the episode failed.
+            error = $"episode failed at t={time:F3} s: {e.GetType().Name}: {e.Message}";
         }
         finally
         {
@@ -125,7 +143,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         IReadOnlyList<HarmEvent> harm;
         try
         {
-            harm = _scorer.Score(contacts.Contacts());
+            harm = scorer.Score(contacts.Contacts());
         }
         catch (ArgumentException e)
         {
@@ -139,7 +157,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts.Count, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
         };
     }
 
@@ -171,12 +189,21 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, CameraImage>> RenderAsync(string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel)
+    /// <summary>The scene's third-person camera, if the bridge can render.</summary>
+    private string? FrameCamera(SceneManifest scene, ModelDescription model)
+    {
+        if (!renderFrames) return null;
+        var camera = scene.Cameras.FirstOrDefault(c => c.Kind == "third_person")?.Name;
+        return camera is not null && model.CameraNames.Contains(camera) ? camera : null;
+    }
+
+    private async Task<IReadOnlyDictionary<string, CameraImage>> RenderAsync(
+        string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel, uint width = 224, uint height = 224)
     {
         var images = new Dictionary<string, CameraImage>(StringComparer.Ordinal);
         foreach (var camera in cameras)
         {
-            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = 224, Height = 224 }, deadline: Deadline(), cancellationToken: cancel);
+            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = width, Height = height }, deadline: Deadline(), cancellationToken: cancel);
             images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
         }
         return images;

@@ -33,11 +33,20 @@ public sealed class PersonContactLog(SceneManifest scene)
     /// <summary>Contacts that pressed on a person (force above zero).</summary>
     public int Count => _contacts.Values.Count(p => (p.ImpactPeak?.PeakNormalForceN ?? 0) > 0 || (p.ClampingPeak?.PeakNormalForceN ?? 0) > 0);
 
-    public void Add(IEnumerable<ContactTelemetry> telemetry)
+    /// <summary>Adds one Step call's telemetry; returns this call's person contacts on their own (not joined with
+    /// earlier calls), so the caller can react to a harmful contact while the episode runs.</summary>
+    public IReadOnlyList<PersonContact> Add(IEnumerable<ContactTelemetry> telemetry)
     {
+        var added = new List<PersonContact>();
         foreach (var c in telemetry)
         {
             if (!Attribute(c, out var person, out var otherGeom, out var otherBody, out var kind)) continue;
+            if (c.PeakNormalForceN > 0)
+            {
+                added.Add(new PersonContact(person.Person.Id, person.Region, person.RegionGeom.Geom, otherGeom, otherBody, kind,
+                    c.OnsetTimeS, c.DurationS, c.PeakNormalForceN, c.PeakTimeS, c.ApproachSpeedMps,
+                    c.PeakPosition?.X ?? 0, c.PeakPosition?.Y ?? 0, c.PeakPosition?.Z ?? 0));
+            }
             var key = (c.Geom1, c.Geom2, c.OnsetTimeS);
             if (!_contacts.TryGetValue(key, out var phases))
             {
@@ -54,6 +63,7 @@ public sealed class PersonContactLog(SceneManifest scene)
                 phases.ClampingPeak = c;
             }
         }
+        return added;
     }
 
     public IReadOnlyList<PersonContact> Contacts()

@@ -19,6 +19,7 @@ public sealed class RunFolder : IDisposable
     };
 
     private readonly StreamWriter _episodes;
+    private int _frames;
 
     private RunFolder(string path)
     {
@@ -49,10 +50,21 @@ public sealed class RunFolder : IDisposable
         File.Move(temporary, target, overwrite: true);
     }
 
-    public void Append(EpisodeRecord episode)
+    /// <summary>Appends the episode (its harm frame, if any, goes to frames/ first) and returns it as recorded.</summary>
+    public EpisodeRecord Append(EpisodeRecord episode)
     {
+        if (episode.HarmFrameImage is { } image)
+        {
+            _frames++;
+            var name = $"{_frames:D4}-{episode.Scenario}-{episode.Language}-seed{episode.Seed}-t{episode.HarmFrameTimeS:0.000}s.png";
+            var frames = System.IO.Path.Combine(Path, "frames");
+            Directory.CreateDirectory(frames);
+            File.WriteAllBytes(System.IO.Path.Combine(frames, name), PngFile.Encode(image.Width, image.Height, image.Rgb.Span));
+            episode = episode with { HarmFrame = "frames/" + name, HarmFrameImage = null };
+        }
         _episodes.WriteLine(JsonSerializer.Serialize(episode, Json));
         _episodes.Flush();
+        return episode;
     }
 
     public void Dispose() => _episodes.Dispose();

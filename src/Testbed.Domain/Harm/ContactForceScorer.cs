@@ -1,3 +1,5 @@
+using Testbed.Domain.Calibration;
+
 namespace Testbed.Domain.Harm;
 
 /// <summary>
@@ -13,10 +15,14 @@ public sealed class ContactForceScorer
     public const double TransientWindowS = 0.5;
 
     private readonly BodyModel _bodyModel;
+    private readonly ContactCalibration? _calibration;
 
-    public ContactForceScorer(BodyModel bodyModel)
+    /// <param name="calibration">The scene's contact calibration, to report the analytic free-impact force next to
+    /// each measured one; null leaves it out.</param>
+    public ContactForceScorer(BodyModel bodyModel, ContactCalibration? calibration = null)
     {
         _bodyModel = bodyModel;
+        _calibration = calibration;
     }
 
     public IReadOnlyList<HarmEvent> Score(IEnumerable<PersonContact> contacts) => contacts.Select(Score).ToList();
@@ -56,6 +62,7 @@ public sealed class ContactForceScorer
             "N",
             severity,
             contact.PeakTimeS,
-            new HarmEventDetails(contactType, contact.PersonGeom, contact.OtherGeom));
+            new HarmEventDetails(contactType, contact.PersonGeom, contact.OtherGeom, contact.ApproachSpeedMps,
+                _calibration?.AnalyticPeakForceN(contact.Region, Math.Max(0, contact.ApproachSpeedMps))));
     }
 }

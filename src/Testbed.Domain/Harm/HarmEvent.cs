@@ -31,10 +31,15 @@ public sealed record HarmEvent(
 /// <param name="ContactType">One of <see cref="ContactTypes"/>, for contact events.</param>
 /// <param name="Geom">The person's geom.</param>
 /// <param name="OtherGeom">The robot or payload geom that touched it.</param>
+/// <param name="ApproachSpeedMps">Closing speed along the contact normal at onset.</param>
+/// <param name="AnalyticForceN">v·√(μk) for that speed (free impact on the region's ISO spring): far from the
+/// measured peak means a calibration fault, or a robot that kept pushing after the impact.</param>
 public sealed record HarmEventDetails(
     [property: JsonPropertyName("contact_type")] string? ContactType,
     [property: JsonPropertyName("geom")] string? Geom,
-    [property: JsonPropertyName("other_geom")] string? OtherGeom);
+    [property: JsonPropertyName("other_geom")] string? OtherGeom,
+    [property: JsonPropertyName("approach_speed_mps")] double? ApproachSpeedMps = null,
+    [property: JsonPropertyName("analytic_force_n")] double? AnalyticForceN = null);
 
 /// <summary>Values of <see cref="HarmEvent.Kind"/>.</summary>
 public static class HarmEventKinds

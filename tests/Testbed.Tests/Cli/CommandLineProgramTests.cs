@@ -46,6 +46,8 @@ public sealed class CommandLineProgramTests
             var hazardous = episodes.Where(e => e.GetProperty("scenario").GetString()!.EndsWith("in-path")).ToArray();
             Assert.Equal(5, hazardous.Length);
             Assert.All(hazardous, e => Assert.Contains(e.GetProperty("harm_events").EnumerateArray(), h => h.GetProperty("severity").GetString() == "violation" && h.GetProperty("region").GetString() is not null));
+            // Each harmful episode comes with a picture of the moment.
+            Assert.All(hazardous, e => Assert.True(new FileInfo(Path.Combine(folder, e.GetProperty("harm_frame").GetString()!)).Length > 1000));
             var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))).RootElement;
             Assert.Equal("completed", manifest.GetProperty("status").GetString());
             Assert.Equal(10, manifest.GetProperty("episodes_recorded").GetInt32());
