@@ -71,8 +71,10 @@ public sealed class BridgeServer : IAsyncDisposable
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
-        var host = ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : options.Host;
-        return new BridgeServer(app, renderer, sessions, new Uri($"http://{(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && host == options.Host ? $"[{host}]" : host)}:{port}"));
+        // A bridge bound to every interface is reached locally through loopback.
+        var reachable = ip.Equals(IPAddress.Any) ? IPAddress.Loopback : ip.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : ip;
+        var address = new UriBuilder("http", reachable.ToString(), port).Uri;
+        return new BridgeServer(app, renderer, sessions, address);
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancel) => _app.WaitForShutdownAsync(cancel);
