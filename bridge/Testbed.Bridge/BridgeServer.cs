@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Testbed.Bridge.Rendering;
 using Testbed.Bridge.Scenes;
@@ -37,7 +36,7 @@ public sealed class BridgeServer : IAsyncDisposable
 
     public int OpenSessions => _sessions.Count;
 
-    public static async Task<BridgeServer> StartAsync(BridgeOptions options, ILoggerProvider? logging = null, CancellationToken cancel = default)
+    public static async Task<BridgeServer> StartAsync(BridgeOptions options, CancellationToken cancel = default)
     {
         if (!IPAddress.TryParse(options.Host, out var ip))
         {
@@ -54,8 +53,6 @@ public sealed class BridgeServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (logging is not null) builder.Logging.AddProvider(logging);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(ip, options.Port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(o =>
         {
@@ -76,8 +73,6 @@ public sealed class BridgeServer : IAsyncDisposable
         var address = new UriBuilder("http", reachable.ToString(), port).Uri;
         return new BridgeServer(app, renderer, sessions, address);
     }
-
-    public Task WaitForShutdownAsync(CancellationToken cancel) => _app.WaitForShutdownAsync(cancel);
 
     public async ValueTask DisposeAsync()
     {

@@ -27,6 +27,7 @@ public sealed unsafe class MujocoModel : IDisposable
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
         Geoms = Enumerable.Range(0, sizes.Ngeom).Select(DescribeGeom).ToArray();
         Actuators = Enumerable.Range(0, sizes.Nu).Select(DescribeActuator).ToArray();
+        ActuatorNames = Actuators.Select(a => a.Name).ToArray();
         ScalarJointQposAddress = Enumerable.Range(0, sizes.Njnt)
             .Where(j => MujocoShim.JointIsScalar(handle, j) != 0)
             .Select(j => MujocoShim.JointQposAddress(handle, j))
@@ -44,6 +45,7 @@ public sealed unsafe class MujocoModel : IDisposable
     public IReadOnlyList<string> KeyframeNames { get; }
     public IReadOnlyList<GeomDetails> Geoms { get; }
     public IReadOnlyList<ActuatorDetails> Actuators { get; }
+    public IReadOnlyList<string> ActuatorNames { get; }
     /// <summary>qpos addresses of hinge and slide joints: the coordinates that reset noise perturbs.</summary>
     internal IReadOnlyList<int> ScalarJointQposAddress { get; }
 
@@ -74,7 +76,7 @@ public sealed unsafe class MujocoModel : IDisposable
     public int BodyId(string name) => IdOf("body", BodyNames, name);
     public int CameraId(string name) => IdOf("camera", CameraNames, name);
     public int KeyframeId(string name) => IdOf("keyframe", KeyframeNames, name);
-    public int ActuatorId(string name) => IdOf("actuator", Actuators.Select(a => a.Name).ToArray(), name);
+    public int ActuatorId(string name) => IdOf("actuator", ActuatorNames, name);
 
     private static string Describe(IReadOnlyList<string> names)
     {

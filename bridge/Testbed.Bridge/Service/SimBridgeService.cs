@@ -73,12 +73,13 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             {
                 throw BridgeException.InvalidArgument($"actuator_names lists an actuator twice: {string.Join(", ", request.ActuatorNames)}");
             }
-            var bodies = request.BodyStateNames.Select(n => { model.BodyId(n); return n; }).ToArray();
+            // Checked before stepping, so a misspelt body name does not advance the simulation.
+            foreach (var name in request.BodyStateNames) model.BodyId(name);
             var periods = request.Periods.Select(p => (IReadOnlyList<double>)p.Targets).ToArray();
             var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue));
             var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps };
             foreach (var c in outcome.Contacts) response.Contacts.Add(ToMessage(model, c));
-            foreach (var b in bodies) response.BodyStates.Add(ToMessage(simulation.BodyState(b)));
+            foreach (var name in request.BodyStateNames) response.BodyStates.Add(ToMessage(simulation.BodyState(name)));
             if (request.ReturnState) response.State = ToMessage(simulation.GetState());
             response.Warnings.AddRange(outcome.Warnings);
             return Task.FromResult(response);

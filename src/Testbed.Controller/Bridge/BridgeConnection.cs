@@ -10,11 +10,11 @@ public sealed class BridgeConnection : IDisposable
     public const int MaxMessageBytes = 64 * 1024 * 1024;
     private readonly GrpcChannel _channel;
 
-    private BridgeConnection(Uri address, GrpcChannel channel, Capabilities capabilities)
+    private BridgeConnection(Uri address, GrpcChannel channel, SimBridge.SimBridgeClient client, Capabilities capabilities)
     {
         Address = address;
         _channel = channel;
-        Client = new SimBridge.SimBridgeClient(channel);
+        Client = client;
         Capabilities = capabilities;
     }
 
@@ -37,7 +37,7 @@ public sealed class BridgeConnection : IDisposable
             var client = new SimBridge.SimBridgeClient(channel);
             var capabilities = await client.GetCapabilitiesAsync(new GetCapabilitiesRequest(),
                 deadline: DateTime.UtcNow + timeout, cancellationToken: cancel);
-            return new BridgeConnection(uri, channel, capabilities);
+            return new BridgeConnection(uri, channel, client, capabilities);
         }
         catch (RpcException e)
         {

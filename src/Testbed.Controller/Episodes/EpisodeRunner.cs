@@ -40,7 +40,8 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         double time = 0, maxDisplacement = 0;
         ulong steps = 0;
         string? sessionId = null;
-        var scorer = new ContactForceScorer(bodyModel, ContactCalibration.ForScene(scene, bodyModel));
+        var calibration = ContactCalibration.ForScene(scene, bodyModel);
+        var scorer = new ContactForceScorer(bodyModel, calibration);
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
         try
@@ -51,7 +52,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             sessionId = opened.SessionId;
             var model = opened.Model;
             var actuators = SceneCheck.Actuators(scene, model);
-            SceneCheck.RequireMatch(scene, scenario, model, bodyModel);
+            SceneCheck.RequireMatch(scene, scenario, model, calibration);
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise },
                 deadline: Deadline(), cancellationToken: cancel);

@@ -1,5 +1,4 @@
 using Testbed.Domain.Calibration;
-using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
@@ -19,14 +18,13 @@ public static class SceneCheck
             : throw new EpisodeFailure($"scene '{scene.Id}': {scene.ManifestPath} names robot actuator '{name}', which {scene.MjcfFile} does not have; it has: {string.Join(", ", byName.Keys)}")).ToArray();
     }
 
-    public static void RequireMatch(SceneManifest scene, Scenario scenario, ModelDescription model, BodyModel bodyModel)
+    public static void RequireMatch(SceneManifest scene, Scenario scenario, ModelDescription model, ContactCalibration calibration)
     {
         var problems = new List<string>();
         var bodies = model.BodyNames.ToHashSet(StringComparer.Ordinal);
         var geoms = model.Geoms.ToDictionary(g => g.Name, StringComparer.Ordinal);
         if (!model.KeyframeNames.Contains(scenario.Keyframe)) problems.Add($"keyframe '{scenario.Keyframe}' of scenario '{scenario.Id}' is not in the MJCF");
         foreach (var body in scene.RobotBodies().Concat(scene.PayloadBodies()).Where(b => !bodies.Contains(b))) problems.Add($"body '{body}' is not in the MJCF");
-        var calibration = ContactCalibration.ForScene(scene, bodyModel);
         foreach (var person in scene.People)
         {
             foreach (var region in person.Regions)

@@ -15,8 +15,9 @@ public sealed class RunFolder : IDisposable
     {
         // Instructions are recorded as written (日本語, Tiếng Việt), not as \u escapes.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
     };
+
+    private static readonly JsonSerializerOptions IndentedJson = new(Json) { WriteIndented = true };
 
     private readonly StreamWriter _episodes;
     private int _frames;
@@ -46,7 +47,7 @@ public sealed class RunFolder : IDisposable
         // Write then rename, so a reader never sees half a manifest.
         var target = System.IO.Path.Combine(Path, ManifestFile);
         var temporary = target + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, new JsonSerializerOptions(Json) { WriteIndented = true }) + "\n");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, IndentedJson) + "\n");
         File.Move(temporary, target, overwrite: true);
     }
 
