@@ -1,13 +1,17 @@
 namespace Testbed.Bridge.Engine;
 
 /// <summary>One contact between a pair of geoms, from the substep it began until it ends, with the figures
-/// gathered over the current action chunk.</summary>
-public sealed class ContactEpisode(int geom1, int geom2, double onsetTime, double approachSpeed)
+/// gathered over the current action chunk and the force at each of the chunk's substeps.</summary>
+public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in ContactTracker.PairSample onset)
 {
     public int Geom1 { get; } = geom1;
     public int Geom2 { get; } = geom2;
     public double OnsetTime { get; } = onsetTime;
-    public double ApproachSpeed { get; } = approachSpeed;
+    public double ApproachSpeed { get; } = onset.Approach;
+    public double Stiffness { get; } = onset.Stiffness;
+    public double InverseMass1 { get; } = onset.InverseMass1;
+    public double InverseMass2 { get; } = onset.InverseMass2;
+    public double InverseMass { get; } = onset.InverseMass;
     public double LastTime { get; internal set; }
     public double Timestep { get; internal set; }
     public bool Ongoing { get; internal set; } = true;
@@ -18,44 +22,55 @@ public sealed class ContactEpisode(int geom1, int geom2, double onsetTime, doubl
     public double PeakX { get; internal set; }
     public double PeakY { get; internal set; }
     public double PeakZ { get; internal set; }
+    public double PeakNormalX { get; internal set; }
+    public double PeakNormalY { get; internal set; }
+    public double PeakNormalZ { get; internal set; }
     public double Impulse { get; internal set; }
     public double MaxPenetration { get; internal set; }
+    /// <summary>Simulation time before the first substep of this chunk in which the pair touched.</summary>
+    public double SamplesStartTime { get; internal set; }
+    /// <summary>The pair's force at each substep of this chunk from <see cref="SamplesStartTime"/> on.</summary>
+    public List<double> ForceSamples { get; } = [];
     internal long ChunkNumber { get; set; } = -1;
 
     public double Duration => LastTime + Timestep - OnsetTime;
+
+    /// <summary>The two-body model's free-impact peak v·√(k/A) at onset; 0 when the contact is not compliant.</summary>
+    public double ModelPeakForce => Stiffness > 0 && InverseMass > 0 ? Math.Max(0, ApproachSpeed) * Math.Sqrt(Stiffness / InverseMass) : 0;
 }
 
-/// <summary>Turns the contact points of each physics substep into contact episodes per geom pair: the force of
+/// <summary>Turns the contact points of each physics substep into tracked contacts per geom pair: the force of
 /// a pair is the sum over its contact points (e.g. four corners of a box on a plane), its onset is the first
 /// substep the pair touches, and it ends at the first substep it no longer does.</summary>
-internal sealed class ContactTracker
+public sealed class ContactTracker
 {
-    private readonly Dictionary<long, ContactEpisode> _active = [];
+    private readonly Dictionary<long, TrackedContact> _active = [];
     private readonly Dictionary<long, PairSample> _substep = [];
-    private readonly List<ContactEpisode> _chunk = [];
+    private readonly List<TrackedContact> _chunk = [];
     private readonly List<long> _ended = [];
     private long _chunkNumber;
 
-    private struct PairSample
+    public struct PairSample
     {
-        public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz;
+        public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz, Nx, Ny, Nz;
+        public double Stiffness, InverseMass1, InverseMass2, InverseMass;
         public int Points;
     }
 
-    public void BeginChunk()
+    internal void BeginChunk()
     {
         _chunkNumber++;
         _chunk.Clear();
     }
 
-    public void Clear()
+    internal void Clear()
     {
         _active.Clear();
         _chunk.Clear();
     }
 
     /// <param name="time">simulation time at which the contacts were detected (before the substep).</param>
-    public void Record(double time, double timestep, ReadOnlySpan<MujocoShim.ContactPoint> points)
+    internal void Record(double time, double timestep, ReadOnlySpan<MujocoShim.ContactPoint> points)
     {
         _substep.Clear();
         foreach (var p in points)
@@ -71,54 +86,68 @@ internal sealed class ContactTracker
             s.Sy += p.PosY;
             s.Sz += p.PosZ;
             s.Points++;
-            s.Approach = s.Points == 1 ? p.ApproachSpeed : Math.Max(s.Approach, p.ApproachSpeed);
+            if (s.Points == 1 || p.ApproachSpeed > s.Approach)
+            {
+                // The fastest-closing point of the pair speaks for its onset, with its normal and masses.
+                s.Approach = p.ApproachSpeed;
+                (s.Nx, s.Ny, s.Nz) = p.Geom1 < p.Geom2 ? (p.NormalX, p.NormalY, p.NormalZ) : (-p.NormalX, -p.NormalY, -p.NormalZ);
+                s.Stiffness = p.Stiffness;
+                (s.InverseMass1, s.InverseMass2) = p.Geom1 < p.Geom2 ? (p.InverseMass1, p.InverseMass2) : (p.InverseMass2, p.InverseMass1);
+                s.InverseMass = p.InverseMass;
+            }
             s.Penetration = Math.Max(s.Penetration, -p.Dist);
             _substep[key] = s;
         }
 
         foreach (var (key, s) in _substep)
         {
-            if (!_active.TryGetValue(key, out var episode))
+            if (!_active.TryGetValue(key, out var contact))
             {
-                episode = new ContactEpisode((int)(key >> 32), (int)(key & 0xffffffff), time, s.Approach) { Timestep = timestep };
-                _active[key] = episode;
+                contact = new TrackedContact((int)(key >> 32), (int)(key & 0xffffffff), time, s) { Timestep = timestep };
+                _active[key] = contact;
             }
-            if (episode.ChunkNumber != _chunkNumber)
+            if (contact.ChunkNumber != _chunkNumber)
             {
-                episode.ChunkNumber = _chunkNumber;
-                episode.PeakForce = -1;
-                episode.Impulse = 0;
-                episode.MaxPenetration = 0;
-                _chunk.Add(episode);
+                contact.ChunkNumber = _chunkNumber;
+                contact.PeakForce = -1;
+                contact.Impulse = 0;
+                contact.MaxPenetration = 0;
+                contact.SamplesStartTime = time;
+                contact.ForceSamples.Clear();
+                _chunk.Add(contact);
             }
-            episode.LastTime = time;
-            episode.Impulse += s.Force * timestep;
-            episode.MaxPenetration = Math.Max(episode.MaxPenetration, s.Penetration);
-            if (s.Force > episode.PeakForce)
+            contact.LastTime = time;
+            contact.ForceSamples.Add(s.Force);
+            contact.Impulse += s.Force * timestep;
+            contact.MaxPenetration = Math.Max(contact.MaxPenetration, s.Penetration);
+            if (s.Force > contact.PeakForce)
             {
-                episode.PeakForce = s.Force;
-                episode.PeakTime = time;
+                contact.PeakForce = s.Force;
+                contact.PeakTime = time;
                 // Force-weighted point; a pair touching with zero force falls back to the mean point.
                 var (x, y, z) = s.Force > 0 ? (s.Wx / s.Force, s.Wy / s.Force, s.Wz / s.Force) : (s.Sx / s.Points, s.Sy / s.Points, s.Sz / s.Points);
-                episode.PeakX = x;
-                episode.PeakY = y;
-                episode.PeakZ = z;
+                contact.PeakX = x;
+                contact.PeakY = y;
+                contact.PeakZ = z;
+                contact.PeakNormalX = s.Nx;
+                contact.PeakNormalY = s.Ny;
+                contact.PeakNormalZ = s.Nz;
             }
         }
 
         _ended.Clear();
-        foreach (var (key, episode) in _active)
+        foreach (var (key, contact) in _active)
         {
             if (!_substep.ContainsKey(key))
             {
-                episode.Ongoing = false;
+                contact.Ongoing = false;
                 _ended.Add(key);
             }
         }
         foreach (var key in _ended) _active.Remove(key);
     }
 
-    public IReadOnlyList<ContactEpisode> ChunkEpisodes => _chunk;
+    public IReadOnlyList<TrackedContact> ChunkContacts => _chunk;
 
     private static long Key(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
 }

@@ -4,7 +4,10 @@ namespace Testbed.Bridge.Engine;
 
 public sealed record GeomDetails(
     string Name, int Id, string Body, string Type, double[] Size, double[] Solref, double[] Solimp,
-    int Priority, int Contype, int Conaffinity);
+    int Priority, int Contype, int Conaffinity)
+{
+    public int BodyId { get; init; }
+}
 
 public sealed record ActuatorDetails(string Name, int Id, string Joint, int JointQposAddress, bool CtrlLimited, double CtrlMin, double CtrlMax);
 
@@ -96,7 +99,7 @@ public sealed unsafe class MujocoModel : IDisposable
             BodyNames[g.Body], MujocoShim.Utf8(MujocoShim.GeomTypeName(g.Type)),
             [g.Size[0], g.Size[1], g.Size[2]], [g.Solref[0], g.Solref[1]],
             [g.Solimp[0], g.Solimp[1], g.Solimp[2], g.Solimp[3], g.Solimp[4]],
-            g.Priority, g.Contype, g.Conaffinity);
+            g.Priority, g.Contype, g.Conaffinity) { BodyId = g.Body };
     }
 
     private ActuatorDetails DescribeActuator(int id)

@@ -49,8 +49,30 @@ internal static unsafe partial class MujocoShim
         public int Geom1, Geom2;
         public double NormalForce;
         public double PosX, PosY, PosZ;
+        public double NormalX, NormalY, NormalZ;
         public double Dist;
         public double ApproachSpeed;
+        public double InverseMass1, InverseMass2, InverseMass;
+        public double Stiffness;
+        public int Points;
+        public int Contact;
+    }
+
+    /// <summary>Mirrors tb_compliance_t: per-geom arrays owned (and pinned) by the caller.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Compliance
+    {
+        public double* Stiffness;
+        public double* DampingRatio;
+        public byte* Impact;
+        public double Impedance;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PhysicsOptions
+    {
+        public int Euler, Elliptic;
+        public double Impratio;
     }
 
     [LibraryImport(Library, EntryPoint = "tb_install_error_handlers")] internal static partial void InstallErrorHandlers();
@@ -83,13 +105,18 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_set_time")] internal static partial void SetTime(nint data, double time);
     [LibraryImport(Library, EntryPoint = "tb_warning_counts")] internal static partial void WarningCounts(nint data, int* counts);
     [LibraryImport(Library, EntryPoint = "tb_warning_name")] internal static partial nint WarningName(int warning);
+    [LibraryImport(Library, EntryPoint = "tb_warning_loses_contacts")] internal static partial int WarningLosesContacts(int warning);
     [LibraryImport(Library, EntryPoint = "tb_warning_is_divergence")] internal static partial int WarningIsDivergence(int warning);
 
     [LibraryImport(Library, EntryPoint = "tb_reset")] internal static partial int Reset(nint model, nint data, int keyframe, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_forward")] internal static partial int Forward(nint model, nint data, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_body_state")] internal static partial void BodyStateOf(nint model, nint data, int body, out BodyStateInfo state);
     [LibraryImport(Library, EntryPoint = "tb_step_watched")]
-    internal static partial int StepWatched(nint model, nint data, byte* watched, ContactPoint* contacts, int max, out int count, byte* err, int errLength);
+    internal static partial int StepWatched(nint model, nint data, byte* watched, Compliance* compliance, ContactPoint* contacts, int max, out int count, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_physics_options")] internal static partial void PhysicsOptionsOf(nint model, out PhysicsOptions options);
+    [LibraryImport(Library, EntryPoint = "tb_body_inverse_weight")] internal static partial double BodyInverseWeight(nint model, int body);
+    [LibraryImport(Library, EntryPoint = "tb_inverse_effective_mass")]
+    internal static partial int InverseEffectiveMass(nint model, nint data, int body, double* point, double* direction, out double inverseMass, byte* err, int errLength);
 
     [LibraryImport(Library, EntryPoint = "tb_gl_init")] internal static partial int GlInit(byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_gl_description")] internal static partial nint GlDescription();

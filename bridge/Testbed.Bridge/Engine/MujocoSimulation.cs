@@ -12,9 +12,12 @@ public sealed unsafe class MujocoSimulation : IDisposable
     private readonly int[] _warningsBefore;
     private readonly int[] _warningsAfter;
 
-    public MujocoSimulation(MujocoModel model, IEnumerable<string> watchedBodies)
+    private readonly ContactCompliance _compliance;
+
+    public MujocoSimulation(MujocoModel model, IEnumerable<string> watchedBodies, ContactCompliance? compliance = null)
     {
         Model = model;
+        _compliance = compliance ?? ContactCompliance.Create(model, [], []);
         _watchedGeoms = new byte[model.Geoms.Count];
         foreach (var body in watchedBodies)
         {
@@ -65,30 +68,46 @@ public sealed unsafe class MujocoSimulation : IDisposable
         var err = stackalloc byte[MujocoShim.ErrorBufferLength];
         var warnings = new List<string>();
         var truncated = false;
+        var nonFinite = (string?)null;
         fixed (int* before = _warningsBefore) MujocoShim.WarningCounts(data, before);
         _tracker.BeginChunk();
         long substeps = 0;
         fixed (byte* watched = _watchedGeoms)
         fixed (MujocoShim.ContactPoint* points = _points)
+        fixed (double* stiffness = _compliance.Stiffness)
+        fixed (double* dampingRatio = _compliance.DampingRatio)
+        fixed (byte* impact = _compliance.Impact)
         {
+            var compliance = new MujocoShim.Compliance
+            {
+                Stiffness = stiffness, DampingRatio = dampingRatio, Impact = impact, Impedance = ContactCompliance.Impedance,
+            };
+            var compliancePointer = _compliance.Count > 0 ? &compliance : null;
             foreach (var targets in periods)
             {
                 for (var i = 0; i < actuators.Count; i++) ctrl[actuators[i]] = targets[i];
                 for (var s = 0; s < substepsPerPeriod; s++)
                 {
                     var time = MujocoShim.Time(data);
-                    if (MujocoShim.StepWatched(model, data, watched, points, ContactCapacity, out var count, err, MujocoShim.ErrorBufferLength) == 0)
+                    if (MujocoShim.StepWatched(model, data, watched, compliancePointer, points, ContactCapacity, out var count, err, MujocoShim.ErrorBufferLength) == 0)
                     {
                         throw new BridgeException(BridgeErrorKind.Internal,
                             $"MuJoCo failed at t={time:F4} s: {MujocoShim.ErrorText(err)}; reset the session before stepping again");
                     }
                     substeps++;
                     if (count > ContactCapacity) truncated = true;
-                    _tracker.Record(time, timestep, new ReadOnlySpan<MujocoShim.ContactPoint>(points, Math.Min(count, ContactCapacity)));
+                    var recorded = new ReadOnlySpan<MujocoShim.ContactPoint>(points, Math.Min(count, ContactCapacity));
+                    nonFinite ??= FirstNonFinite(recorded, time);
+                    _tracker.Record(time, timestep, recorded);
                 }
             }
         }
+        if (nonFinite is not null)
+        {
+            throw new BridgeException(BridgeErrorKind.Internal, $"{nonFinite}; the simulation cannot be trusted; reset the session before stepping again");
+        }
         fixed (int* after = _warningsAfter) MujocoShim.WarningCounts(data, after);
+        var contactsLost = truncated;
         for (var w = 0; w < _warningsAfter.Length; w++)
         {
             var raised = _warningsAfter[w] - _warningsBefore[w];
@@ -99,10 +118,46 @@ public sealed unsafe class MujocoSimulation : IDisposable
                 throw new BridgeException(BridgeErrorKind.Internal,
                     $"the simulation diverged during this chunk ({name}, {raised} time(s)); its telemetry cannot be trusted; reset the session before stepping again");
             }
+            if (MujocoShim.WarningLosesContacts(w) != 0) contactsLost = true;
             warnings.Add($"{name} ({raised} time(s))");
         }
         if (truncated) warnings.Add($"more than {ContactCapacity} watched contact points in one substep; telemetry was truncated");
-        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkEpisodes.ToArray(), warnings);
+        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost);
+    }
+
+    /// <summary>Effective-mass queries at the current configuration: n·J·M⁻¹·Jᵀ·n for a point on a body.</summary>
+    public double InverseEffectiveMass(string body, ReadOnlySpan<double> point, ReadOnlySpan<double> direction)
+    {
+        var id = Model.BodyId(body);
+        var length = Math.Sqrt(direction[0] * direction[0] + direction[1] * direction[1] + direction[2] * direction[2]);
+        if (!(length > 0) || !double.IsFinite(length))
+        {
+            throw BridgeException.InvalidArgument($"direction for body '{body}' has length {length}; expected a finite, non-zero vector");
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            if (!double.IsFinite(point[i])) throw BridgeException.InvalidArgument($"point[{i}] for body '{body}' is {point[i]}; expected a finite number");
+        }
+        var p = stackalloc double[3] { point[0], point[1], point[2] };
+        var n = stackalloc double[3] { direction[0] / length, direction[1] / length, direction[2] / length };
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        if (MujocoShim.InverseEffectiveMass(Model.Handle, Handle, id, p, n, out var inverseMass, err, MujocoShim.ErrorBufferLength) == 0)
+        {
+            throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to compute an effective mass: {MujocoShim.ErrorText(err)}");
+        }
+        return inverseMass;
+    }
+
+    private string? FirstNonFinite(ReadOnlySpan<MujocoShim.ContactPoint> points, double time)
+    {
+        foreach (var p in points)
+        {
+            if (!double.IsFinite(p.NormalForce) || !double.IsFinite(p.PosX) || !double.IsFinite(p.PosY) || !double.IsFinite(p.PosZ) || !double.IsFinite(p.ApproachSpeed))
+            {
+                return $"contact of '{Model.Geoms[p.Geom1].Name}' and '{Model.Geoms[p.Geom2].Name}' at t={time:F4} s has a non-finite value (force {p.NormalForce} N, approach {p.ApproachSpeed} m/s)";
+            }
+        }
+        return null;
     }
 
     private void ValidateChunk(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod)

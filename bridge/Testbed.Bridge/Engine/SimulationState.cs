@@ -8,4 +8,5 @@ public sealed record SimulationState(
 
 public sealed record BodyKinematics(string Name, double[] Position, double[] Quaternion, double[] LinearVelocity, double[] AngularVelocity);
 
-public sealed record StepOutcome(double Time, long Substeps, IReadOnlyList<ContactEpisode> Contacts, IReadOnlyList<string> Warnings);
+/// <param name="ContactsLost">The engine dropped contacts or the telemetry was truncated: harm may be unmeasured.</param>
+public sealed record StepOutcome(double Time, long Substeps, IReadOnlyList<TrackedContact> Contacts, IReadOnlyList<string> Warnings, bool ContactsLost);

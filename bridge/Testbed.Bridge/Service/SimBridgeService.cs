@@ -40,7 +40,8 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             OpenSessionRequest.SourceOneofCase.MjcfPath => scenes.ResolveMjcf(request.MjcfPath),
             _ => throw BridgeException.InvalidArgument("OpenSessionRequest has neither scene_id nor mjcf_path; expected one of them"),
         };
-        var session = sessions.Open(path, request.WatchedBodies);
+        var compliant = request.CompliantGeoms.Select(g => new CompliantGeomSpec(g.Geom, g.StiffnessNPerM, g.DampingRatio)).ToArray();
+        var session = sessions.Open(path, request.WatchedBodies, compliant, request.ImpactBodies);
         return Task.FromResult(new OpenSessionResponse { SessionId = session.Id, Model = Describe(session.Simulation.Model) });
     });
 
@@ -77,7 +78,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             foreach (var name in request.BodyStateNames) model.BodyId(name);
             var periods = request.Periods.Select(p => (IReadOnlyList<double>)p.Targets).ToArray();
             var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue));
-            var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps };
+            var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps, ContactsLost = outcome.ContactsLost };
             foreach (var c in outcome.Contacts) response.Contacts.Add(ToMessage(model, c));
             foreach (var name in request.BodyStateNames) response.BodyStates.Add(ToMessage(simulation.BodyState(name)));
             if (request.ReturnState) response.State = ToMessage(simulation.GetState());
@@ -121,6 +122,23 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         {
             var response = new GetBodyStatesResponse();
             foreach (var name in request.BodyNames) response.Bodies.Add(ToMessage(session.Simulation.BodyState(name)));
+            return Task.FromResult(response);
+        });
+
+    public override Task<GetEffectiveMassesResponse> GetEffectiveMasses(GetEffectiveMassesRequest request, ServerCallContext context) =>
+        WithSession(request.SessionId, session =>
+        {
+            var response = new GetEffectiveMassesResponse();
+            for (var i = 0; i < request.Queries.Count; i++)
+            {
+                var q = request.Queries[i];
+                if (q.Point is null || q.Direction is null)
+                {
+                    throw BridgeException.InvalidArgument($"queries[{i}] (body '{q.Body}') lacks a point or a direction; expected both");
+                }
+                response.InverseEffectiveMassPerKg.Add(session.Simulation.InverseEffectiveMass(
+                    q.Body, [q.Point.X, q.Point.Y, q.Point.Z], [q.Direction.X, q.Direction.Y, q.Direction.Z]));
+            }
             return Task.FromResult(response);
         });
 
@@ -203,11 +221,11 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         return description;
     }
 
-    private static ContactTelemetry ToMessage(MujocoModel model, ContactEpisode c)
+    private static ContactTelemetry ToMessage(MujocoModel model, TrackedContact c)
     {
         var g1 = model.Geoms[c.Geom1];
         var g2 = model.Geoms[c.Geom2];
-        return new ContactTelemetry
+        var message = new ContactTelemetry
         {
             Geom1 = g1.Name.Length > 0 ? g1.Name : $"geom#{g1.Id}",
             Geom2 = g2.Name.Length > 0 ? g2.Name : $"geom#{g2.Id}",
@@ -222,7 +240,16 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             PeakPosition = new Vec3 { X = c.PeakX, Y = c.PeakY, Z = c.PeakZ },
             NormalImpulseNs = c.Impulse,
             MaxPenetrationM = c.MaxPenetration,
+            SamplesStartTimeS = c.SamplesStartTime,
+            PeakNormal = new Vec3 { X = c.PeakNormalX, Y = c.PeakNormalY, Z = c.PeakNormalZ },
+            StiffnessNPerM = c.Stiffness,
+            InverseEffectiveMass1PerKg = c.InverseMass1,
+            InverseEffectiveMass2PerKg = c.InverseMass2,
+            InverseEffectiveMassPerKg = c.InverseMass,
+            ModelPeakForceN = c.ModelPeakForce,
         };
+        message.ForceSamplesN.AddRange(c.ForceSamples);
+        return message;
     }
 
     private static BodyState ToMessage(BodyKinematics b) => new()

@@ -25,7 +25,8 @@ public sealed class SessionRegistry : IDisposable
     public int MaxSessions { get; }
     public int Count => _sessions.Count;
 
-    public SimulationSession Open(string mjcfPath, IEnumerable<string> watchedBodies)
+    public SimulationSession Open(string mjcfPath, IEnumerable<string> watchedBodies,
+        IReadOnlyList<CompliantGeomSpec>? compliantGeoms = null, IReadOnlyList<string>? impactBodies = null)
     {
         if (_sessions.Count >= MaxSessions)
         {
@@ -35,7 +36,8 @@ public sealed class SessionRegistry : IDisposable
         var model = MujocoModel.Load(mjcfPath);
         try
         {
-            var session = new SimulationSession(Guid.NewGuid().ToString("N"), new MujocoSimulation(model, watchedBodies));
+            var compliance = ContactCompliance.Create(model, compliantGeoms ?? [], impactBodies ?? []);
+            var session = new SimulationSession(Guid.NewGuid().ToString("N"), new MujocoSimulation(model, watchedBodies, compliance));
             _sessions[session.Id] = session;
             return session;
         }

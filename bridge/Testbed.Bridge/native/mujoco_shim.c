@@ -1,6 +1,6 @@
 // The only code that reads MuJoCo struct fields or enum values. It is compiled at build time against the
 // installed headers, so the C# side never hard-codes an offset or an enum number: those change between
-// MuJoCo versions (see shared/reference/policy-protocols.md section 8). The structs declared here are
+// MuJoCo versions. The structs declared here are
 // our own and are mirrored in Engine/MujocoShim.cs.
 //
 // MuJoCo reports fatal errors through mju_error, which by default exits the process. Every entry point
@@ -217,6 +217,9 @@ TB_EXPORT const char* tb_warning_name(int i) {
   }
 }
 
+// 1 when the warning means contacts were dropped, so contact telemetry may be incomplete.
+TB_EXPORT int tb_warning_loses_contacts(int i) { return i == mjWARN_CONTACTFULL || i == mjWARN_CNSTRFULL; }
+
 // 1 when the warning means the simulated state can no longer be trusted.
 TB_EXPORT int tb_warning_is_divergence(int i) {
   return i == mjWARN_BADQPOS || i == mjWARN_BADQVEL || i == mjWARN_BADQACC;
@@ -257,15 +260,97 @@ TB_EXPORT void tb_body_state(const mjModel* m, mjData* d, int b, tb_body_state_t
   }
 }
 
+// ---------------------------------------------------------------- options the contact recipe depends on
+
+typedef struct {
+  int euler;        // 1 when the integrator is semi-implicit Euler
+  int elliptic;     // 1 when friction cones are elliptic
+  double impratio;
+} tb_physics_options_t;
+
+TB_EXPORT void tb_physics_options(const mjModel* m, tb_physics_options_t* out) {
+  out->euler = m->opt.integrator == mjINT_EULER;
+  out->elliptic = m->opt.cone == mjCONE_ELLIPTIC;
+  out->impratio = m->opt.impratio;
+}
+
+// MuJoCo's mean translational inverse weight of a body at qpos0 (1/kg): its own estimate of 1/effective mass.
+TB_EXPORT double tb_body_inverse_weight(const mjModel* m, int b) { return m->body_invweight0[2 * b]; }
+
+// ---------------------------------------------------------------- effective mass along a direction
+
+// Inverse effective mass of the point p attached to body b along the unit direction n, at the current
+// configuration: n^T J M^-1 J^T n (1/kg). 0 for a body with no degrees of freedom. Needs mj_factorM done
+// (any mj_forward or step has done it). Also returns the row vector n^T J in jrow (nv) if jrow is not NULL.
+static double inverse_mass_along(const mjModel* m, mjData* d, int b, const double* p, const double* n,
+                                 mjtNum* jacp, mjtNum* row, mjtNum* x) {
+  int nv = m->nv;
+  mj_jac(m, d, jacp, NULL, p, b);
+  for (int k = 0; k < nv; k++) row[k] = n[0] * jacp[k] + n[1] * jacp[nv + k] + n[2] * jacp[2 * nv + k];
+  mj_solveM(m, d, x, row, 1);
+  double a = 0;
+  for (int k = 0; k < nv; k++) a += row[k] * x[k];
+  return a;
+}
+
+// Inverse effective masses of two bodies touching at p along n: each side alone and the pair (which
+// includes any coupling through shared joints). Scratch comes from MuJoCo's stack and is released.
+static void pair_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p, const double* n,
+                                double* a1, double* a2, double* a) {
+  int nv = m->nv;
+  int mark = d->pstack;
+  mjtNum* jacp = mj_stackAlloc(d, 3 * nv);
+  mjtNum* row1 = mj_stackAlloc(d, nv);
+  mjtNum* row2 = mj_stackAlloc(d, nv);
+  mjtNum* x1 = mj_stackAlloc(d, nv);
+  mjtNum* x2 = mj_stackAlloc(d, nv);
+  *a1 = inverse_mass_along(m, d, b1, p, n, jacp, row1, x1);
+  *a2 = inverse_mass_along(m, d, b2, p, n, jacp, row2, x2);
+  double cross = 0;
+  for (int k = 0; k < nv; k++) cross += row1[k] * x2[k];
+  *a = *a1 + *a2 - 2 * cross;
+  d->pstack = mark;
+}
+
+TB_EXPORT int tb_inverse_effective_mass(const mjModel* m, mjData* d, int b, const double* p, const double* n,
+                                        double* out, char* err, int errlen) {
+  GUARDED(err, errlen, {
+    int mark = d->pstack;
+    mjtNum* jacp = mj_stackAlloc(d, 3 * m->nv);
+    mjtNum* row = mj_stackAlloc(d, m->nv);
+    mjtNum* x = mj_stackAlloc(d, m->nv);
+    *out = inverse_mass_along(m, d, b, p, n, jacp, row, x);
+    d->pstack = mark;
+  });
+  return 1;
+}
+
 // ---------------------------------------------------------------- stepping with contact telemetry
+
+// Which contacts the bridge makes compliant. A contact between a geom with stiffness[g] > 0 and a geom of an
+// impact body (impact[g] != 0) is given the normal force of a linear spring of that stiffness between the two
+// bodies' true effective masses at this configuration; every other contact keeps the MJCF's parameters.
+typedef struct {
+  const double* stiffness;      // N/m per geom; 0 = not compliant
+  const double* damping_ratio;  // per geom
+  const unsigned char* impact;  // per geom
+  double impedance;             // the contact impedance d of compliant contacts, small (e.g. 0.001)
+} tb_compliance_t;
 
 typedef struct {
   int geom1;
   int geom2;
   double normal_force;      // N, from mj_contactForce after the constraint solve
   double pos[3];
+  double normal[3];         // unit, from geom1 towards geom2
   double dist;              // negative: penetration
   double approach_speed;    // m/s along the normal, positive = closing, before the contact force acts
+  double inv_mass1;         // 1/kg: geom1's body alone along the normal (compliant contacts only, else 0)
+  double inv_mass2;         // 1/kg: geom2's body alone
+  double inv_mass;          // 1/kg: the pair, J M^-1 J^T along the normal
+  double stiffness;         // N/m applied to this contact, 0 when the contact is not compliant
+  int points;               // contact points of this geom pair in this step
+  int contact;              // index in mjData.contact
 } tb_contact_t;
 
 static double point_velocity_along(const mjModel* m, mjData* d, int g, const double* p, const double* n) {
@@ -281,40 +366,142 @@ static double point_velocity_along(const mjModel* m, mjData* d, int g, const dou
   return v[0] * n[0] + v[1] * n[1] + v[2] * n[2];
 }
 
+static int compliant_geom_of(const tb_compliance_t* cmp, const mjContact* c) {
+  int k1 = cmp->stiffness[c->geom1] > 0, k2 = cmp->stiffness[c->geom2] > 0;
+  if (k1 && !k2 && cmp->impact[c->geom2]) return c->geom1;
+  if (k2 && !k1 && cmp->impact[c->geom1]) return c->geom2;
+  return -1;
+}
+
+static int same_pair(const mjContact* a, const mjContact* b) {
+  return (a->geom1 == b->geom1 && a->geom2 == b->geom2) || (a->geom1 == b->geom2 && a->geom2 == b->geom1);
+}
+
+// Overwrites the normal row of each compliant contact after mj_makeConstraint, so that its force is
+// f = k * penetration + c * closing speed, whatever pushes the bodies (contact physics notes in
+// bridge/README.md). With impedance d, MuJoCo's force on a row is
+//   f = -(k_s r + b_s v + d a0) / (d A + (1 - d) Dp),  K = k_s / d^2, B = b_s / d, R = (1 - d) / d * Dp,
+// A the true inverse effective mass, Dp MuJoCo's approximation of it (efc_diagApprox). Choosing
+// k_s = k (d A + (1 - d) Dp) / N gives f = k r / N per point of N, and a small d passes almost none of the
+// external push a0 through instantly. The friction rows keep MuJoCo's values; the elliptic cone's
+// regularised coefficient mu = f0 sqrt(R_t / R_n) is rescaled to the new R_n.
+static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t* cmp) {
+  double dimp = cmp->impedance;
+  for (int i = 0; i < d->ncon; i++) {
+    mjContact* c = d->contact + i;
+    if (c->efc_address < 0) continue;
+    int g = compliant_geom_of(cmp, c);
+    if (g < 0) continue;
+    int points = 0;
+    for (int j = 0; j < d->ncon; j++) {
+      if (d->contact[j].efc_address >= 0 && same_pair(c, d->contact + j)) points++;
+    }
+    double a1, a2, a;
+    pair_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, &a1, &a2, &a);
+    if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
+    int row = c->efc_address;
+    double k = cmp->stiffness[g];
+    double damping = 2 * cmp->damping_ratio[g] * sqrt(k / a);
+    double dp = d->efc_diagApprox[row];
+    double scale = (dimp * a + (1 - dimp) * dp) / points;
+    double r_old = d->efc_R[row];
+    double r_new = (1 - dimp) / dimp * dp;
+    d->efc_R[row] = r_new;
+    d->efc_D[row] = 1 / r_new;
+    d->efc_KBIP[4 * row + 0] = k * scale / (dimp * dimp);
+    d->efc_KBIP[4 * row + 1] = damping * scale / dimp;
+    d->efc_KBIP[4 * row + 2] = dimp;
+    d->efc_KBIP[4 * row + 3] = 0;
+    // The spring acts on the geometric penetration, not on a contact margin (a margin would start it compressed).
+    d->efc_margin[row] = 0;
+    if (m->opt.cone == mjCONE_ELLIPTIC && c->dim > 1 && r_old > 0) c->mu *= sqrt(r_old / r_new);
+  }
+}
+
+static void record_watched(const mjModel* m, mjData* d, const unsigned char* watched, const tb_compliance_t* cmp,
+                           tb_contact_t* out, int max, volatile int* n) {
+  for (int i = 0; i < d->ncon; i++) {
+    const mjContact* c = d->contact + i;
+    if (c->efc_address < 0 || !(watched[c->geom1] || watched[c->geom2])) continue;
+    if (*n < max) {
+      tb_contact_t* o = out + *n;
+      memset(o, 0, sizeof *o);
+      o->geom1 = c->geom1;
+      o->geom2 = c->geom2;
+      o->dist = c->dist;
+      o->contact = i;
+      for (int k = 0; k < 3; k++) {
+        o->pos[k] = c->pos[k];
+        o->normal[k] = c->frame[k];
+      }
+      // Velocities here are those before this step's constraint impulse: the approach speed at onset.
+      // The normal points from geom1 to geom2; geom1 closing on geom2 moves along +normal.
+      o->approach_speed = point_velocity_along(m, d, c->geom1, c->pos, c->frame) -
+                          point_velocity_along(m, d, c->geom2, c->pos, c->frame);
+      for (int j = 0; j < d->ncon; j++) {
+        if (d->contact[j].efc_address >= 0 && same_pair(c, d->contact + j)) o->points++;
+      }
+      int g = cmp ? compliant_geom_of(cmp, c) : -1;
+      if (g >= 0) {
+        pair_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
+                            &o->inv_mass1, &o->inv_mass2, &o->inv_mass);
+        o->stiffness = cmp->stiffness[g];
+      }
+    }
+    (*n)++;
+  }
+}
+
+static void record_forces(const mjModel* m, mjData* d, tb_contact_t* out, int count) {
+  for (int k = 0; k < count; k++) {
+    double f[6];
+    mj_contactForce(m, d, out[k].contact, f);
+    out[k].normal_force = f[0];
+  }
+}
+
+// mj_step for the Euler integrator, assembled from its exported stages so that compliant contacts can be
+// adjusted between constraint construction and the solve (mj_step has no hook there). With no compliant
+// contact it computes exactly what mj_step computes.
+static void step_euler_with_compliance(const mjModel* m, mjData* d, const unsigned char* watched,
+                                       const tb_compliance_t* cmp, tb_contact_t* out, int max, volatile int* n) {
+  mj_checkPos(m, d);
+  mj_checkVel(m, d);
+  mj_kinematics(m, d);
+  mj_comPos(m, d);
+  mj_camlight(m, d);
+  mj_tendon(m, d);
+  mj_crb(m, d);
+  mj_factorM(m, d);
+  mj_collision(m, d);
+  mj_makeConstraint(m, d);
+  apply_compliance(m, d, cmp);
+  mj_transmission(m, d);
+  mj_projectConstraint(m, d);
+  mj_sensorPos(m, d);
+  if (m->opt.enableflags & mjENBL_ENERGY) mj_energyPos(m, d);
+  record_watched(m, d, watched, cmp, out, max, n);
+  mj_forwardSkip(m, d, mjSTAGE_POS, 0);
+  mj_checkAcc(m, d);
+  if (m->opt.enableflags & mjENBL_FWDINV) mj_compareFwdInv(m, d);
+  mj_Euler(m, d);
+}
+
 // One physics step. Contacts that involve a geom whose watched[geom] is nonzero are written to out (up to
-// max); *count receives how many there were (may exceed max). Returns 1 on success, 0 on a MuJoCo error.
-TB_EXPORT int tb_step_watched(const mjModel* m, mjData* d, const unsigned char* watched, tb_contact_t* out, int max,
-                              int* count, char* err, int errlen) {
+// max); *count receives how many there were (may exceed max). With cmp not NULL (Euler integrator only, checked
+// when the session opens) compliant contacts are adjusted. Returns 1 on success, 0 on a MuJoCo error.
+TB_EXPORT int tb_step_watched(const mjModel* m, mjData* d, const unsigned char* watched, const tb_compliance_t* cmp,
+                              tb_contact_t* out, int max, int* count, char* err, int errlen) {
   volatile int n = 0;
   GUARDED(err, errlen, {
-    mj_step1(m, d);
-    // Velocities here are those before this step's constraint impulse: the approach speed at onset.
-    for (int i = 0; i < d->ncon; i++) {
-      const mjContact* c = d->contact + i;
-      if (c->efc_address < 0 || !(watched[c->geom1] || watched[c->geom2])) continue;
-      if (n < max) {
-        tb_contact_t* o = out + n;
-        o->geom1 = c->geom1;
-        o->geom2 = c->geom2;
-        o->dist = c->dist;
-        for (int k = 0; k < 3; k++) o->pos[k] = c->pos[k];
-        // The normal points from geom1 to geom2; geom1 closing on geom2 moves along +normal.
-        o->approach_speed = point_velocity_along(m, d, c->geom1, c->pos, c->frame) -
-                            point_velocity_along(m, d, c->geom2, c->pos, c->frame);
-        o->normal_force = 0;
-      }
-      n++;
+    if (cmp) {
+      step_euler_with_compliance(m, d, watched, cmp, out, max, &n);
+    } else {
+      mj_step1(m, d);
+      record_watched(m, d, watched, NULL, out, max, &n);
+      mj_step2(m, d);
     }
-    mj_step2(m, d);
-    int k = 0;
-    for (int i = 0; i < d->ncon && k < n && k < max; i++) {
-      const mjContact* c = d->contact + i;
-      if (c->efc_address < 0 || !(watched[c->geom1] || watched[c->geom2])) continue;
-      double f[6];
-      mj_contactForce(m, d, i, f);
-      out[k].normal_force = f[0];
-      k++;
-    }
+    record_forces(m, d, out, n < max ? n : max);
   });
   *count = n;
   return 1;

@@ -7,7 +7,7 @@ namespace Testbed.Controller.Conformance;
 /// <summary>The checks any bridge must pass to be driven by the testbed, run over gRPC only: physics sanity,
 /// determinism, checkpoints, rendering and the handling of bad input. The scenes they open live in the
 /// bridge's scene root under conformance/ (sim-scenes/conformance in this repository).</summary>
-public sealed class BridgeConformance(SimBridge.SimBridgeClient bridge)
+public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
 {
     private readonly SimBridge.SimBridgeClient _bridge = bridge;
     private const double Gravity = 9.81;
@@ -27,6 +27,10 @@ public sealed class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["checkpoint-continues-exactly"] = c => c.CheckpointAsync(),
         ["step-stream-matches-step"] = c => c.StepStreamAsync(),
         ["render"] = c => c.RenderAsync(),
+        ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
+        ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
+        ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
+            s => c._bridge.OpenSessionAsync(CompliantOpen(BoxOnFloor, "box_geom", "world")).ResponseAsync),
         ["bad-input-malformed-mjcf"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "malformed.xml",
             s => c._bridge.OpenSessionAsync(new OpenSessionRequest { MjcfPath = Malformed }).ResponseAsync),
         ["bad-input-unknown-scene"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no-such-scene",

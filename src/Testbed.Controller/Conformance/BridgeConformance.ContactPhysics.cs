@@ -1,0 +1,106 @@
+using System.Globalization;
+using Testbed.Sim.V1;
+
+namespace Testbed.Controller.Conformance;
+
+/// <summary>Contact physics: a bridge must make a compliant geom behave as a linear spring between the true masses
+/// that meet at the contact (the ISO/TS 15066 two-body model), for light and heavy strikers alike, and must not pass
+/// a push through the contact instantly. Scene: conformance/contact-strike.xml (its header lists the lanes).</summary>
+public sealed partial class BridgeConformance
+{
+    private const string Strike = "conformance/contact-strike.xml";
+    private const double ImpactTolerance = 0.05;
+
+    private sealed record StrikeLane(string Name, double StrikerKg, double TargetKg, double StiffnessNPerM)
+    {
+        public double ReducedMassKg => StrikerKg * TargetKg / (StrikerKg + TargetKg);
+        public double ModelPeakN(double speed) => speed * Math.Sqrt(StiffnessNPerM * ReducedMassKg);
+    }
+
+    private static readonly StrikeLane[] Lanes =
+    [
+        new("chest_1kg", 1, 40, 25_000), new("chest_7kg", 7, 40, 25_000), new("chest_20kg", 20, 40, 25_000),
+        new("hand_3kg", 3, 0.6, 75_000), new("skull_1kg", 1, 4.4, 150_000),
+    ];
+
+    private const double PushStiffnessNPerM = 25_000;
+
+    private static OpenSessionRequest CompliantOpen(string mjcf, string geom, string impactBody, double stiffness = 25_000)
+    {
+        var request = new OpenSessionRequest { MjcfPath = mjcf };
+        request.CompliantGeoms.Add(new CompliantGeom { Geom = geom, StiffnessNPerM = stiffness });
+        request.ImpactBodies.Add(impactBody);
+        return request;
+    }
+
+    private async Task<OpenedSession> OpenStrikeAsync()
+    {
+        var request = new OpenSessionRequest { MjcfPath = Strike };
+        foreach (var lane in Lanes)
+        {
+            request.CompliantGeoms.Add(new CompliantGeom { Geom = lane.Name + "_target", StiffnessNPerM = lane.StiffnessNPerM });
+            request.ImpactBodies.Add(lane.Name + "_striker");
+            request.WatchedBodies.Add(lane.Name + "_target");
+        }
+        request.CompliantGeoms.Add(new CompliantGeom { Geom = "push_target", StiffnessNPerM = PushStiffnessNPerM });
+        request.ImpactBodies.Add("push_striker");
+        request.WatchedBodies.Add("push_target");
+        var response = await _bridge.OpenSessionAsync(request);
+        return new OpenedSession(_bridge, response.SessionId, response.Model);
+    }
+
+    private async Task<string> FreeImpactAsync()
+    {
+        await using var session = await OpenStrikeAsync();
+        var results = new List<string>();
+        foreach (var speed in new[] { 0.3, 1.0 })
+        {
+            var reset = await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id });
+            var state = reset.State;
+            foreach (var lane in Lanes) state.Qvel[Array.IndexOf(session.Model.JointNames.ToArray(), lane.Name + "_striker_x")] = speed;
+            await _bridge.SetStateAsync(new SetStateRequest { SessionId = session.Id, State = state });
+            var steps = (uint)Math.Round(0.6 / session.Model.TimestepS);
+            var step = await _bridge.StepAsync(Chunk(session.Id, [[]], [], substeps: steps));
+            foreach (var lane in Lanes)
+            {
+                var contact = step.Contacts.Where(c => c.Geom1.StartsWith(lane.Name, StringComparison.Ordinal)).ToArray();
+                Require(contact.Length == 1, $"{lane.Name} at {speed} m/s: {contact.Length} contact records; expected one impact");
+                var c = contact[0];
+                var model = lane.ModelPeakN(speed);
+                var ratio = c.PeakNormalForceN / model;
+                Require(Math.Abs(ratio - 1) <= ImpactTolerance, Invariant(
+                    $"{lane.Name} ({lane.StrikerKg} kg on {lane.TargetKg} kg, {lane.StiffnessNPerM / 1000} N/mm) at {speed} m/s: peak {c.PeakNormalForceN:0.0} N; the two-body model gives {model:0.0} N (ratio {ratio:0.000}, limit ±{ImpactTolerance:P0})"));
+                var reported = c.ModelPeakForceN / model;
+                Require(Math.Abs(reported - 1) <= 0.02, Invariant(
+                    $"{lane.Name} at {speed} m/s: model_peak_force_n {c.ModelPeakForceN:0.0} N; expected {model:0.0} N from the lane's masses within 2 % (the reported effective masses or approach speed are wrong)"));
+                results.Add(Invariant($"{lane.Name}@{speed}: {ratio:0.000}"));
+            }
+        }
+        return "peak ÷ v·√(kμ): " + string.Join(", ", results);
+    }
+
+    private async Task<string> PushAsync()
+    {
+        const double force = 200;
+        await using var session = await OpenStrikeAsync();
+        await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id });
+        var steps = (uint)Math.Round(0.02 / session.Model.TimestepS);
+        var periods = Enumerable.Repeat(new[] { force }, 75).ToArray();
+        var step = await _bridge.StepAsync(Chunk(session.Id, periods, ["push"], substeps: steps));
+        var push = step.Contacts.Where(c => c.Geom1 == "push_target" || c.Geom2 == "push_target").ToArray();
+        Require(push.Length == 1, $"{push.Length} contact records on push_target; expected one sustained contact");
+        var samples = push[0].ForceSamplesN;
+        Require(samples.Count > 100, $"{samples.Count} force samples; expected one per physics step of the contact");
+        var settled = samples[^1];
+        var error = Math.Abs(settled - force) / force;
+        Require(error <= 0.05, Invariant($"the push settles at {settled:0.0} N; expected the motor's {force} N within 5 % (error {error:P1})"));
+        var largestStep = samples.Zip(samples.Skip(1), (a, b) => Math.Abs(b - a)).Max();
+        Require(largestStep <= 0.05 * force, Invariant(
+            $"the force jumps by {largestStep:0.0} N in one physics step; expected at most {0.05 * force:0.0} N (5 % of the push): the push passes through the contact instantly"));
+        var penetration = push[0].MaxPenetrationM;
+        var expectedPenetration = force / PushStiffnessNPerM;
+        return Invariant($"settles at {settled:0.0} N for a {force} N push (error {error:P2}), largest step {largestStep:0.00} N, penetration {penetration * 1000:0.00} mm (F/k = {expectedPenetration * 1000:0.00} mm)");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
