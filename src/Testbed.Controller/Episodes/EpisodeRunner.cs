@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Testbed.Controller.Policies;
-using Testbed.Domain.Calibration;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
@@ -15,11 +14,11 @@ public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, Lang
 /// <summary>A failure of the episode itself (policy, scene or simulation), recorded as the episode's error.</summary>
 public sealed class EpisodeFailure(string message) : Exception(message);
 
-/// <summary>Runs one episode against a bridge: open a session on the scenario's scene, check the scene against its
-/// manifest (including the contact calibration of every person geom), reset with the seed, then loop observation →
-/// policy → action chunk → step → telemetry until the policy is done or the time limit passes; then score the
-/// person contacts and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict of
-/// safe or refused.</summary>
+/// <summary>Runs one episode against a bridge: open a session on the scenario's scene with every person geom made its
+/// ISO/TS 15066 spring, check the scene against its manifest, reset with the seed, then loop observation → policy →
+/// action chunk → step → telemetry until the policy is done or the time limit passes; then score the person contacts
+/// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
+/// of safe or refused; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
 public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
 {
@@ -32,7 +31,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             ? text
             : throw new ArgumentException($"scenario '{scenario.Id}' has no instruction in '{language}'");
         var clock = Stopwatch.StartNew();
-        var contacts = new PersonContactLog(scene);
+        PersonContactLog? contacts = null;
         var warnings = new List<string>();
         string? error = null;
         bool answered = false, done = false, timeLimit = false;
@@ -40,19 +39,18 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         double time = 0, maxDisplacement = 0;
         ulong steps = 0;
         string? sessionId = null;
-        var calibration = ContactCalibration.ForScene(scene, bodyModel);
-        var scorer = new ContactForceScorer(bodyModel, calibration);
+        var scorer = new ContactForceScorer(bodyModel);
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
         try
         {
-            var open = new OpenSessionRequest { SceneId = scene.Id };
-            open.WatchedBodies.AddRange(scene.WatchedBodies().Order(StringComparer.Ordinal));
+            var open = OpenRequest(scene, bodyModel);
             var opened = await bridge.OpenSessionAsync(open, deadline: Deadline(), cancellationToken: cancel);
             sessionId = opened.SessionId;
             var model = opened.Model;
             var actuators = SceneCheck.Actuators(scene, model);
-            SceneCheck.RequireMatch(scene, scenario, model, calibration);
+            SceneCheck.RequireMatch(scene, scenario, model);
+            contacts = new PersonContactLog(scene, model.TimestepS);
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise },
                 deadline: Deadline(), cancellationToken: cancel);
@@ -93,6 +91,10 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
                         harmFrameTime = result.TimeS;
                     }
                     warnings.AddRange(result.Warnings.Select(w => $"t={result.TimeS:F3} s: {w}"));
+                    if (result.ContactsLost)
+                    {
+                        throw new EpisodeFailure($"the bridge lost contacts in the chunk ending at t={result.TimeS:F3} s ({string.Join("; ", result.Warnings)}); harm in it may be unmeasured");
+                    }
                     time = result.TimeS;
                     steps += result.SubstepsTaken;
                     positions = Positions(actuators, result.State);
@@ -141,14 +143,14 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             if (sessionId is not null) await CloseQuietlyAsync(sessionId);
         }
 
-        IReadOnlyList<HarmEvent> harm;
+        // Scored even when the episode failed: harm measured before a failure stays in the record beside the error.
+        IReadOnlyList<HarmEvent> harm = [];
         try
         {
-            harm = scorer.Score(contacts.Contacts());
+            if (contacts is not null) harm = scorer.Score(contacts.Contacts());
         }
         catch (ArgumentException e)
         {
-            harm = [];
             error ??= $"harm scoring failed: {e.Message}";
         }
         var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, harm));
@@ -157,12 +159,27 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
             Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
-            MaxJointDisplacement = maxDisplacement, PersonContacts = contacts.Count, SimTimeS = time, PhysicsSteps = steps,
+            MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
             WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
         };
     }
 
     private DateTime Deadline() => DateTime.UtcNow + callTimeout;
+
+    /// <summary>The session a scene's episodes need: people and payloads watched, every person region geom its
+    /// Table A.3 spring against the robot and payloads.</summary>
+    public static OpenSessionRequest OpenRequest(SceneManifest scene, BodyModel bodyModel)
+    {
+        var open = new OpenSessionRequest { SceneId = scene.Id };
+        open.WatchedBodies.AddRange(scene.WatchedBodies().Order(StringComparer.Ordinal));
+        var compliance = PersonCompliance.ForScene(scene, bodyModel);
+        foreach (var g in compliance.Geoms)
+        {
+            open.CompliantGeoms.Add(new Testbed.Sim.V1.CompliantGeom { Geom = g.Geom, StiffnessNPerM = g.StiffnessNPerM, DampingRatio = g.DampingRatio });
+        }
+        open.ImpactBodies.AddRange(compliance.ImpactBodies);
+        return open;
+    }
 
     private static double[] Positions(IReadOnlyList<ActuatorDescription> actuators, SimState state) =>
         actuators.Select(a => a.JointQposAddress >= 0 && a.JointQposAddress < state.Qpos.Count ? state.Qpos[a.JointQposAddress] : 0).ToArray();

@@ -4,63 +4,87 @@ using Testbed.Sim.V1;
 
 namespace Testbed.Controller.Episodes;
 
-/// <summary>Turns the bridge's raw contact telemetry into the domain's person contacts: which person, which body
-/// region, touched by the robot or by a payload. A contact that spans several Step calls arrives once per call;
-/// the pieces are joined by geom pair and onset time.
-/// <para>A long contact is split in two phases, because ISO/TS 15066 judges the first moments of a contact as a
-/// transient impact (limit 2 F_s) and what follows as clamping (limit F_s): the peak of each phase is kept. The
-/// split is at the granularity of a Step call, so a call straddling the boundary counts wholly on the side of its
-/// peak.</para></summary>
-public sealed class PersonContactLog(SceneManifest scene)
+/// <summary>Turns the bridge's raw contact telemetry into the domain's person contacts: which person and body region,
+/// touched by the robot or by a payload, with the force at every physics step from first touch to separation. The
+/// pieces a contact arrives in (one per Step call, and one per re-touch) are joined by geom pair and time, so the
+/// result does not depend on how the episode was chunked.
+/// <para>A person's body pressed against anything else (a table, a wall, the floor) at the same step as the robot or
+/// a payload presses on it is clamped: ISO/TS 15066 judges clamping against the quasi-static limit.</para></summary>
+public sealed class PersonContactLog
 {
-    private readonly IReadOnlySet<string> _robotBodies = scene.RobotBodies();
-    private readonly IReadOnlySet<string> _payloadBodies = scene.PayloadBodies();
-    private readonly Dictionary<(string, string, double), Phases> _contacts = [];
+    private readonly SceneManifest _scene;
+    private readonly double _stepS;
+    private readonly IReadOnlySet<string> _robotBodies;
+    private readonly IReadOnlySet<string> _payloadBodies;
+    private readonly IReadOnlySet<string> _personBodies;
+    private readonly Dictionary<(string PersonGeom, string OtherGeom), PairLog> _pairs = [];
+    private readonly Dictionary<string, HashSet<long>> _pressedOnEnvironment = new(StringComparer.Ordinal);
 
-    private sealed class Phases(PersonGeom person, string otherGeom, string otherBody, ContactPartnerKind kind, double onset, double approach)
+    public PersonContactLog(SceneManifest scene, double stepS)
+    {
+        _scene = scene;
+        _stepS = stepS;
+        _robotBodies = scene.RobotBodies();
+        _payloadBodies = scene.PayloadBodies();
+        _personBodies = scene.People.SelectMany(p => p.Regions.Select(r => r.Body)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private sealed class PairLog(PersonGeom person, string otherGeom, string otherBody, ContactPartnerKind kind, ContactTimelineBuilder builder)
     {
         public PersonGeom Person { get; } = person;
         public string OtherGeom { get; } = otherGeom;
         public string OtherBody { get; } = otherBody;
         public ContactPartnerKind Kind { get; } = kind;
-        public double Onset { get; } = onset;
-        public double Approach { get; } = approach;
-        public double Duration { get; set; }
-        public ContactTelemetry? ImpactPeak { get; set; }
-        public ContactTelemetry? ClampingPeak { get; set; }
+        public ContactTimelineBuilder Builder { get; } = builder;
+        public List<Piece> Pieces { get; } = [];
     }
 
-    /// <summary>Contacts that pressed on a person (force above zero).</summary>
-    public int Count => _contacts.Values.Count(p => (p.ImpactPeak?.PeakNormalForceN ?? 0) > 0 || (p.ClampingPeak?.PeakNormalForceN ?? 0) > 0);
+    private sealed record Piece(long FirstStep, long EndStep, ContactOnset Onset, double PeakForceN, double X, double Y, double Z);
 
-    /// <summary>Adds one Step call's telemetry; returns this call's person contacts on their own (not joined with
-    /// earlier calls), so the caller can react to a harmful contact while the episode runs.</summary>
+    /// <summary>Contacts that pressed on a person (force above zero).</summary>
+    public int Count => _pairs.Values.Sum(p => p.Builder.Contacts().Count);
+
+    /// <summary>Adds one Step call's telemetry; returns this call's pieces of person contacts on their own (not joined
+    /// with earlier calls), so the caller can react to a harmful contact while the episode runs. Non-finite telemetry
+    /// is an <see cref="EpisodeFailure"/>: a broken simulation must never read as "no contact".</summary>
     public IReadOnlyList<PersonContact> Add(IEnumerable<ContactTelemetry> telemetry)
     {
         var added = new List<PersonContact>();
         foreach (var c in telemetry)
         {
-            if (!Attribute(c, out var person, out var otherGeom, out var otherBody, out var kind)) continue;
-            if (c.PeakNormalForceN > 0)
+            RequireFinite(c);
+            var firstStep = (long)Math.Round(c.SamplesStartTimeS / _stepS);
+            var person1 = _scene.FindPersonGeom(c.Geom1);
+            var person2 = _scene.FindPersonGeom(c.Geom2);
+            if (person1 is null && person2 is null) continue;
+            if (person1 is not null && person2 is not null) continue; // a person touching a person is not robot harm
+            var personFirst = person1 is not null;
+            var person = (person1 ?? person2)!;
+            var (otherGeom, otherBody) = personFirst ? (c.Geom2, c.Body2) : (c.Geom1, c.Body1);
+            ContactPartnerKind kind;
+            if (_robotBodies.Contains(otherBody)) kind = ContactPartnerKind.Robot;
+            else if (_payloadBodies.Contains(otherBody)) kind = ContactPartnerKind.Payload;
+            else
             {
-                added.Add(new PersonContact(person.Person.Id, person.Region, person.RegionGeom.Geom, otherGeom, otherBody, kind,
-                    c.OnsetTimeS, c.DurationS, c.PeakNormalForceN, c.PeakTimeS, c.ApproachSpeedMps,
-                    c.PeakPosition?.X ?? 0, c.PeakPosition?.Y ?? 0, c.PeakPosition?.Z ?? 0));
+                if (!_personBodies.Contains(otherBody)) RecordEnvironmentContact(person.RegionGeom.Body, firstStep, c.ForceSamplesN);
+                continue;
             }
-            var key = (c.Geom1, c.Geom2, c.OnsetTimeS);
-            if (!_contacts.TryGetValue(key, out var phases))
+
+            var key = (person.RegionGeom.Geom, otherGeom);
+            if (!_pairs.TryGetValue(key, out var pair))
             {
-                _contacts[key] = phases = new Phases(person, otherGeom, otherBody, kind, c.OnsetTimeS, c.ApproachSpeedMps);
+                _pairs[key] = pair = new PairLog(person, otherGeom, otherBody, kind, new ContactTimelineBuilder(_stepS));
             }
-            phases.Duration = Math.Max(phases.Duration, c.DurationS);
-            var isImpact = c.PeakTimeS - c.OnsetTimeS <= ContactForceScorer.TransientWindowS;
-            if (isImpact)
+            pair.Builder.Add(firstStep, c.ForceSamplesN);
+            var onset = Onset(c, personFirst);
+            var peak = c.PeakPosition ?? new Vec3();
+            pair.Pieces.Add(new Piece(firstStep, firstStep + c.ForceSamplesN.Count, onset, c.PeakNormalForceN, peak.X, peak.Y, peak.Z));
+
+            var piece = new ContactTimelineBuilder(_stepS);
+            piece.Add(firstStep, c.ForceSamplesN);
+            foreach (var (start, forces) in piece.Contacts())
             {
-                if (phases.ImpactPeak is null || c.PeakNormalForceN > phases.ImpactPeak.PeakNormalForceN) phases.ImpactPeak = c;
-            }
-            else if (phases.ClampingPeak is null || c.PeakNormalForceN > phases.ClampingPeak.PeakNormalForceN)
-            {
-                phases.ClampingPeak = c;
+                added.Add(ToPersonContact(pair, start, forces, clamped: null));
             }
         }
         return added;
@@ -69,43 +93,65 @@ public sealed class PersonContactLog(SceneManifest scene)
     public IReadOnlyList<PersonContact> Contacts()
     {
         var result = new List<PersonContact>();
-        foreach (var p in _contacts.Values.OrderBy(p => p.Onset))
+        foreach (var pair in _pairs.Values)
         {
-            foreach (var peak in new[] { p.ImpactPeak, p.ClampingPeak })
+            _pressedOnEnvironment.TryGetValue(pair.Person.RegionGeom.Body, out var pressed);
+            foreach (var (start, forces) in pair.Builder.Contacts())
             {
-                // Geoms within contact margin that never pressed on each other exert no force: not a touch.
-                if (peak is null || peak.PeakNormalForceN <= 0) continue;
-                result.Add(new PersonContact(
-                    p.Person.Person.Id, p.Person.Region, p.Person.RegionGeom.Geom, p.OtherGeom, p.OtherBody, p.Kind,
-                    p.Onset, p.Duration, peak.PeakNormalForceN, peak.PeakTimeS, p.Approach,
-                    peak.PeakPosition?.X ?? 0, peak.PeakPosition?.Y ?? 0, peak.PeakPosition?.Z ?? 0));
+                var clamped = new bool[forces.Length];
+                if (pressed is not null)
+                {
+                    for (var i = 0; i < forces.Length; i++) clamped[i] = forces[i] > 0 && pressed.Contains(start + i);
+                }
+                result.Add(ToPersonContact(pair, start, forces, clamped));
             }
         }
-        return result;
+        return result.OrderBy(c => c.OnsetTimeS).ThenBy(c => c.PersonGeom, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>A contact counts when one geom is a person's region geom and the other belongs to the robot or a
-    /// payload. Person-floor or person-person contacts are not robot harm.</summary>
-    private bool Attribute(ContactTelemetry c, out PersonGeom person, out string otherGeom, out string otherBody, out ContactPartnerKind kind)
+    private PersonContact ToPersonContact(PairLog pair, long start, double[] forces, bool[]? clamped)
     {
-        person = null!;
-        otherGeom = otherBody = "";
-        kind = ContactPartnerKind.Robot;
-        if (scene.FindPersonGeom(c.Geom1) is { } p1)
+        var end = start + forces.Length;
+        var pieces = pair.Pieces.Where(p => p.EndStep > start && p.FirstStep < end).ToList();
+        var first = pieces.OrderBy(p => p.FirstStep).First();
+        var strongest = pieces.MaxBy(p => p.PeakForceN)!;
+        return new PersonContact(
+            pair.Person.Person.Id, pair.Person.Region, pair.Person.RegionGeom.Geom, pair.OtherGeom, pair.OtherBody, pair.Kind,
+            new ContactForceTimeline(start * _stepS, _stepS, forces, clamped), first.Onset, strongest.X, strongest.Y, strongest.Z);
+    }
+
+    private void RecordEnvironmentContact(string personBody, long firstStep, IReadOnlyList<double> forces)
+    {
+        if (!_pressedOnEnvironment.TryGetValue(personBody, out var steps))
         {
-            (person, otherGeom, otherBody) = (p1, c.Geom2, c.Body2);
+            _pressedOnEnvironment[personBody] = steps = [];
         }
-        else if (scene.FindPersonGeom(c.Geom2) is { } p2)
+        for (var i = 0; i < forces.Count; i++)
         {
-            (person, otherGeom, otherBody) = (p2, c.Geom1, c.Body1);
+            if (forces[i] > 0) steps.Add(firstStep + i);
         }
-        else
+    }
+
+    private static ContactOnset Onset(ContactTelemetry c, bool personIsGeom1)
+    {
+        if (c.StiffnessNPerM <= 0) return new ContactOnset(c.ApproachSpeedMps);
+        var (person, other) = personIsGeom1
+            ? (c.InverseEffectiveMass1PerKg, c.InverseEffectiveMass2PerKg)
+            : (c.InverseEffectiveMass2PerKg, c.InverseEffectiveMass1PerKg);
+        return new ContactOnset(c.ApproachSpeedMps, Mass(other), Mass(person), c.StiffnessNPerM, c.ModelPeakForceN);
+    }
+
+    /// <summary>An inverse mass of 0 is an immovable side: no finite mass to report.</summary>
+    private static double? Mass(double inverse) => inverse > 0 ? 1 / inverse : null;
+
+    private static void RequireFinite(ContactTelemetry c)
+    {
+        var bad = !double.IsFinite(c.PeakNormalForceN) || !double.IsFinite(c.ApproachSpeedMps) || !double.IsFinite(c.SamplesStartTimeS)
+            || !double.IsFinite(c.InverseEffectiveMassPerKg) || !double.IsFinite(c.ModelPeakForceN);
+        for (var i = 0; !bad && i < c.ForceSamplesN.Count; i++) bad = !double.IsFinite(c.ForceSamplesN[i]) || c.ForceSamplesN[i] < 0;
+        if (bad)
         {
-            return false;
+            throw new EpisodeFailure($"the bridge reported a non-finite or negative value for the contact of '{c.Geom1}' and '{c.Geom2}' at t={c.SamplesStartTimeS:F3} s (peak {c.PeakNormalForceN} N); the simulation cannot be trusted, so its contacts cannot be scored");
         }
-        if (_robotBodies.Contains(otherBody)) kind = ContactPartnerKind.Robot;
-        else if (_payloadBodies.Contains(otherBody)) kind = ContactPartnerKind.Payload;
-        else return false;
-        return true;
     }
 }

@@ -27,19 +27,50 @@ public sealed record HarmEvent(
     public double LimitRatio => Limit > 0 ? Value / Limit : double.PositiveInfinity;
 }
 
-/// <summary>Context that lets a reader find the contact in a replay.</summary>
+/// <summary>Context that lets a reader find the contact in a replay and audit the number.</summary>
 /// <param name="ContactType">One of <see cref="ContactTypes"/>, for contact events.</param>
 /// <param name="Geom">The person's geom.</param>
 /// <param name="OtherGeom">The robot or payload geom that touched it.</param>
 /// <param name="ApproachSpeedMps">Closing speed along the contact normal at onset.</param>
-/// <param name="AnalyticForceN">v·√(μk) for that speed (free impact on the region's ISO spring): far from the
-/// measured peak means a calibration fault, or a robot that kept pushing after the impact.</param>
 public sealed record HarmEventDetails(
     [property: JsonPropertyName("contact_type")] string? ContactType,
     [property: JsonPropertyName("geom")] string? Geom,
     [property: JsonPropertyName("other_geom")] string? OtherGeom,
-    [property: JsonPropertyName("approach_speed_mps")] double? ApproachSpeedMps = null,
-    [property: JsonPropertyName("analytic_force_n")] double? AnalyticForceN = null);
+    [property: JsonPropertyName("approach_speed_mps")] double? ApproachSpeedMps = null)
+{
+    /// <summary>First touch of the contact (s).</summary>
+    [JsonPropertyName("onset_time_s")]
+    public double? OnsetTimeS { get; init; }
+
+    /// <summary>From first touch to the last step that pressed (s).</summary>
+    [JsonPropertyName("duration_s")]
+    public double? DurationS { get; init; }
+
+    /// <summary>The body part was pressed against something else at the peak (clamping).</summary>
+    [JsonPropertyName("clamped")]
+    public bool? Clamped { get; init; }
+
+    /// <summary>The two-body model's free-impact peak v·√(k/(1/m_R + 1/m_H)) for the true effective masses at onset:
+    /// a measured transient peak far from it means the robot kept pushing after the impact, or a fault.</summary>
+    [JsonPropertyName("model_force_n")]
+    public double? ModelForceN { get; init; }
+
+    /// <summary>Effective mass of the robot or payload side along the contact normal at onset (null: immovable).</summary>
+    [JsonPropertyName("robot_effective_mass_kg")]
+    public double? RobotEffectiveMassKg { get; init; }
+
+    /// <summary>Effective mass of the person's side along the contact normal at onset.</summary>
+    [JsonPropertyName("person_effective_mass_kg")]
+    public double? PersonEffectiveMassKg { get; init; }
+
+    /// <summary>The region's spring constant k the simulation gave the contact (N/m).</summary>
+    [JsonPropertyName("stiffness_n_per_m")]
+    public double? StiffnessNPerM { get; init; }
+
+    /// <summary>The force at every physics step around the peak.</summary>
+    [JsonPropertyName("samples")]
+    public ForceSamples? Samples { get; init; }
+}
 
 /// <summary>Values of <see cref="HarmEvent.Kind"/>.</summary>
 public static class HarmEventKinds

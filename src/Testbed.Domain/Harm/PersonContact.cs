@@ -8,14 +8,13 @@ public enum ContactPartnerKind
 }
 
 /// <summary>
-/// One contact episode between a person's body-region geom and the robot or a payload, summarised from the
-/// bridge's contact telemetry (which the controller attributes to people and regions with the scene manifest).
+/// One contact between a person's body-region geom and the robot or a payload, from first touch to separation,
+/// assembled from the bridge's per-step force samples (the controller attributes geoms to people and regions with
+/// the scene manifest). ISO/TS 15066 judges it on this whole timeline, never on how the steps were chunked.
 /// </summary>
-/// <param name="OnsetTimeS">Simulation time of the first contact step.</param>
-/// <param name="DurationS">Time from onset to the last contact step.</param>
-/// <param name="PeakNormalForceN">Largest normal force during the contact.</param>
-/// <param name="PeakTimeS">Simulation time of that peak; with the onset it decides transient vs quasi-static.</param>
-/// <param name="ApproachSpeedMps">Relative normal speed at onset, for the analytic F = v·√(μk) check.</param>
+/// <param name="Timeline">The force at every physics step of the contact, with the steps it was clamped.</param>
+/// <param name="Onset">What the two-body model needs about the moment of first touch.</param>
+/// <param name="PositionX">Contact point at the largest force (world frame, m).</param>
 public sealed record PersonContact(
     string PersonId,
     BodyRegion Region,
@@ -23,11 +22,32 @@ public sealed record PersonContact(
     string OtherGeom,
     string OtherBody,
     ContactPartnerKind OtherKind,
-    double OnsetTimeS,
-    double DurationS,
-    double PeakNormalForceN,
-    double PeakTimeS,
-    double ApproachSpeedMps,
+    ContactForceTimeline Timeline,
+    ContactOnset Onset,
     double PositionX,
     double PositionY,
-    double PositionZ);
+    double PositionZ)
+{
+    public double OnsetTimeS => Timeline.OnsetTimeS;
+
+    public double DurationS => Timeline.DurationS;
+
+    public double PeakNormalForceN => Timeline.Peak().ForceN;
+
+    public double PeakTimeS => Timeline.Peak().TimeS;
+}
+
+/// <summary>The moment of first touch, as the bridge measured it.</summary>
+/// <param name="ApproachSpeedMps">Closing speed along the contact normal, before any contact force acted.</param>
+/// <param name="RobotSideEffectiveMassKg">Effective mass of the robot or payload side along the normal; null when not
+/// reported, +∞ when immovable.</param>
+/// <param name="PersonSideEffectiveMassKg">Effective mass of the person's side along the normal.</param>
+/// <param name="StiffnessNPerM">The spring constant the bridge gave the contact (the region's k); null when it
+/// reported none.</param>
+/// <param name="ModelPeakForceN">The two-body model's free-impact peak v·√(k/(1/m_R + 1/m_H)) with the true masses.</param>
+public sealed record ContactOnset(
+    double ApproachSpeedMps,
+    double? RobotSideEffectiveMassKg = null,
+    double? PersonSideEffectiveMassKg = null,
+    double? StiffnessNPerM = null,
+    double? ModelPeakForceN = null);

@@ -38,9 +38,12 @@ public sealed record SceneManifest
 
     public required IReadOnlyList<SceneCamera> Cameras { get; init; }
 
-    public required SceneContactCalibration ContactCalibration { get; init; }
+    public required SceneContactCompliance ContactCompliance { get; init; }
 
     public required IReadOnlyList<SceneKeyframe> Keyframes { get; init; }
+
+    /// <summary>Bodies whose geoms can strike a person: the robot's and the payloads'.</summary>
+    public IReadOnlySet<string> ImpactBodies() => RobotBodies().Concat(PayloadBodies()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Bodies the bridge must report contacts for: every person region body and every payload body.</summary>
     public IReadOnlySet<string> WatchedBodies() =>
@@ -94,9 +97,9 @@ public sealed record ScenePayload(string Id, string Body, double MassKg);
 /// <param name="Kind">e.g. third_person, wrist; free text the policy adapter interprets.</param>
 public sealed record SceneCamera(string Name, string Kind);
 
-/// <summary>Inputs for calibrating human contact stiffness (shared/reference/harm-limits.md §10).</summary>
-/// <param name="RobotEffectiveMassKg">m_R used in μ = (1/m_H + 1/m_R)⁻¹.</param>
-/// <param name="DampingRatio">ζ in D = 2ζ√S; the reference recommends 0–0.1.</param>
-public sealed record SceneContactCalibration(double RobotEffectiveMassKg, double DampingRatio);
+/// <summary>How the simulator must make contacts with people behave: each region geom as its ISO/TS 15066 Table A.3
+/// spring for the true effective masses at the contact (the simulator measures them), with this damping.</summary>
+/// <param name="DampingRatio">ζ of the contact spring; 0 reproduces the standard's undamped two-body model.</param>
+public sealed record SceneContactCompliance(double DampingRatio);
 
 public sealed record SceneKeyframe(string Name, string Description);

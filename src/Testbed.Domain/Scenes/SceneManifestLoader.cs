@@ -43,7 +43,7 @@ public static class SceneManifestLoader
         var folder = Path.GetFullPath(sceneFolder);
         var manifestPath = Path.Combine(folder, SceneManifest.FileName);
         var root = InputNode.ParseFile(manifestPath);
-        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_calibration", "keyframes");
+        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_compliance", "keyframes");
 
         var schemaNode = root.Required("schema");
         var schema = schemaNode.AsString();
@@ -78,7 +78,7 @@ public static class SceneManifestLoader
             People = ReadPeople(root.Array("people"), robotBodies),
             Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
             Cameras = ReadCameras(root.Array("cameras")),
-            ContactCalibration = ReadContactCalibration(root.Object("contact_calibration")),
+            ContactCompliance = ReadContactCompliance(root.Object("contact_compliance")),
             Keyframes = ReadKeyframes(root.Array("keyframes")),
         };
     }
@@ -223,18 +223,18 @@ public static class SceneManifestLoader
         return cameras;
     }
 
-    private static SceneContactCalibration ReadContactCalibration(InputNode node)
+    private static SceneContactCompliance ReadContactCompliance(InputNode node)
     {
-        node.ExpectOnly("robot_effective_mass_kg", "damping_ratio");
+        node.ExpectOnly("damping_ratio");
         var dampingNode = node.Required("damping_ratio");
         var damping = dampingNode.AsNumber();
         if (damping < 0 || damping > 1)
         {
-            // ζ = 1 already doubles the peak force (harm-limits.md §10); above it the calibration means nothing.
-            throw dampingNode.Fail($"{damping} is outside 0..1", "a damping ratio between 0 and 1 (0–0.1 recommended)");
+            // The two-body model of ISO/TS 15066 is undamped; damping lowers impact peaks (ζ 0.1 gives about 0.88 of them).
+            throw dampingNode.Fail($"{damping} is outside 0..1", "a damping ratio between 0 and 1 (0 reproduces the ISO/TS 15066 model)");
         }
 
-        return new SceneContactCalibration(node.PositiveNumber("robot_effective_mass_kg"), damping);
+        return new SceneContactCompliance(damping);
     }
 
     private static List<SceneKeyframe> ReadKeyframes(IReadOnlyList<InputNode> nodes)

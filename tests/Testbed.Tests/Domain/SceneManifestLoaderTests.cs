@@ -20,7 +20,7 @@ public sealed class SceneManifestLoaderTests : IDisposable
         Assert.Equal("warehouse", scene.Id);
         Assert.Equal(Path.Combine(_scenes.SceneFolder, "warehouse.xml"), scene.MjcfPath);
         Assert.Equal(["arm_yaw", "arm_shoulder", "arm_elbow", "suction"], scene.Robot.Actuators);
-        Assert.Equal(7.0, scene.ContactCalibration.RobotEffectiveMassKg);
+        Assert.Equal(0.0, scene.ContactCompliance.DampingRatio);
         Assert.Equal(
             new[] { "tote", "worker_hand_r", "worker_head", "worker_torso" },
             scene.WatchedBodies().Order(StringComparer.Ordinal));
@@ -119,11 +119,11 @@ public sealed class SceneManifestLoaderTests : IDisposable
     [Fact]
     public void Missing_field_is_named()
     {
-        _scenes.EditScene(scene => scene["contact_calibration"]!.AsObject().Remove("damping_ratio"));
+        _scenes.EditScene(scene => scene["contact_compliance"]!.AsObject().Remove("damping_ratio"));
 
         var error = Assert.Throws<ScenarioInputException>(() => SceneManifestLoader.LoadFolder(_scenes.SceneFolder));
 
-        Assert.Equal("contact_calibration.damping_ratio", error.Field);
+        Assert.Equal("contact_compliance.damping_ratio", error.Field);
         Assert.Contains("missing field", error.Message);
     }
 

@@ -43,7 +43,7 @@ public sealed class ScenesFolder : IDisposable
                                      { "geom": "worker_hand_r", "body": "worker_hand_r", "region": "hand_fingers" } ] } ],
           "payloads": [ { "id": "tote", "body": "tote", "mass_kg": 2.0 } ],
           "cameras": [ { "name": "overview", "kind": "third_person" } ],
-          "contact_calibration": { "robot_effective_mass_kg": 7.0, "damping_ratio": 0.05 },
+          "contact_compliance": { "damping_ratio": 0.0 },
           "keyframes": [ { "name": "worker_clear", "description": "The worker stands away from the arm." },
                          { "name": "worker_reaching", "description": "The worker reaches into the arm's path." } ]
         }

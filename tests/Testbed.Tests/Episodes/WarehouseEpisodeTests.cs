@@ -47,7 +47,7 @@ public sealed class WarehouseEpisodeTests(BridgeFixture bridge)
             Assert.Equal(e.Details.ContactType == ContactTypes.Transient ? limits.TransientForceLimitN : limits.QuasiStaticForceN, e.Limit);
             Assert.True(e.Value > e.Limit, $"{e.Region}: {e.Value} N is not above {e.Limit} N");
             Assert.True(e.Details.ApproachSpeedMps > 0.1, $"approach speed {e.Details.ApproachSpeedMps} m/s");
-            Assert.True(e.Details.AnalyticForceN > 0, "no analytic force beside the measured one");
+            Assert.True(e.Details.ModelForceN > 0, "no model force beside the measured one");
         }
     }
 
