@@ -142,6 +142,13 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             return Task.FromResult(response);
         });
 
+    public override Task<SetForceSwitchesResponse> SetForceSwitches(SetForceSwitchesRequest request, ServerCallContext context) =>
+        WithSession(request.SessionId, session =>
+        {
+            session.Simulation.SetForceSwitches(request.ActuatorsOff, request.PassiveOff);
+            return Task.FromResult(new SetForceSwitchesResponse());
+        });
+
     private async Task<T> WithSession<T>(string sessionId, Func<SimulationSession, Task<T>> work)
     {
         return await Guard(async () =>

@@ -274,6 +274,13 @@ TB_EXPORT void tb_physics_options(const mjModel* m, tb_physics_options_t* out) {
   out->impratio = m->opt.impratio;
 }
 
+// Switches actuator forces and passive joint forces (springs, damping) off or on for this model. Each session
+// owns its model, so this affects no other session.
+TB_EXPORT void tb_set_force_switches(mjModel* m, int actuators_off, int passive_off) {
+  if (actuators_off) m->opt.disableflags |= mjDSBL_ACTUATION; else m->opt.disableflags &= ~mjDSBL_ACTUATION;
+  if (passive_off) m->opt.disableflags |= mjDSBL_PASSIVE; else m->opt.disableflags &= ~mjDSBL_PASSIVE;
+}
+
 // MuJoCo's mean translational inverse weight of a body at qpos0 (1/kg): its own estimate of 1/effective mass.
 TB_EXPORT double tb_body_inverse_weight(const mjModel* m, int b) { return m->body_invweight0[2 * b]; }
 
