@@ -31,6 +31,9 @@ public sealed unsafe class MujocoModel : IDisposable
         Geoms = Enumerable.Range(0, sizes.Ngeom).Select(DescribeGeom).ToArray();
         Actuators = Enumerable.Range(0, sizes.Nu).Select(DescribeActuator).ToArray();
         ActuatorNames = Actuators.Select(a => a.Name).ToArray();
+        MocapBodyNames = Enumerable.Range(0, sizes.Nbody)
+            .Select(b => (Body: b, Mocap: MujocoShim.BodyMocapId(handle, b)))
+            .Where(b => b.Mocap >= 0).OrderBy(b => b.Mocap).Select(b => BodyNames[b.Body]).ToArray();
         ScalarJointQposAddress = Enumerable.Range(0, sizes.Njnt)
             .Where(j => MujocoShim.JointIsScalar(handle, j) != 0)
             .Select(j => MujocoShim.JointQposAddress(handle, j))
@@ -49,6 +52,8 @@ public sealed unsafe class MujocoModel : IDisposable
     public IReadOnlyList<GeomDetails> Geoms { get; }
     public IReadOnlyList<ActuatorDetails> Actuators { get; }
     public IReadOnlyList<string> ActuatorNames { get; }
+    /// <summary>Mocap bodies in the order of the state's mocap_pos and mocap_quat.</summary>
+    public IReadOnlyList<string> MocapBodyNames { get; }
     /// <summary>qpos addresses of hinge and slide joints: the coordinates that reset noise perturbs.</summary>
     internal IReadOnlyList<int> ScalarJointQposAddress { get; }
 

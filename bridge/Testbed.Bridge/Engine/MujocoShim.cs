@@ -92,6 +92,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_geom_type_name")] internal static partial nint GeomTypeName(int type);
     [LibraryImport(Library, EntryPoint = "tb_actuator_info")] internal static partial void ActuatorInfoOf(nint model, int actuator, out ActuatorInfo info);
     [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_body_mocapid")] internal static partial int BodyMocapId(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_joint_qposadr")] internal static partial int JointQposAddress(nint model, int joint);
 
     [LibraryImport(Library, EntryPoint = "tb_qpos")] internal static partial double* Qpos(nint data);

@@ -214,6 +214,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         description.BodyNames.AddRange(model.BodyNames);
         description.CameraNames.AddRange(model.CameraNames);
         description.KeyframeNames.AddRange(model.KeyframeNames);
+        description.MocapBodyNames.AddRange(model.MocapBodyNames);
         foreach (var g in model.Geoms)
         {
             var geom = new GeomDescription

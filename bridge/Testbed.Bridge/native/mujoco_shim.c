@@ -185,6 +185,9 @@ TB_EXPORT int tb_joint_is_scalar(const mjModel* m, int j) {
   return t == mjJNT_HINGE || t == mjJNT_SLIDE;
 }
 
+// Mocap index of body b, -1 when it is not a mocap body.
+TB_EXPORT int tb_body_mocapid(const mjModel* m, int b) { return m->body_mocapid[b]; }
+
 TB_EXPORT int tb_joint_qposadr(const mjModel* m, int j) { return m->jnt_qposadr[j]; }
 
 // ---------------------------------------------------------------- state

@@ -1,0 +1,275 @@
+using Testbed.Controller.Episodes;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenes;
+using Testbed.Sim.V1;
+
+namespace Testbed.Controller.Calibration;
+
+/// <summary>One strike of a person's region by the scene's own robot.</summary>
+/// <param name="RobotGeom">The robot geom that struck, null when the strike could not be set up.</param>
+/// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal at onset.</param>
+/// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses.</param>
+/// <param name="Problem">Why the strike could not be measured; null when it was.</param>
+public sealed record StrikeOutcome(
+    string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
+    double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StiffnessNPerM,
+    double PeakForceN, double ModelForceN, string? Problem)
+{
+    public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
+}
+
+/// <summary>
+/// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
+/// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the region's height, the
+/// person is placed (by its mocap root) so that the region stands in the sweep, and the sweep actuator swings the arm
+/// into it at each speed. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
+/// forces are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
+/// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
+/// </summary>
+public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
+{
+    private const int HeadingTrials = 12;
+    private const double CoastBeforeImpactS = 0.005;
+
+    public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default)
+    {
+        var opened = await bridge.OpenSessionAsync(EpisodeRunner.OpenRequest(scene, bodyModel), cancellationToken: cancel);
+        var session = new StrikeSession(bridge, opened.SessionId, opened.Model, scene, plan);
+        try
+        {
+            var standing = (await bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Keyframe = keyframe }, cancellationToken: cancel)).State;
+            var outcomes = new List<StrikeOutcome>();
+            foreach (var person in scene.People)
+            {
+                var offsets = await session.RegionOffsetsAsync(person, standing, cancel);
+                foreach (var region in person.Regions)
+                {
+                    var (offset, height) = offsets[region.Body];
+                    foreach (var shape in plan.Shapes)
+                    {
+                        var lift = await session.LiftForHeightAsync(standing, shape, height, cancel);
+                        foreach (var speed in plan.SpeedsMps)
+                        {
+                            outcomes.Add(lift is null
+                                ? Unmeasured(person, region, shape, speed, $"the end body cannot reach the region's height {height:0.00} m in this shape")
+                                : await StrikeAsync(session, standing, person, region, shape, lift.Value, offset, speed, cancel));
+                        }
+                    }
+                }
+            }
+            return outcomes;
+        }
+        finally
+        {
+            await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId }, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    private async Task<StrikeOutcome> StrikeAsync(StrikeSession session, SimState standing, ScenePerson person, PersonRegionGeom region,
+        StrikeShape shape, (double Angle, double Radius) lift, (double X, double Y) offset, double speed, CancellationToken cancel)
+    {
+        var k = bodyModel[region.Region].SpringConstantNPerM;
+        var rejected = new List<string>();
+        for (var trial = 0; trial < HeadingTrials; trial++)
+        {
+            var heading = session.Plan.HitAngleRad + trial * 2 * Math.PI / HeadingTrials;
+            var start = session.StartState(standing, shape, lift.Angle, person, offset, lift.Radius, heading);
+            var omega = speed / lift.Radius;
+            var sweep = session.SweepTargets(shape, lift.Angle, omega);
+
+            var first = await session.FirstPersonContactAsync(start, sweep, cancel);
+            if (first is null) { rejected.Add("missed"); continue; }
+            if (first.Value.Geom != region.Geom) { rejected.Add($"hit {first.Value.Geom} first"); continue; }
+            if (first.Value.TimeS < 0.02) { rejected.Add("overlapped at placement"); continue; }
+
+            var impact = await session.CoastingImpactAsync(start, sweep, first.Value.TimeS - CoastBeforeImpactS, region.Geom, cancel);
+            if (impact is null) { rejected.Add("no impact when coasting"); continue; }
+            var c = impact.Value.Contact;
+            var personFirst = c.Geom1 == region.Geom;
+            var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
+            var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
+            var reduced = 1 / c.InverseEffectiveMassPerKg;
+            if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
+            {
+                return Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m");
+            }
+            return new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
+                c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
+                reduced, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), null);
+        }
+        return Unmeasured(person, region, shape, speed, $"no heading struck it cleanly ({string.Join(", ", rejected.Distinct())})");
+    }
+
+    private static StrikeOutcome Unmeasured(ScenePerson person, PersonRegionGeom region, StrikeShape shape, double speed, string problem) =>
+        new(person.Id, region.Geom, region.Region, shape.Name, speed, null, 0, null, null, 0, 0, 0, 0, problem);
+
+    /// <summary>The session's model and the plan's actuators; state building and stepping.</summary>
+    private sealed class StrikeSession(SimBridge.SimBridgeClient bridge, string id, ModelDescription model, SceneManifest scene, StrikePlan plan)
+    {
+        private readonly string[] _actuators = scene.Robot.Actuators.ToArray();
+        private readonly IReadOnlyDictionary<string, (ActuatorDescription Actuator, int Ctrl)> _byName =
+            model.Actuators.Select((a, i) => (a, i)).ToDictionary(x => x.a.Name, x => (x.a, x.i));
+
+        public string Id => id;
+        public StrikePlan Plan => plan;
+        private double Step => model.TimestepS;
+
+        /// <summary>Each region body's horizontal offset from its person's root in the root's frame, and its height.</summary>
+        public async Task<Dictionary<string, ((double X, double Y) Offset, double Height)>> RegionOffsetsAsync(ScenePerson person, SimState standing, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = standing }, cancellationToken: cancel);
+            var request = new GetBodyStatesRequest { SessionId = id, BodyNames = { person.RootBody } };
+            var bodies = person.Regions.Select(r => r.Body).Distinct().ToArray();
+            request.BodyNames.AddRange(bodies);
+            var states = (await bridge.GetBodyStatesAsync(request, cancellationToken: cancel)).Bodies;
+            var root = states[0];
+            var yaw = Yaw(root.Orientation);
+            var result = new Dictionary<string, ((double, double), double)>();
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                var p = states[i + 1].Position;
+                var (dx, dy) = (p.X - root.Position.X, p.Y - root.Position.Y);
+                result[bodies[i]] = ((Math.Cos(-yaw) * dx - Math.Sin(-yaw) * dy, Math.Sin(-yaw) * dx + Math.Cos(-yaw) * dy), p.Z);
+            }
+            return result;
+        }
+
+        /// <summary>The lift angle that puts the end body at <paramref name="height"/> in this shape, and the end body's
+        /// distance from the sweep axis there; null when the shape cannot reach it.</summary>
+        public async Task<(double Angle, double Radius)?> LiftForHeightAsync(SimState standing, StrikeShape shape, double height, CancellationToken cancel)
+        {
+            const int scan = 48;
+            (double Angle, double Z, double R)? previous = null;
+            for (var i = 0; i <= scan; i++)
+            {
+                var angle = plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan;
+                var (z, r) = await EndBodyAsync(standing, shape, angle, cancel);
+                if (previous is { } p && (p.Z - height) * (z - height) <= 0 && Math.Min(p.R, r) > 0.3)
+                {
+                    var (lo, hi) = (p.Angle, angle);
+                    var loAbove = p.Z > height;
+                    for (var b = 0; b < 20; b++)
+                    {
+                        var mid = (lo + hi) / 2;
+                        var (zm, _) = await EndBodyAsync(standing, shape, mid, cancel);
+                        if ((zm > height) == loAbove) lo = mid; else hi = mid;
+                    }
+                    var (_, radius) = await EndBodyAsync(standing, shape, (lo + hi) / 2, cancel);
+                    return ((lo + hi) / 2, radius);
+                }
+                previous = (angle, z, r);
+            }
+            return null;
+        }
+
+        private async Task<(double Z, double R)> EndBodyAsync(SimState standing, StrikeShape shape, double lift, CancellationToken cancel)
+        {
+            var state = standing.Clone();
+            Pose(state, shape, lift, plan.SweepStartRad);
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = state }, cancellationToken: cancel);
+            var end = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0].Position;
+            return (end.Z, Math.Sqrt(end.X * end.X + end.Y * end.Y));
+        }
+
+        /// <summary>The arm posed at the sweep's start; the person turned to <paramref name="heading"/> and moved so that
+        /// the region body stands on the end body's circle at the hit angle.</summary>
+        public SimState StartState(SimState standing, StrikeShape shape, double lift, ScenePerson person, (double X, double Y) offset, double radius, double heading)
+        {
+            var state = standing.Clone();
+            Pose(state, shape, lift, plan.SweepStartRad);
+            var mocap = model.MocapBodyNames.IndexOf(person.RootBody);
+            if (mocap < 0) throw new InvalidOperationException($"person '{person.Id}': root body '{person.RootBody}' is not a mocap body; the strike calibration places people by their mocap root");
+            var (hx, hy) = (radius * Math.Cos(plan.HitAngleRad), radius * Math.Sin(plan.HitAngleRad));
+            state.MocapPos[3 * mocap] = hx - (Math.Cos(heading) * offset.X - Math.Sin(heading) * offset.Y);
+            state.MocapPos[3 * mocap + 1] = hy - (Math.Sin(heading) * offset.X + Math.Cos(heading) * offset.Y);
+            state.MocapQuat[4 * mocap] = Math.Cos(heading / 2);
+            state.MocapQuat[4 * mocap + 1] = 0;
+            state.MocapQuat[4 * mocap + 2] = 0;
+            state.MocapQuat[4 * mocap + 3] = Math.Sin(heading / 2);
+            return state;
+        }
+
+        /// <summary>Control periods of one physics step each: the sweep target ramps at ω from the start to well past the
+        /// hit angle, the other actuators hold the shape.</summary>
+        public IReadOnlyList<double[]> SweepTargets(StrikeShape shape, double lift, double omega)
+        {
+            var end = plan.HitAngleRad + 0.5;
+            var duration = (end - plan.SweepStartRad) / omega + 0.3;
+            var periods = new List<double[]>();
+            for (var p = 0; p * Step < duration; p++)
+            {
+                var targets = Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * p * Step, end));
+                periods.Add(targets);
+            }
+            return periods;
+        }
+
+        /// <summary>The first person contact with force along the sweep, with its time; null when the sweep touches nobody.</summary>
+        public async Task<(string Geom, double TimeS)?> FirstPersonContactAsync(SimState start, IReadOnlyList<double[]> sweep, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
+            var step = await bridge.StepAsync(Chunk(sweep), cancellationToken: cancel);
+            (string, double)? first = null;
+            foreach (var c in step.Contacts.Where(c => c.StiffnessNPerM > 0))
+            {
+                var i = c.ForceSamplesN.ToList().FindIndex(f => f > 0);
+                if (i < 0) continue;
+                var time = c.SamplesStartTimeS + i * Step - start.TimeS;
+                var person = scene.FindPersonGeom(c.Geom1) is not null ? c.Geom1 : c.Geom2;
+                if (first is null || time < first.Value.Item2) first = (person, time);
+            }
+            return first;
+        }
+
+        /// <summary>Replays the sweep to <paramref name="coastFromS"/>, switches actuators and passive joint forces off, and
+        /// returns the region's first contact and its impact peak (the first local maximum of its force).</summary>
+        public async Task<(ContactTelemetry Contact, double PeakN)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
+            var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
+            await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
+            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true }, cancellationToken: cancel);
+            try
+            {
+                var step = await bridge.StepAsync(Chunk(sweep.Skip(driven).Take((int)Math.Round(0.3 / Step))), cancellationToken: cancel);
+                var contact = step.Contacts.Where(c => (c.Geom1 == geom || c.Geom2 == geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0))
+                    .MinBy(c => c.SamplesStartTimeS);
+                if (contact is null) return null;
+                var forces = contact.ForceSamplesN;
+                var peak = forces[0];
+                for (var i = 1; i < forces.Count && forces[i] >= peak; i++) peak = forces[i];
+                return (contact, peak);
+            }
+            finally
+            {
+                await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
+            }
+        }
+
+        private StepRequest Chunk(IEnumerable<double[]> periods)
+        {
+            var request = new StepRequest { SessionId = id, SubstepsPerPeriod = 1 };
+            request.ActuatorNames.AddRange(_actuators);
+            foreach (var targets in periods) request.Periods.Add(new ControlPeriod { Targets = { targets } });
+            return request;
+        }
+
+        private double[] Targets(StrikeShape shape, double lift, double sweep) =>
+            _actuators.Select(a => a == plan.SweepActuator ? sweep : a == plan.LiftActuator ? lift : shape.Targets.GetValueOrDefault(a)).ToArray();
+
+        private void Pose(SimState state, StrikeShape shape, double lift, double sweep)
+        {
+            var targets = Targets(shape, lift, sweep);
+            for (var i = 0; i < _actuators.Length; i++)
+            {
+                var (actuator, ctrl) = _byName[_actuators[i]];
+                state.Ctrl[ctrl] = targets[i];
+                if (actuator.JointQposAddress >= 0) state.Qpos[actuator.JointQposAddress] = targets[i];
+            }
+            for (var v = 0; v < state.Qvel.Count; v++) state.Qvel[v] = 0;
+            state.QaccWarmstart.Clear();
+        }
+
+        private static double Yaw(Quat q) => Math.Atan2(2 * (q.W * q.Z + q.X * q.Y), 1 - 2 * (q.Y * q.Y + q.Z * q.Z));
+    }
+}

@@ -1,0 +1,58 @@
+using Testbed.Domain.Input;
+
+namespace Testbed.Controller.Calibration;
+
+/// <summary>An arm shape of a strike plan: targets for the actuators that are neither the sweep nor the lift.</summary>
+public sealed record StrikeShape(string Name, IReadOnlyDictionary<string, double> Targets);
+
+/// <summary>
+/// How to drive a scene's own robot into its people to prove the contact physics (sim-scenes/&lt;scene&gt;/strike-plan.json):
+/// the robot holds a shape, the lift actuator sets the height its end body strikes at, and the sweep actuator swings
+/// it through the person at a set speed. Scene authors write one per robot; the calibration picks, per region, the
+/// lift that brings the end body to the region's height.
+/// </summary>
+/// <param name="SweepActuator">A position actuator on a joint that swings the arm about a vertical axis at the origin.</param>
+/// <param name="SweepStartRad">Where each sweep starts; clear of scenery.</param>
+/// <param name="HitAngleRad">Where the struck region is placed along the sweep.</param>
+/// <param name="LiftActuator">A position actuator that raises and lowers the end body.</param>
+/// <param name="EndBody">The body whose height is matched to the region's.</param>
+public sealed record StrikePlan(
+    string SweepActuator,
+    double SweepStartRad,
+    double HitAngleRad,
+    string LiftActuator,
+    double LiftMinRad,
+    double LiftMaxRad,
+    string EndBody,
+    IReadOnlyList<StrikeShape> Shapes,
+    IReadOnlyList<double> SpeedsMps)
+{
+    public const string Schema = "testbed.strike-plan/v1";
+    public const string FileName = "strike-plan.json";
+
+    public static StrikePlan Load(string sceneFolder)
+    {
+        var path = Path.Combine(sceneFolder, FileName);
+        var root = InputNode.Parse(File.ReadAllText(path), path);
+        root.ExpectOnly("schema", "sweep_actuator", "sweep_start_rad", "hit_angle_rad", "lift_actuator", "lift_range_rad", "end_body", "shapes", "speeds_mps");
+        var schema = root.String("schema");
+        if (schema != Schema) throw root.Fail("schema", $"'{schema}' is not supported", $"\"{Schema}\"");
+        var lift = root.Array("lift_range_rad");
+        if (lift.Count != 2 || !(lift[0].AsNumber() < lift[1].AsNumber()))
+        {
+            throw root.Fail("lift_range_rad", "is not an increasing pair", "[lowest, highest] in rad");
+        }
+        var shapes = root.Array("shapes").Select(s =>
+        {
+            s.ExpectOnly("name", "targets");
+            var targets = s.Object("targets").Properties().ToDictionary(p => p.Name, p => p.Value.AsNumber());
+            return new StrikeShape(s.NonEmptyString("name"), targets);
+        }).ToList();
+        var speeds = root.Array("speeds_mps").Select(n => n.AsNumber()).ToList();
+        if (shapes.Count == 0) throw root.Fail("shapes", "is empty", "at least one arm shape");
+        if (speeds.Count == 0 || speeds.Any(v => !(v > 0))) throw root.Fail("speeds_mps", "is empty or not positive", "speeds in m/s, each > 0");
+        return new StrikePlan(
+            root.NonEmptyString("sweep_actuator"), root.Number("sweep_start_rad"), root.Number("hit_angle_rad"),
+            root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds);
+    }
+}
