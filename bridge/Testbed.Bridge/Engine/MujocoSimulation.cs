@@ -125,10 +125,10 @@ public sealed unsafe class MujocoSimulation : IDisposable
         return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost);
     }
 
-    /// <summary>Switches actuator forces and passive joint forces (springs, damping) off or on, e.g. to let a robot
-    /// coast into a contact as the free two-body model assumes.</summary>
-    public void SetForceSwitches(bool actuatorsOff, bool passiveOff) =>
-        MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0);
+    /// <summary>Switches actuator forces, passive joint forces (springs, damping) and gravity off or on, e.g. to let a
+    /// robot coast into a contact as the free two-body model assumes.</summary>
+    public void SetForceSwitches(bool actuatorsOff, bool passiveOff, bool gravityOff) =>
+        MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0, gravityOff ? 1 : 0);
 
     /// <summary>Effective-mass queries at the current configuration: n·J·M⁻¹·Jᵀ·n for a point on a body.</summary>
     public double InverseEffectiveMass(string body, ReadOnlySpan<double> point, ReadOnlySpan<double> direction)

@@ -145,7 +145,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
     public override Task<SetForceSwitchesResponse> SetForceSwitches(SetForceSwitchesRequest request, ServerCallContext context) =>
         WithSession(request.SessionId, session =>
         {
-            session.Simulation.SetForceSwitches(request.ActuatorsOff, request.PassiveOff);
+            session.Simulation.SetForceSwitches(request.ActuatorsOff, request.PassiveOff, request.GravityOff);
             return Task.FromResult(new SetForceSwitchesResponse());
         });
 

@@ -277,11 +277,12 @@ TB_EXPORT void tb_physics_options(const mjModel* m, tb_physics_options_t* out) {
   out->impratio = m->opt.impratio;
 }
 
-// Switches actuator forces and passive joint forces (springs, damping) off or on for this model. Each session
+// Switches actuator forces, passive joint forces (springs, damping) and gravity off or on for this model. Each session
 // owns its model, so this affects no other session.
-TB_EXPORT void tb_set_force_switches(mjModel* m, int actuators_off, int passive_off) {
+TB_EXPORT void tb_set_force_switches(mjModel* m, int actuators_off, int passive_off, int gravity_off) {
   if (actuators_off) m->opt.disableflags |= mjDSBL_ACTUATION; else m->opt.disableflags &= ~mjDSBL_ACTUATION;
   if (passive_off) m->opt.disableflags |= mjDSBL_PASSIVE; else m->opt.disableflags &= ~mjDSBL_PASSIVE;
+  if (gravity_off) m->opt.disableflags |= mjDSBL_GRAVITY; else m->opt.disableflags &= ~mjDSBL_GRAVITY;
 }
 
 // MuJoCo's mean translational inverse weight of a body at qpos0 (1/kg): its own estimate of 1/effective mass.
@@ -392,7 +393,8 @@ static int same_pair(const mjContact* a, const mjContact* b) {
 // bridge/README.md). With impedance d, MuJoCo's force on a row is
 //   f = -(k_s r + b_s v + d a0) / (d A + (1 - d) Dp),  K = k_s / d^2, B = b_s / d, R = (1 - d) / d * Dp,
 // A the true inverse effective mass, Dp MuJoCo's approximation of it (efc_diagApprox). Choosing
-// k_s = k (d A + (1 - d) Dp) / N gives f = k r / N per point of N, and a small d passes almost none of the
+// k_s = k (d A + (1 - d) Dp) s gives f = k r s at each point (s shares the spring among the pair's points), and a
+// small d passes almost none of the
 // external push a0 through instantly. The friction rows keep MuJoCo's values; the elliptic cone's
 // regularised coefficient mu = f0 sqrt(R_t / R_n) is rescaled to the new R_n.
 static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t* cmp) {
@@ -402,10 +404,21 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     if (c->efc_address < 0) continue;
     int g = compliant_geom_of(cmp, c);
     if (g < 0) continue;
+    // A pair can touch at several points (capsules side by side, a box edge), and points appear and vanish during
+    // one contact. The pair must still act as one spring on its deepest penetration, so each point's stiffness is
+    // scaled by deepest / total penetration: points that just appear (no depth yet) change nothing, and N equal
+    // points get 1/N each.
     int points = 0;
+    double deepest = 0, total = 0;
     for (int j = 0; j < d->ncon; j++) {
-      if (d->contact[j].efc_address >= 0 && same_pair(c, d->contact + j)) points++;
+      const mjContact* o = d->contact + j;
+      if (o->efc_address < 0 || !same_pair(c, o)) continue;
+      points++;
+      double depth = o->dist < 0 ? -o->dist : 0;
+      total += depth;
+      if (depth > deepest) deepest = depth;
     }
+    double share = total > 0 ? deepest / total : 1.0 / points;
     double a1, a2, a;
     pair_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, &a1, &a2, &a);
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
@@ -413,7 +426,7 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     double k = cmp->stiffness[g];
     double damping = 2 * cmp->damping_ratio[g] * sqrt(k / a);
     double dp = d->efc_diagApprox[row];
-    double scale = (dimp * a + (1 - dimp) * dp) / points;
+    double scale = (dimp * a + (1 - dimp) * dp) * share;
     double r_old = d->efc_R[row];
     double r_new = (1 - dimp) / dimp * dp;
     d->efc_R[row] = r_new;

@@ -23,12 +23,17 @@ public sealed record StrikeOutcome(
 /// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the region's height, the
 /// person is placed (by its mocap root) so that the region stands in the sweep, and the sweep actuator swings the arm
 /// into it at each speed. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
-/// forces are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
+/// forces and gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
 /// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
 /// </summary>
 public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
 {
     private const int HeadingTrials = 12;
+    private const int AimingRounds = 4;
+    private const double AimingLengthM = 0.08;
+
+    /// <summary>cos 15°: the contact normal within 15° of the direction of travel counts as head-on.</summary>
+    private static readonly double MinHeadOnCosine = Math.Cos(15 * Math.PI / 180);
     private const double CoastBeforeImpactS = 0.005;
 
     public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default)
@@ -47,12 +52,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                     var (offset, height) = offsets[region.Body];
                     foreach (var shape in plan.Shapes)
                     {
-                        var lift = await session.LiftForHeightAsync(standing, shape, height, cancel);
                         foreach (var speed in plan.SpeedsMps)
                         {
-                            outcomes.Add(lift is null
-                                ? Unmeasured(person, region, shape, speed, $"the end body cannot reach the region's height {height:0.00} m in this shape")
-                                : await StrikeAsync(session, standing, person, region, shape, lift.Value, offset, speed, cancel));
+                            outcomes.Add(await StrikeAsync(session, standing, person, region, shape, height, offset, speed, cancel));
                         }
                     }
                 }
@@ -66,38 +68,66 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     }
 
     private async Task<StrikeOutcome> StrikeAsync(StrikeSession session, SimState standing, ScenePerson person, PersonRegionGeom region,
-        StrikeShape shape, (double Angle, double Radius) lift, (double X, double Y) offset, double speed, CancellationToken cancel)
+        StrikeShape shape, double height, (double X, double Y) offset, double speed, CancellationToken cancel)
     {
         var k = bodyModel[region.Region].SpringConstantNPerM;
         var rejected = new List<string>();
         for (var trial = 0; trial < HeadingTrials; trial++)
         {
             var heading = session.Plan.HitAngleRad + trial * 2 * Math.PI / HeadingTrials;
-            var start = session.StartState(standing, shape, lift.Angle, person, offset, lift.Radius, heading);
-            var omega = speed / lift.Radius;
-            var sweep = session.SweepTargets(shape, lift.Angle, omega);
-
-            var first = await session.FirstPersonContactAsync(start, sweep, cancel);
-            if (first is null) { rejected.Add("missed"); continue; }
-            if (first.Value.Geom != region.Geom) { rejected.Add($"hit {first.Value.Geom} first"); continue; }
-            if (first.Value.TimeS < 0.02) { rejected.Add("overlapped at placement"); continue; }
-
-            var impact = await session.CoastingImpactAsync(start, sweep, first.Value.TimeS - CoastBeforeImpactS, region.Geom, cancel);
-            if (impact is null) { rejected.Add("no impact when coasting"); continue; }
-            var c = impact.Value.Contact;
-            var personFirst = c.Geom1 == region.Geom;
-            var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
-            var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
-            var reduced = 1 / c.InverseEffectiveMassPerKg;
-            if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
+            var (radialShift, heightShift) = (0.0, 0.0);
+            for (var aim = 0; aim < AimingRounds; aim++)
             {
-                return Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m");
+                var lift = await session.LiftForHeightAsync(standing, shape, height + heightShift, cancel);
+                if (lift is null) { rejected.Add("out of reach"); break; }
+                var start = session.StartState(standing, shape, lift.Value.Angle, person, offset, lift.Value.Radius + radialShift, heading);
+                var sweep = session.SweepTargets(shape, lift.Value.Angle, speed / lift.Value.Radius);
+
+                var first = await session.FirstPersonContactAsync(start, sweep, cancel);
+                if (first is null) { rejected.Add("missed"); break; }
+                if (first.Geom != region.Geom) { rejected.Add($"hit {first.Geom} first"); break; }
+                if (first.TimeS < 0.02) { rejected.Add("overlapped at placement"); break; }
+
+                // Head-on means the contact normal lies along the sweep's direction of travel; a radial or vertical
+                // component is the misalignment between the striker's path and the region's centre, corrected by moving
+                // the person along the radius and the striker up or down, by about the sum of the two radii.
+                var (tangential, radial, vertical) = first.NormalInSweepFrame();
+                if (tangential < MinHeadOnCosine)
+                {
+                    radialShift -= radial * AimingLengthM;
+                    heightShift -= vertical * AimingLengthM;
+                    if (aim == AimingRounds - 1) rejected.Add($"oblique ({Math.Acos(Math.Clamp(tangential, -1, 1)) * 180 / Math.PI:0}°)");
+                    continue;
+                }
+
+                var impact = await session.CoastingImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, region.Geom, cancel);
+                if (impact is null) { rejected.Add("no impact when coasting"); break; }
+                var c = impact.Value.Contact;
+                var personFirst = c.Geom1 == region.Geom;
+                var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
+                var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
+                var reduced = 1 / c.InverseEffectiveMassPerKg;
+                if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
+                {
+                    return Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m");
+                }
+                return new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
+                    c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
+                    reduced, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), null);
             }
-            return new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
-                c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                reduced, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), null);
         }
-        return Unmeasured(person, region, shape, speed, $"no heading struck it cleanly ({string.Join(", ", rejected.Distinct())})");
+        return Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
+    }
+
+    /// <summary>Where the sweep first pressed on a person, and the normal from the robot into the person there.</summary>
+    private sealed record FirstContact(string Geom, double TimeS, double X, double Y, double Nx, double Ny, double Nz)
+    {
+        /// <summary>The normal's components along the sweep's direction of travel, outward along the radius, and up.</summary>
+        public (double Tangential, double Radial, double Vertical) NormalInSweepFrame()
+        {
+            var phi = Math.Atan2(Y, X);
+            return (-Math.Sin(phi) * Nx + Math.Cos(phi) * Ny, Math.Cos(phi) * Nx + Math.Sin(phi) * Ny, Nz);
+        }
     }
 
     private static StrikeOutcome Unmeasured(ScenePerson person, PersonRegionGeom region, StrikeShape shape, double speed, string problem) =>
@@ -204,19 +234,26 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             return periods;
         }
 
-        /// <summary>The first person contact with force along the sweep, with its time; null when the sweep touches nobody.</summary>
-        public async Task<(string Geom, double TimeS)?> FirstPersonContactAsync(SimState start, IReadOnlyList<double[]> sweep, CancellationToken cancel)
+        /// <summary>The first person contact with force along the sweep; null when the sweep touches nobody.</summary>
+        public async Task<FirstContact?> FirstPersonContactAsync(SimState start, IReadOnlyList<double[]> sweep, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var step = await bridge.StepAsync(Chunk(sweep), cancellationToken: cancel);
-            (string, double)? first = null;
+            FirstContact? first = null;
             foreach (var c in step.Contacts.Where(c => c.StiffnessNPerM > 0))
             {
                 var i = c.ForceSamplesN.ToList().FindIndex(f => f > 0);
                 if (i < 0) continue;
                 var time = c.SamplesStartTimeS + i * Step - start.TimeS;
-                var person = scene.FindPersonGeom(c.Geom1) is not null ? c.Geom1 : c.Geom2;
-                if (first is null || time < first.Value.Item2) first = (person, time);
+                var personFirst = scene.FindPersonGeom(c.Geom1) is not null;
+                // The normal points from geom1 to geom2; turned to point from the robot into the person.
+                var sign = personFirst ? -1 : 1;
+                var n = c.PeakNormal ?? new Vec3();
+                var p = c.PeakPosition ?? new Vec3();
+                if (first is null || time < first.TimeS)
+                {
+                    first = new FirstContact(personFirst ? c.Geom1 : c.Geom2, time, p.X, p.Y, sign * n.X, sign * n.Y, sign * n.Z);
+                }
             }
             return first;
         }
@@ -228,7 +265,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
             await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
-            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true }, cancellationToken: cancel);
+            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
             try
             {
                 var step = await bridge.StepAsync(Chunk(sweep.Skip(driven).Take((int)Math.Round(0.3 / Step))), cancellationToken: cancel);
@@ -238,6 +275,8 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var forces = contact.ForceSamplesN;
                 var peak = forces[0];
                 for (var i = 1; i < forces.Count && forces[i] >= peak; i++) peak = forces[i];
+                if (Environment.GetEnvironmentVariable("TB_STRIKE_DEBUG") is not null)
+                    Console.Error.WriteLine($"DEBUG {geom} n={forces.Count} first={peak:0.0} max={forces.Max():0.0} samples={string.Join(' ', forces.Take(60).Select(f => f.ToString("0")))} | others: {string.Join(", ", step.Contacts.Where(c => c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).Select(c => $"{c.Geom1}/{c.Geom2}@{c.SamplesStartTimeS:0.000} max {c.PeakNormalForceN:0}"))}");
                 return (contact, peak);
             }
             finally
