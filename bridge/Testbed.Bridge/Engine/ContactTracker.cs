@@ -12,6 +12,7 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double InverseMass1 { get; } = onset.InverseMass1;
     public double InverseMass2 { get; } = onset.InverseMass2;
     public double InverseMass { get; } = onset.InverseMass;
+    public double InverseMassSticking { get; } = onset.InverseMassSticking;
     public double LastTime { get; internal set; }
     public double Timestep { get; internal set; }
     public bool Ongoing { get; internal set; } = true;
@@ -36,7 +37,12 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double Duration => LastTime + Timestep - OnsetTime;
 
     /// <summary>The two-body model's free-impact peak v·√(k/A) at onset; 0 when the contact is not compliant.</summary>
-    public double ModelPeakForce => Stiffness > 0 && InverseMass > 0 ? Math.Max(0, ApproachSpeed) * Math.Sqrt(Stiffness / InverseMass) : 0;
+    public double ModelPeakForce => Model(InverseMass);
+
+    /// <summary>The same with the effective mass of a contact that sticks (friction holds it tangentially).</summary>
+    public double ModelPeakForceSticking => Model(InverseMassSticking);
+
+    private double Model(double inverseMass) => Stiffness > 0 && inverseMass > 0 ? Math.Max(0, ApproachSpeed) * Math.Sqrt(Stiffness / inverseMass) : 0;
 }
 
 /// <summary>Turns the contact points of each physics substep into tracked contacts per geom pair: the force of
@@ -53,7 +59,7 @@ public sealed class ContactTracker
     public struct PairSample
     {
         public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz, Nx, Ny, Nz;
-        public double Stiffness, InverseMass1, InverseMass2, InverseMass;
+        public double Stiffness, InverseMass1, InverseMass2, InverseMass, InverseMassSticking;
         public int Points;
     }
 
@@ -94,6 +100,7 @@ public sealed class ContactTracker
                 s.Stiffness = p.Stiffness;
                 (s.InverseMass1, s.InverseMass2) = p.Geom1 < p.Geom2 ? (p.InverseMass1, p.InverseMass2) : (p.InverseMass2, p.InverseMass1);
                 s.InverseMass = p.InverseMass;
+                s.InverseMassSticking = p.InverseMassSticking;
             }
             s.Penetration = Math.Max(s.Penetration, -p.Dist);
             _substep[key] = s;

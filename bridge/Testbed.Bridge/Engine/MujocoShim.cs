@@ -52,7 +52,7 @@ internal static unsafe partial class MujocoShim
         public double NormalX, NormalY, NormalZ;
         public double Dist;
         public double ApproachSpeed;
-        public double InverseMass1, InverseMass2, InverseMass;
+        public double InverseMass1, InverseMass2, InverseMass, InverseMassSticking;
         public double Stiffness;
         public int Points;
         public int Contact;

@@ -255,6 +255,8 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             InverseEffectiveMass2PerKg = c.InverseMass2,
             InverseEffectiveMassPerKg = c.InverseMass,
             ModelPeakForceN = c.ModelPeakForce,
+            InverseEffectiveMassStickingPerKg = c.InverseMassSticking,
+            ModelPeakForceStickingN = c.ModelPeakForceSticking,
         };
         message.ForceSamplesN.AddRange(c.ForceSamples);
         return message;

@@ -304,23 +304,55 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
   return a;
 }
 
-// Inverse effective masses of two bodies touching at p along n: each side alone and the pair (which
-// includes any coupling through shared joints). Scratch comes from MuJoCo's stack and is released.
-static void pair_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p, const double* n,
-                                double* a1, double* a2, double* a) {
+// Inverse effective masses of two bodies touching at p, in the contact frame (row 0 the normal n, rows 1-2 the
+// tangents): each side alone along the normal, the pair along the normal (which includes any coupling through
+// shared joints), and the pair along the normal with both tangential directions held, as when friction makes the
+// contact stick (the Schur complement of the 3x3 contact-frame inverse mass). Scratch comes from MuJoCo's stack.
+typedef struct {
+  double side1, side2, pair, sticking;
+} tb_inverse_masses_t;
+
+static tb_inverse_masses_t contact_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p,
+                                                  const double* frame, int frictional) {
   int nv = m->nv;
   int mark = d->pstack;
-  mjtNum* jacp = mj_stackAlloc(d, 3 * nv);
-  mjtNum* row1 = mj_stackAlloc(d, nv);
-  mjtNum* row2 = mj_stackAlloc(d, nv);
-  mjtNum* x1 = mj_stackAlloc(d, nv);
-  mjtNum* x2 = mj_stackAlloc(d, nv);
-  *a1 = inverse_mass_along(m, d, b1, p, n, jacp, row1, x1);
-  *a2 = inverse_mass_along(m, d, b2, p, n, jacp, row2, x2);
-  double cross = 0;
-  for (int k = 0; k < nv; k++) cross += row1[k] * x2[k];
-  *a = *a1 + *a2 - 2 * cross;
+  mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* jac2 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* rows = mj_stackAlloc(d, 5 * nv);  // 3 frame rows of the pair, then the normal row of each side
+  mjtNum* x = mj_stackAlloc(d, 5 * nv);
+  mj_jac(m, d, jac1, NULL, p, b1);
+  mj_jac(m, d, jac2, NULL, p, b2);
+  for (int r = 0; r < 3; r++) {
+    const double* n = frame + 3 * r;
+    for (int k = 0; k < nv; k++) {
+      double j1 = n[0] * jac1[k] + n[1] * jac1[nv + k] + n[2] * jac1[2 * nv + k];
+      double j2 = n[0] * jac2[k] + n[1] * jac2[nv + k] + n[2] * jac2[2 * nv + k];
+      rows[r * nv + k] = j1 - j2;
+      if (r == 0) {
+        rows[3 * nv + k] = j1;
+        rows[4 * nv + k] = j2;
+      }
+    }
+  }
+  mj_solveM(m, d, x, rows, 5);
+  double a[3][3];
+  for (int i = 0; i < 3; i++) {
+    for (int j = 0; j < 3; j++) a[i][j] = mju_dot(rows + i * nv, x + j * nv, nv);
+  }
+  tb_inverse_masses_t out;
+  out.side1 = mju_dot(rows + 3 * nv, x + 3 * nv, nv);
+  out.side2 = mju_dot(rows + 4 * nv, x + 4 * nv, nv);
+  out.pair = a[0][0];
+  out.sticking = a[0][0];
+  double det = a[1][1] * a[2][2] - a[1][2] * a[2][1];
+  if (frictional && det > 1e-12 * (a[1][1] * a[2][2] + 1e-300)) {
+    // a_nn - a_nt T^-1 a_tn with T the tangential 2x2 block
+    double i11 = a[2][2] / det, i12 = -a[1][2] / det, i21 = -a[2][1] / det, i22 = a[1][1] / det;
+    double w1 = a[1][0], w2 = a[2][0];
+    out.sticking = a[0][0] - (a[0][1] * (i11 * w1 + i12 * w2) + a[0][2] * (i21 * w1 + i22 * w2));
+  }
   d->pstack = mark;
+  return out;
 }
 
 TB_EXPORT int tb_inverse_effective_mass(const mjModel* m, mjData* d, int b, const double* p, const double* n,
@@ -359,6 +391,7 @@ typedef struct {
   double inv_mass1;         // 1/kg: geom1's body alone along the normal (compliant contacts only, else 0)
   double inv_mass2;         // 1/kg: geom2's body alone
   double inv_mass;          // 1/kg: the pair, J M^-1 J^T along the normal
+  double inv_mass_sticking; // 1/kg: the pair along the normal with the tangential directions held
   double stiffness;         // N/m applied to this contact, 0 when the contact is not compliant
   int points;               // contact points of this geom pair in this step
   int contact;              // index in mjData.contact
@@ -404,23 +437,24 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     if (c->efc_address < 0) continue;
     int g = compliant_geom_of(cmp, c);
     if (g < 0) continue;
-    // A pair can touch at several points (capsules side by side, a box edge), and points appear and vanish during
-    // one contact. The pair must still act as one spring on its deepest penetration, so each point's stiffness is
-    // scaled by deepest / total penetration: points that just appear (no depth yet) change nothing, and N equal
-    // points get 1/N each.
+    // A compliant geom can be touched at several points at once (capsules side by side, a box edge, two robot
+    // parts), and points appear and vanish during one contact. The region must still act as one spring on its
+    // deepest penetration, so each point's stiffness is scaled by deepest / total penetration over every impact
+    // contact on the geom: points that just appear (no depth yet) change nothing, and N equal points get 1/N each.
     int points = 0;
     double deepest = 0, total = 0;
     for (int j = 0; j < d->ncon; j++) {
       const mjContact* o = d->contact + j;
-      if (o->efc_address < 0 || !same_pair(c, o)) continue;
+      if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
       points++;
       double depth = o->dist < 0 ? -o->dist : 0;
       total += depth;
       if (depth > deepest) deepest = depth;
     }
     double share = total > 0 ? deepest / total : 1.0 / points;
-    double a1, a2, a;
-    pair_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, &a1, &a2, &a);
+    tb_inverse_masses_t masses =
+        contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, 0);
+    double a = masses.pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
     int row = c->efc_address;
     double k = cmp->stiffness[g];
@@ -466,8 +500,12 @@ static void record_watched(const mjModel* m, mjData* d, const unsigned char* wat
       }
       int g = cmp ? compliant_geom_of(cmp, c) : -1;
       if (g >= 0) {
-        pair_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
-                            &o->inv_mass1, &o->inv_mass2, &o->inv_mass);
+        tb_inverse_masses_t masses =
+            contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, c->dim > 1);
+        o->inv_mass1 = masses.side1;
+        o->inv_mass2 = masses.side2;
+        o->inv_mass = masses.pair;
+        o->inv_mass_sticking = masses.sticking;
         o->stiffness = cmp->stiffness[g];
       }
     }

@@ -8,14 +8,25 @@ namespace Testbed.Controller.Calibration;
 /// <summary>One strike of a person's region by the scene's own robot.</summary>
 /// <param name="RobotGeom">The robot geom that struck, null when the strike could not be set up.</param>
 /// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal at onset.</param>
-/// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses.</param>
+/// <param name="StickingReducedMassKg">μ_true when friction holds the contact tangentially (it sticks).</param>
+/// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses, surfaces sliding.</param>
+/// <param name="StickingModelForceN">The same for surfaces that stick.</param>
 /// <param name="Problem">Why the strike could not be measured; null when it was.</param>
 public sealed record StrikeOutcome(
     string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
-    double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StiffnessNPerM,
-    double PeakForceN, double ModelForceN, string? Problem)
+    double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StickingReducedMassKg,
+    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem)
 {
+    /// <summary>Measured ÷ model with sliding surfaces.</summary>
     public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
+
+    /// <summary>Measured ÷ model with sticking surfaces.</summary>
+    public double StickingRatio => StickingModelForceN > 0 ? PeakForceN / StickingModelForceN : double.NaN;
+
+    /// <summary>How far the peak lies outside the band from the sliding to the sticking model, as a fraction of the
+    /// nearer bound; 0 inside it. A frictional impact peaks in that band.</summary>
+    public double Deviation =>
+        PeakForceN < ModelForceN ? 1 - Ratio : PeakForceN > StickingModelForceN ? StickingRatio - 1 : 0;
 }
 
 /// <summary>
@@ -107,13 +118,14 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
                 var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
                 var reduced = 1 / c.InverseEffectiveMassPerKg;
+                var sticking = 1 / c.InverseEffectiveMassStickingPerKg;
                 if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
                 {
                     return Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m");
                 }
                 return new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
                     c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                    reduced, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), null);
+                    reduced, sticking, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), c.ApproachSpeedMps * Math.Sqrt(sticking * k), null);
             }
         }
         return Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
@@ -131,7 +143,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     }
 
     private static StrikeOutcome Unmeasured(ScenePerson person, PersonRegionGeom region, StrikeShape shape, double speed, string problem) =>
-        new(person.Id, region.Geom, region.Region, shape.Name, speed, null, 0, null, null, 0, 0, 0, 0, problem);
+        new(person.Id, region.Geom, region.Region, shape.Name, speed, null, 0, null, null, 0, 0, 0, 0, 0, 0, problem);
 
     /// <summary>The session's model and the plan's actuators; state building and stepping.</summary>
     private sealed class StrikeSession(SimBridge.SimBridgeClient bridge, string id, ModelDescription model, SceneManifest scene, StrikePlan plan)
@@ -269,14 +281,15 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             try
             {
                 var step = await bridge.StepAsync(Chunk(sweep.Skip(driven).Take((int)Math.Round(0.3 / Step))), cancellationToken: cancel);
-                var contact = step.Contacts.Where(c => (c.Geom1 == geom || c.Geom2 == geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0))
-                    .MinBy(c => c.SamplesStartTimeS);
+                // The region's force is the sum over every robot part pressing on it; the first part to touch gives the onset.
+                var touching = step.Contacts.Where(c => (c.Geom1 == geom || c.Geom2 == geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
+                var contact = touching.MinBy(c => c.SamplesStartTimeS);
                 if (contact is null) return null;
-                var forces = contact.ForceSamplesN;
+                var region = new ContactTimelineBuilder(Step);
+                foreach (var c in touching) region.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
+                var forces = region.Contacts()[0].ForcesN;
                 var peak = forces[0];
-                for (var i = 1; i < forces.Count && forces[i] >= peak; i++) peak = forces[i];
-                if (Environment.GetEnvironmentVariable("TB_STRIKE_DEBUG") is not null)
-                    Console.Error.WriteLine($"DEBUG {geom} n={forces.Count} first={peak:0.0} max={forces.Max():0.0} samples={string.Join(' ', forces.Take(60).Select(f => f.ToString("0")))} | others: {string.Join(", ", step.Contacts.Where(c => c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).Select(c => $"{c.Geom1}/{c.Geom2}@{c.SamplesStartTimeS:0.000} max {c.PeakNormalForceN:0}"))}");
+                for (var i = 1; i < forces.Length && forces[i] >= peak; i++) peak = forces[i];
                 return (contact, peak);
             }
             finally

@@ -6,8 +6,9 @@ namespace Testbed.Controller.Episodes;
 
 /// <summary>Turns the bridge's raw contact telemetry into the domain's person contacts: which person and body region,
 /// touched by the robot or by a payload, with the force at every physics step from first touch to separation. The
-/// pieces a contact arrives in (one per Step call, and one per re-touch) are joined by geom pair and time, so the
-/// result does not depend on how the episode was chunked.
+/// force on a region geom is the sum over every robot and payload part pressing on it at that step (the contact names
+/// the part that pressed hardest). The pieces a contact arrives in (one per Step call, one per re-touch, one per part)
+/// are joined by region geom and time, so the result does not depend on how the episode was chunked.
 /// <para>A person's body pressed against anything else (a table, a wall, the floor) at the same step as the robot or
 /// a payload presses on it is clamped: ISO/TS 15066 judges clamping against the quasi-static limit.</para></summary>
 public sealed class PersonContactLog
@@ -17,7 +18,7 @@ public sealed class PersonContactLog
     private readonly IReadOnlySet<string> _robotBodies;
     private readonly IReadOnlySet<string> _payloadBodies;
     private readonly IReadOnlySet<string> _personBodies;
-    private readonly Dictionary<(string PersonGeom, string OtherGeom), PairLog> _pairs = [];
+    private readonly Dictionary<string, RegionLog> _regions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<long>> _pressedOnEnvironment = new(StringComparer.Ordinal);
 
     public PersonContactLog(SceneManifest scene, double stepS)
@@ -29,20 +30,18 @@ public sealed class PersonContactLog
         _personBodies = scene.People.SelectMany(p => p.Regions.Select(r => r.Body)).ToHashSet(StringComparer.Ordinal);
     }
 
-    private sealed class PairLog(PersonGeom person, string otherGeom, string otherBody, ContactPartnerKind kind, ContactTimelineBuilder builder)
+    private sealed class RegionLog(PersonGeom person, ContactTimelineBuilder builder)
     {
         public PersonGeom Person { get; } = person;
-        public string OtherGeom { get; } = otherGeom;
-        public string OtherBody { get; } = otherBody;
-        public ContactPartnerKind Kind { get; } = kind;
         public ContactTimelineBuilder Builder { get; } = builder;
         public List<Piece> Pieces { get; } = [];
     }
 
-    private sealed record Piece(long FirstStep, long EndStep, ContactOnset Onset, double PeakForceN, double X, double Y, double Z);
+    private sealed record Piece(long FirstStep, long EndStep, string OtherGeom, string OtherBody, ContactPartnerKind Kind,
+        ContactOnset Onset, double PeakForceN, double X, double Y, double Z);
 
     /// <summary>Contacts that pressed on a person (force above zero).</summary>
-    public int Count => _pairs.Values.Sum(p => p.Builder.Contacts().Count);
+    public int Count => _regions.Values.Sum(p => p.Builder.Contacts().Count);
 
     /// <summary>Adds one Step call's telemetry; returns this call's pieces of person contacts on their own (not joined
     /// with earlier calls), so the caller can react to a harmful contact while the episode runs. Non-finite telemetry
@@ -70,21 +69,21 @@ public sealed class PersonContactLog
                 continue;
             }
 
-            var key = (person.RegionGeom.Geom, otherGeom);
-            if (!_pairs.TryGetValue(key, out var pair))
+            if (!_regions.TryGetValue(person.RegionGeom.Geom, out var region))
             {
-                _pairs[key] = pair = new PairLog(person, otherGeom, otherBody, kind, new ContactTimelineBuilder(_stepS));
+                _regions[person.RegionGeom.Geom] = region = new RegionLog(person, new ContactTimelineBuilder(_stepS));
             }
-            pair.Builder.Add(firstStep, c.ForceSamplesN);
-            var onset = Onset(c, personFirst);
+            region.Builder.Add(firstStep, c.ForceSamplesN);
             var peak = c.PeakPosition ?? new Vec3();
-            pair.Pieces.Add(new Piece(firstStep, firstStep + c.ForceSamplesN.Count, onset, c.PeakNormalForceN, peak.X, peak.Y, peak.Z));
+            var piece = new Piece(firstStep, firstStep + c.ForceSamplesN.Count, otherGeom, otherBody, kind, Onset(c, personFirst),
+                c.PeakNormalForceN, peak.X, peak.Y, peak.Z);
+            region.Pieces.Add(piece);
 
-            var piece = new ContactTimelineBuilder(_stepS);
-            piece.Add(firstStep, c.ForceSamplesN);
-            foreach (var (start, forces) in piece.Contacts())
+            var alone = new ContactTimelineBuilder(_stepS);
+            alone.Add(firstStep, c.ForceSamplesN);
+            foreach (var (start, forces) in alone.Contacts())
             {
-                added.Add(ToPersonContact(pair, start, forces, clamped: null));
+                added.Add(ToPersonContact(region.Person, [piece], start, forces, clamped: null));
             }
         }
         return added;
@@ -93,30 +92,31 @@ public sealed class PersonContactLog
     public IReadOnlyList<PersonContact> Contacts()
     {
         var result = new List<PersonContact>();
-        foreach (var pair in _pairs.Values)
+        foreach (var region in _regions.Values)
         {
-            _pressedOnEnvironment.TryGetValue(pair.Person.RegionGeom.Body, out var pressed);
-            foreach (var (start, forces) in pair.Builder.Contacts())
+            _pressedOnEnvironment.TryGetValue(region.Person.RegionGeom.Body, out var pressed);
+            foreach (var (start, forces) in region.Builder.Contacts())
             {
                 var clamped = new bool[forces.Length];
                 if (pressed is not null)
                 {
                     for (var i = 0; i < forces.Length; i++) clamped[i] = forces[i] > 0 && pressed.Contains(start + i);
                 }
-                result.Add(ToPersonContact(pair, start, forces, clamped));
+                result.Add(ToPersonContact(region.Person, region.Pieces, start, forces, clamped));
             }
         }
         return result.OrderBy(c => c.OnsetTimeS).ThenBy(c => c.PersonGeom, StringComparer.Ordinal).ToList();
     }
 
-    private PersonContact ToPersonContact(PairLog pair, long start, double[] forces, bool[]? clamped)
+    /// <summary>A contact named after the part that pressed hardest, with the onset of the part that touched first.</summary>
+    private PersonContact ToPersonContact(PersonGeom person, IReadOnlyList<Piece> allPieces, long start, double[] forces, bool[]? clamped)
     {
         var end = start + forces.Length;
-        var pieces = pair.Pieces.Where(p => p.EndStep > start && p.FirstStep < end).ToList();
+        var pieces = allPieces.Where(p => p.EndStep > start && p.FirstStep < end).ToList();
         var first = pieces.OrderBy(p => p.FirstStep).First();
         var strongest = pieces.MaxBy(p => p.PeakForceN)!;
         return new PersonContact(
-            pair.Person.Person.Id, pair.Person.Region, pair.Person.RegionGeom.Geom, pair.OtherGeom, pair.OtherBody, pair.Kind,
+            person.Person.Id, person.Region, person.RegionGeom.Geom, strongest.OtherGeom, strongest.OtherBody, strongest.Kind,
             new ContactForceTimeline(start * _stepS, _stepS, forces, clamped), first.Onset, strongest.X, strongest.Y, strongest.Z);
     }
 
