@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -28,6 +29,7 @@ namespace Testbed.Mjcf;
 /// </remarks>
 public sealed class MjcfLoadedFiles
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly string[] TextureAttributes = ["file", "fileright", "fileleft", "fileup", "filedown", "filefront", "fileback"];
 
     private readonly SceneFolderBoundary _boundary;
@@ -94,7 +96,13 @@ public sealed class MjcfLoadedFiles
                 if (string.IsNullOrEmpty(written)) continue;
                 var where = Where(element, attribute);
                 var reference = compiler.StripPath ? MujocoStripPath(written) : written;
-                RefuseAbsolute(file, where, written, reference);
+                RefuseUnsafeReference(file, where, written, reference);
+                if (directory.Value.Any(char.IsControl))
+                {
+                    throw new MjcfFileException(MjcfFileProblem.Malformed, file, where, written,
+                        $"is resolved under <compiler {directory.Name}>, which contains a control character", "a path of printable characters");
+                }
+
                 if (IsMujocoAbsolute(directory.Value))
                 {
                     throw Outside(file, where, written,
@@ -140,7 +148,7 @@ public sealed class MjcfLoadedFiles
                 "has no file attribute", "file=\"a path relative to the scene MJCF's folder\"");
         }
 
-        RefuseAbsolute(file, where, written, written);
+        RefuseUnsafeReference(file, where, written, written);
         var loaded = Admit(_modelDirectory + written, file, MjcfFileRole.Include, written, where, " (MuJoCo 2.2.2 resolves every include against the scene MJCF's folder)");
         if (!_included.Add(loaded.Path))
         {
@@ -206,10 +214,11 @@ public sealed class MjcfLoadedFiles
 
         try
         {
-            // As tinyxml2 reads it: no namespaces (a prefixed attribute is just another name), attribute values
-            // not normalised; unlike it, no DTD, so that no entity can name a file.
-            using var stream = File.OpenRead(file.Path);
-            using var reader = new XmlTextReader(stream)
+            // As tinyxml2 reads it: UTF-8 whatever the declaration says (strictly: a byte that is not UTF-8 would
+            // name one file here and another to MuJoCo), no namespaces (a prefixed attribute is just another name),
+            // attribute values not normalised; unlike it, no DTD, so that no entity can name a file.
+            using var text = new StreamReader(File.OpenRead(file.Path), StrictUtf8, detectEncodingFromByteOrderMarks: true);
+            using var reader = new XmlTextReader(text)
             {
                 DtdProcessing = DtdProcessing.Prohibit, Namespaces = false, Normalization = false, XmlResolver = null,
             };
@@ -220,6 +229,11 @@ public sealed class MjcfLoadedFiles
         {
             throw new MjcfFileException(MjcfFileProblem.Malformed, name, "", file.Reference,
                 $"is not well-formed XML: {e.Message}", "an MJCF document (no DTD)", e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new MjcfFileException(MjcfFileProblem.Malformed, name, "", file.Reference,
+                $"is not valid UTF-8 ({e.Message})", "an MJCF document in UTF-8", e);
         }
     }
 
@@ -246,8 +260,16 @@ public sealed class MjcfLoadedFiles
         _ => null,
     };
 
-    private void RefuseAbsolute(string file, string where, string written, string reference)
+    private void RefuseUnsafeReference(string file, string where, string written, string reference)
     {
+        // MuJoCo's C strings end at a NUL that .NET keeps, so such a path would name different files to each.
+        if (written.Any(char.IsControl))
+        {
+            var shown = new string(written.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            throw new MjcfFileException(MjcfFileProblem.Malformed, file, where, shown,
+                $"names '{shown}', which contains a control character (shown as ?)", "a path of printable characters");
+        }
+
         if (IsMujocoAbsolute(reference))
         {
             throw Outside(file, where, written, "is an absolute path");

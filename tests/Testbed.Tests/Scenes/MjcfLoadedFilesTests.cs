@@ -137,6 +137,24 @@ public sealed class MjcfLoadedFilesTests : IDisposable
     }
 
     [Fact]
+    public void A_path_MuJoCo_would_read_differently_is_refused()
+    {
+        // A NUL ends MuJoCo's C string early; a byte that is not UTF-8 names another file to the kernel than the
+        // replacement character would here.
+        _folder.Write("s/nul.xml", "<mujoco><include file=\"p.xml&#0;/../../../outside/evil.xml\"/></mujoco>");
+        _folder.WriteBytes("s/latin1.xml", [.. "<mujoco><include file=\""u8, 0xFF, .. "/../p.xml\"/></mujoco>"u8]);
+        _folder.Write("s/p.xml", SceneRootFolder.GeomFragment("p"));
+
+        var nul = Refused("nul.xml");
+        var latin1 = Refused("latin1.xml");
+
+        Assert.Equal(MjcfFileProblem.Malformed, nul.Kind);
+        Assert.Contains("control character", nul.Message);
+        Assert.Equal(MjcfFileProblem.Malformed, latin1.Kind);
+        Assert.Contains("not valid UTF-8", latin1.Message);
+    }
+
+    [Fact]
     public void A_URDF_root_is_refused()
     {
         _folder.Write("s/robot.xml", "<robot name=\"r\"><link name=\"l\"/></robot>");
