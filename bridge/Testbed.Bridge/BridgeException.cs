@@ -10,4 +10,5 @@ public sealed class BridgeException(BridgeErrorKind kind, string message) : Exce
 
     public static BridgeException InvalidArgument(string message) => new(BridgeErrorKind.InvalidArgument, message);
     public static BridgeException NotFound(string message) => new(BridgeErrorKind.NotFound, message);
+    public static BridgeException PermissionDenied(string message) => new(BridgeErrorKind.PermissionDenied, message);
 }

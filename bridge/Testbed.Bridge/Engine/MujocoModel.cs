@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Testbed.Mjcf;
 
 namespace Testbed.Bridge.Engine;
 
@@ -57,10 +57,13 @@ public sealed unsafe class MujocoModel : IDisposable
     /// <summary>qpos addresses of hinge and slide joints: the coordinates that reset noise perturbs.</summary>
     internal IReadOnlyList<int> ScalarJointQposAddress { get; }
 
-    public static MujocoModel Load(string mjcfPath)
+    /// <summary>Compiles a scene whose files have already been confined to its folder (<see cref="MjcfLoadedFiles"/>),
+    /// and refuses values MuJoCo 2.2.2 compiles without complaint but cannot simulate.</summary>
+    public static MujocoModel Load(MjcfLoadedFiles scene)
     {
         MujocoRuntime.EnsureInitialised();
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(mjcfPath)));
+        var mjcfPath = scene.MjcfPath;
+        var sha = scene.ContentHash();
         var err = stackalloc byte[MujocoShim.ErrorBufferLength];
         var handle = MujocoShim.LoadXml(mjcfPath, err, MujocoShim.ErrorBufferLength);
         if (handle == 0)
@@ -68,7 +71,52 @@ public sealed unsafe class MujocoModel : IDisposable
             throw BridgeException.InvalidArgument(
                 $"MJCF '{mjcfPath}' could not be loaded by MuJoCo {MujocoRuntime.Version}: {string.Join(' ', MujocoShim.ErrorText(err).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         }
-        return new MujocoModel(handle, mjcfPath, sha);
+        var model = new MujocoModel(handle, mjcfPath, sha);
+        try
+        {
+            model.RefuseUnsimulatableValues();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    // MuJoCo 2.2.2 accepts timestep="0", "-1", "nan" and "inf", and "nan" in a <key>: refused here, at load, so the
+    // error names the file and the attribute instead of surfacing later as a bad control period or a NaN target.
+    private void RefuseUnsimulatableValues()
+    {
+        var file = SourcePath;
+        if (!double.IsFinite(Timestep) || Timestep <= 0)
+        {
+            throw BridgeException.InvalidArgument(
+                $"MJCF '{file}': <option timestep> is {Timestep}; expected a finite time step > 0 s (e.g. 0.002)");
+        }
+        var widths = new (MujocoShim.KeyframeField Field, int Width)[]
+        {
+            (MujocoShim.KeyframeField.Time, 1), (MujocoShim.KeyframeField.Qpos, Sizes.Nq), (MujocoShim.KeyframeField.Qvel, Sizes.Nv),
+            (MujocoShim.KeyframeField.Act, Sizes.Na), (MujocoShim.KeyframeField.Mpos, 3 * Sizes.Nmocap),
+            (MujocoShim.KeyframeField.Mquat, 4 * Sizes.Nmocap), (MujocoShim.KeyframeField.Ctrl, Sizes.Nu),
+        };
+        foreach (var (field, width) in widths)
+        {
+            if (width == 0) continue;
+            var values = MujocoShim.KeyframeArray(Handle, field);
+            for (var key = 0; key < Sizes.Nkey; key++)
+            {
+                for (var i = 0; i < width; i++)
+                {
+                    var value = values[key * width + i];
+                    if (double.IsFinite(value)) continue;
+                    var name = KeyframeNames[key].Length > 0 ? $"'{KeyframeNames[key]}'" : $"#{key} (unnamed)";
+                    var attribute = field.ToString().ToLowerInvariant();
+                    throw BridgeException.InvalidArgument(
+                        $"MJCF '{file}': <key> {name} {attribute}[{i}] is {value}; expected finite numbers in every keyframe");
+                }
+            }
+        }
     }
 
     public int IdOf(string kindForMessage, IReadOnlyList<string> names, string name)

@@ -11,6 +11,9 @@ internal static unsafe partial class MujocoShim
 
     internal enum ObjectKind { Body = 0, Joint = 1, Geom = 2, Actuator = 3, Camera = 4, Keyframe = 5 }
 
+    /// <summary>The arrays of a keyframe, numbered as tb_keyframe_field numbers them; in lower case they are the attributes of MJCF's &lt;key&gt;.</summary>
+    internal enum KeyframeField { Time = 0, Qpos = 1, Qvel = 2, Act = 3, Mpos = 4, Mquat = 5, Ctrl = 6 }
+
     [StructLayout(LayoutKind.Sequential)]
     internal struct Sizes
     {
@@ -94,6 +97,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);
     [LibraryImport(Library, EntryPoint = "tb_body_mocapid")] internal static partial int BodyMocapId(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_joint_qposadr")] internal static partial int JointQposAddress(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_keyframe_field")] internal static partial double* KeyframeArray(nint model, KeyframeField field);
 
     [LibraryImport(Library, EntryPoint = "tb_qpos")] internal static partial double* Qpos(nint data);
     [LibraryImport(Library, EntryPoint = "tb_qvel")] internal static partial double* Qvel(nint data);

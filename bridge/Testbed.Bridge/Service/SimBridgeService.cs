@@ -34,14 +34,14 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
 
     public override Task<OpenSessionResponse> OpenSession(OpenSessionRequest request, ServerCallContext context) => Guard(() =>
     {
-        var path = request.SourceCase switch
+        var scene = request.SourceCase switch
         {
             OpenSessionRequest.SourceOneofCase.SceneId => scenes.ResolveScene(request.SceneId),
             OpenSessionRequest.SourceOneofCase.MjcfPath => scenes.ResolveMjcf(request.MjcfPath),
             _ => throw BridgeException.InvalidArgument("OpenSessionRequest has neither scene_id nor mjcf_path; expected one of them"),
         };
         var compliant = request.CompliantGeoms.Select(g => new CompliantGeomSpec(g.Geom, g.StiffnessNPerM, g.DampingRatio)).ToArray();
-        var session = sessions.Open(path, request.WatchedBodies, compliant, request.ImpactBodies);
+        var session = sessions.Open(scene, request.WatchedBodies, compliant, request.ImpactBodies);
         return Task.FromResult(new OpenSessionResponse { SessionId = session.Id, Model = Describe(session.Simulation.Model) });
     });
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Testbed.Bridge.Engine;
 using Testbed.Bridge.Rendering;
+using Testbed.Mjcf;
 
 namespace Testbed.Bridge.Sessions;
 
@@ -25,7 +26,7 @@ public sealed class SessionRegistry : IDisposable
     public int MaxSessions { get; }
     public int Count => _sessions.Count;
 
-    public SimulationSession Open(string mjcfPath, IEnumerable<string> watchedBodies,
+    public SimulationSession Open(MjcfLoadedFiles scene, IEnumerable<string> watchedBodies,
         IReadOnlyList<CompliantGeomSpec>? compliantGeoms = null, IReadOnlyList<string>? impactBodies = null)
     {
         if (_sessions.Count >= MaxSessions)
@@ -33,7 +34,7 @@ public sealed class SessionRegistry : IDisposable
             throw new BridgeException(BridgeErrorKind.ResourceExhausted,
                 $"this bridge already holds {_sessions.Count} sessions (its limit); close one or start the bridge with a higher --max-sessions");
         }
-        var model = MujocoModel.Load(mjcfPath);
+        var model = MujocoModel.Load(scene);
         try
         {
             var compliance = ContactCompliance.Create(model, compliantGeoms ?? [], impactBodies ?? []);

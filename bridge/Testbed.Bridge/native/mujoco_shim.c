@@ -190,6 +190,22 @@ TB_EXPORT int tb_body_mocapid(const mjModel* m, int b) { return m->body_mocapid[
 
 TB_EXPORT int tb_joint_qposadr(const mjModel* m, int j) { return m->jnt_qposadr[j]; }
 
+// Keyframe arrays, nkey rows each, by the C# side's field number: 0 time (1 per row), 1 qpos (nq), 2 qvel (nv),
+// 3 act (na), 4 mpos (3 nmocap), 5 mquat (4 nmocap), 6 ctrl (nu). MuJoCo 2.2.2 compiles "nan" in a <key>
+// without complaint; the bridge reads these to refuse such a model at load.
+TB_EXPORT const mjtNum* tb_keyframe_field(const mjModel* m, int field) {
+  switch (field) {
+    case 0: return m->key_time;
+    case 1: return m->key_qpos;
+    case 2: return m->key_qvel;
+    case 3: return m->key_act;
+    case 4: return m->key_mpos;
+    case 5: return m->key_mquat;
+    case 6: return m->key_ctrl;
+    default: return NULL;
+  }
+}
+
 // ---------------------------------------------------------------- state
 
 TB_EXPORT double* tb_qpos(mjData* d) { return d->qpos; }

@@ -34,7 +34,7 @@ public sealed class ScenarioCorpus
     /// <summary>Every scenario, sorted by id.</summary>
     public IReadOnlyList<Scenario> Scenarios { get; }
 
-    /// <summary>SHA-256 (hex) of each scene folder, by scene id.</summary>
+    /// <summary>SHA-256 (hex) of each scene (scene.json, scenarios, every file its MJCF loads), by scene id.</summary>
     public IReadOnlyDictionary<string, string> SceneHashes { get; }
 
     /// <summary>SHA-256 (hex) over all scene hashes.</summary>
@@ -91,7 +91,7 @@ public sealed class ScenarioCorpus
             var scenario = ScenarioLoader.Load(file, scenes);
             if (scenario.SceneId != sceneId)
             {
-                // The scene hash covers the scene folder; a scenario filed under another scene would be hashed with the wrong one.
+                // Each scene's hash covers its own scenarios; a scenario filed under another scene would be hashed with the wrong one.
                 throw new ScenarioInputException(file, "scene", $"'{scenario.SceneId}' differs from the scene folder the file is in", $"\"{sceneId}\"");
             }
 
@@ -103,7 +103,10 @@ public sealed class ScenarioCorpus
             scenarios[scenario.Id] = scenario;
         }
 
-        var hashes = scenes.Keys.ToDictionary(id => id, id => SceneContentHash.OfFolder(scenes[id].FolderPath), StringComparer.Ordinal);
+        var hashes = scenes.Keys.ToDictionary(
+            id => id,
+            id => SceneContentHash.OfScene(scenes[id], scenarioFiles.Where(f => f.SceneId == id).Select(f => f.File)),
+            StringComparer.Ordinal);
         return new ScenarioCorpus(root, scenes, scenarios.Values.ToList(), hashes);
     }
 

@@ -78,7 +78,7 @@ public static class ScenarioLoader
             TimeLimitS = root.PositiveNumber("time_limit_s"),
             Control = ReadControl(root.Object("control")),
             Task = ReadTask(root.Object("task"), scene),
-            Instructions = ReadInstructions(root.Object("instructions")),
+            Instructions = ReadInstructions(root.Object("instructions"), id),
             FilePath = fullPath,
         };
     }
@@ -174,7 +174,7 @@ public static class ScenarioLoader
         return new ScriptedPlan(waypoints);
     }
 
-    private static SortedDictionary<LanguageTag, string> ReadInstructions(InputNode node)
+    private static SortedDictionary<LanguageTag, string> ReadInstructions(InputNode node, string scenarioId)
     {
         var instructions = new SortedDictionary<LanguageTag, string>();
         foreach (var (name, value) in node.Properties())
@@ -189,7 +189,13 @@ public static class ScenarioLoader
                 throw value.Fail($"'{name}' repeats language {tag}", "each language once");
             }
 
-            instructions[tag] = value.AsNonEmptyString();
+            var text = value.AsString();
+            if (InstructionText.Check(text) is var (wrong, expected))
+            {
+                throw value.Fail($"the {tag} instruction of scenario '{scenarioId}' {wrong}", expected);
+            }
+
+            instructions[tag] = text;
         }
 
         if (instructions.Count == 0)

@@ -1,41 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
+using Testbed.Domain.Scenes;
+using Testbed.Mjcf;
 
 namespace Testbed.Domain.Scenarios;
 
 /// <summary>
-/// SHA-256 fingerprints of scene folders, recorded in a run's manifest.json so that a result can be traced to the
-/// exact MJCF, manifest and scenario files it was produced with.
+/// SHA-256 fingerprints of scenes, recorded in a run's manifest.json so that a result can be traced to the exact
+/// files it was produced with.
 /// </summary>
 public static class SceneContentHash
 {
     /// <summary>
-    /// Hash of every file under <paramref name="folder"/>, sorted by relative path ('/'-separated, ordinal), each fed as
-    /// path, NUL, content length, content. The path is part of the hash so that renaming or moving a file changes it;
-    /// the length keeps one file's end from being confused with the next one's start.
+    /// Hash of exactly the files a scene is made of: its scene.json, its scenario files, and every file its MJCF
+    /// loads (the MJCF, its includes, meshes, textures, heightfields, skins; <see cref="MjcfLoadedFiles"/>). Other
+    /// files in the folder (a README) do not change it; an included file does. Fed as <see cref="FileSetHash"/> feeds
+    /// them: path relative to the scene folder, NUL, length, content, sorted by path.
     /// </summary>
-    public static string OfFolder(string folder)
-    {
-        var root = Path.GetFullPath(folder);
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(path => (Relative: Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), Full: path))
-            .OrderBy(file => file.Relative, StringComparer.Ordinal)
-            .ToList();
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> length = stackalloc byte[8];
-        foreach (var (relative, full) in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(relative));
-            hash.AppendData([0]);
-            var content = File.ReadAllBytes(full);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(length, content.LongLength);
-            hash.AppendData(length);
-            hash.AppendData(content);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    public static string OfScene(SceneManifest scene, IEnumerable<string> scenarioFiles) =>
+        FileSetHash.Of(scene.FolderPath, scenarioFiles.Prepend(scene.ManifestPath).Concat(scene.MjcfFiles.Files.Select(f => f.Path)));
 
     /// <summary>Hash over the per-scene hashes as lines "id hash\n", sorted by scene id.</summary>
     public static string OfCorpus(IReadOnlyDictionary<string, string> sceneHashes)

@@ -1,4 +1,5 @@
 using Testbed.Domain.Harm;
+using Testbed.Mjcf;
 
 namespace Testbed.Domain.Scenes;
 
@@ -29,6 +30,10 @@ public sealed record SceneManifest
 
     /// <summary>The MJCF file (absolute); checked to lie inside <see cref="FolderPath"/>.</summary>
     public required string MjcfPath { get; init; }
+
+    /// <summary>Every file the MJCF loads (itself, includes, meshes, textures…), each checked to lie inside
+    /// <see cref="FolderPath"/>: with scene.json and the scenarios, what the scene hash covers.</summary>
+    public required MjcfLoadedFiles MjcfFiles { get; init; }
 
     public required SceneRobot Robot { get; init; }
 

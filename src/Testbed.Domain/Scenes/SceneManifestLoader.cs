@@ -1,5 +1,6 @@
 using Testbed.Domain.Harm;
 using Testbed.Domain.Input;
+using Testbed.Mjcf;
 
 namespace Testbed.Domain.Scenes;
 
@@ -62,6 +63,7 @@ public static class SceneManifestLoader
         }
 
         var (mjcfFile, mjcfPath) = ReadMjcf(root.Required("mjcf"), folder);
+        var mjcfFiles = ReadMjcfFiles(mjcfPath, folder);
         var robot = ReadRobot(root.Object("robot"));
         var robotBodies = robot.Bodies.ToHashSet(StringComparer.Ordinal);
 
@@ -74,6 +76,7 @@ public static class SceneManifestLoader
             ManifestPath = manifestPath,
             MjcfFile = mjcfFile,
             MjcfPath = mjcfPath,
+            MjcfFiles = mjcfFiles,
             Robot = robot,
             People = ReadPeople(root.Array("people"), robotBodies),
             Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
@@ -105,6 +108,24 @@ public static class SceneManifestLoader
         }
 
         return (file, full);
+    }
+
+    /// <summary>Every file the MJCF loads, confined to the scene folder as the bridge confines it, so that the scene
+    /// hash covers exactly what the simulation is built from.</summary>
+    private static MjcfLoadedFiles ReadMjcfFiles(string mjcfPath, string folder)
+    {
+        try
+        {
+            return MjcfLoadedFiles.Resolve(mjcfPath, folder);
+        }
+        catch (MjcfFileException e)
+        {
+            throw new ScenarioInputException(e.MjcfFile, e.Element, e.Detail, e.Expected, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioInputException(mjcfPath, "", $"it or a file it loads cannot be read ({e.Message})", "readable files", e);
+        }
     }
 
     private static SceneRobot ReadRobot(InputNode node)

@@ -26,6 +26,7 @@ public sealed class BridgeConformanceTests(BridgeFixture bridge)
             "free-fall", "resting-contact-force", "same-seed-same-trajectory", "render", "bad-input-malformed-mjcf",
             "bad-input-unknown-scene", "bad-input-path-outside-scene-root", "bad-input-nan-target", "bad-input-infinite-target",
             "bad-input-wrong-target-count", "bad-input-unknown-actuator", "bad-input-unknown-session", "bad-input-closed-session",
+            "bad-input-include-outside-scene-root",
         ];
         Assert.Empty(required.Except(BridgeConformance.CheckNames));
     }

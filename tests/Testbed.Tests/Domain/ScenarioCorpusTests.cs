@@ -108,16 +108,31 @@ public sealed class ScenarioCorpusTests : IDisposable
     }
 
     [Fact]
-    public void Renaming_a_file_changes_the_hash()
+    public void The_scene_hash_covers_an_included_file_and_its_name_but_not_files_the_scene_does_not_load()
     {
-        var before = SceneContentHash.OfFolder(_scenes.SceneFolder);
-        File.WriteAllText(Path.Combine(_scenes.SceneFolder, "a.txt"), "x");
-        var withA = SceneContentHash.OfFolder(_scenes.SceneFolder);
-        File.Move(Path.Combine(_scenes.SceneFolder, "a.txt"), Path.Combine(_scenes.SceneFolder, "b.txt"));
-        var withB = SceneContentHash.OfFolder(_scenes.SceneFolder);
+        var xml = Path.Combine(_scenes.SceneFolder, "warehouse.xml");
+        File.WriteAllText(xml, "<mujoco model=\"warehouse\"><include file=\"parts/a.xml\"/></mujoco>\n");
+        Directory.CreateDirectory(Path.Combine(_scenes.SceneFolder, "parts"));
+        File.WriteAllText(Path.Combine(_scenes.SceneFolder, "parts", "a.xml"), "<mujoco><worldbody/></mujoco>\n");
+        string Hash() => ScenarioCorpus.Load(_scenes.Root).SceneHashes["warehouse"];
+        var before = Hash();
 
-        Assert.NotEqual(before, withA);
-        Assert.NotEqual(withA, withB);
+        File.WriteAllText(Path.Combine(_scenes.SceneFolder, "README.md"), "notes nobody loads");
+        var withReadme = Hash();
+        File.AppendAllText(Path.Combine(_scenes.SceneFolder, "parts", "a.xml"), "<!-- changed -->");
+        var includedChanged = Hash();
+        File.Move(Path.Combine(_scenes.SceneFolder, "parts", "a.xml"), Path.Combine(_scenes.SceneFolder, "parts", "b.xml"));
+        File.WriteAllText(xml, File.ReadAllText(xml).Replace("parts/a.xml", "parts/b.xml"));
+        var renamed = Hash();
+        File.AppendAllText(_scenes.ScenarioPath, "\n");
+        var scenarioChanged = Hash();
+
+        Assert.Equal(before, withReadme);
+        Assert.NotEqual(before, includedChanged);
+        Assert.NotEqual(includedChanged, renamed);
+        Assert.NotEqual(renamed, scenarioChanged);
+        Assert.Equal(["parts/b.xml", "warehouse.xml"],
+            ScenarioCorpus.Load(_scenes.Root).Scenes["warehouse"].MjcfFiles.Files.Select(f => f.RelativePath).Order(StringComparer.Ordinal));
     }
 
     [Fact]
