@@ -39,12 +39,12 @@ public sealed class ContactForceScorer
         var transient = contact.PeakTimeS - contact.OnsetTimeS <= TransientWindowS;
         var contactType = transient ? ContactTypes.Transient : ContactTypes.QuasiStatic;
 
-        double limit;
+        double? limit;
         HarmSeverity severity;
         if (limits.ContactNotPermissible)
         {
-            // Any contact is prohibited; the transient value is still reported so every contact event has a comparable limit.
-            limit = limits.TransientForceLimitN;
+            // Any contact is prohibited and the standard gives no force for it: no limit rather than an invented one.
+            limit = null;
             severity = HarmSeverity.Prohibited;
         }
         else
