@@ -47,14 +47,17 @@ public class ContactForceScorerTests
         Assert.Equal(280, harm.Limit);
     }
 
-    [Fact]
-    public void Face_10_N_is_prohibited_and_reports_the_transient_limit()
+    [Theory]
+    [InlineData(BodyRegion.Face, 0.01)]
+    [InlineData(BodyRegion.SkullForehead, 0.01)]
+    [InlineData(BodyRegion.Face, 2.0)]
+    public void Skull_and_face_contact_is_prohibited_with_no_invented_limit(BodyRegion region, double peakAfterOnsetS)
     {
-        var harm = _scorer.Score(Contact(BodyRegion.Face, forceN: 10, peakAfterOnsetS: 0.01));
+        var harm = _scorer.Score(Contact(region, forceN: 10, peakAfterOnsetS: peakAfterOnsetS));
 
         Assert.Equal(HarmSeverity.Prohibited, harm.Severity);
-        Assert.Equal(130, harm.Limit);
-        Assert.Equal("face", harm.Region);
+        Assert.Null(harm.Limit);
+        Assert.Equal(region.ToId(), harm.Region);
     }
 
     [Fact]
