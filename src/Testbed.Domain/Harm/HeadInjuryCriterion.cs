@@ -1,7 +1,12 @@
 namespace Testbed.Domain.Harm;
 
 /// <summary>One sample of the head's resultant linear acceleration (its magnitude, gravity not included).</summary>
-public readonly record struct HeadAccelerationSample(double TimeS, double AccelerationMps2);
+public readonly record struct HeadAccelerationSample(double TimeS, double AccelerationMps2)
+{
+    /// <summary>The sample for an acceleration given by its world-frame components (m/s²).</summary>
+    public static HeadAccelerationSample FromComponents(double timeS, double ax, double ay, double az) =>
+        new(timeS, Math.Sqrt(ax * ax + ay * ay + az * az));
+}
 
 /// <summary>The HIC value and the window that gives it.</summary>
 public sealed record HeadInjuryCriterionResult(double Hic, double WindowStartS, double WindowEndS);

@@ -109,6 +109,12 @@ public class HeadInjuryCriterionTests
     }
 
     [Fact]
+    public void Resultant_acceleration_is_the_length_of_the_components()
+    {
+        Assert.Equal(new HeadAccelerationSample(0.5, 13), HeadAccelerationSample.FromComponents(0.5, 3, -4, 12));
+    }
+
+    [Fact]
     public void Samples_further_apart_than_one_millisecond_are_refused()
     {
         var samples = new[] { new HeadAccelerationSample(0, 0), new HeadAccelerationSample(0.002, 100) };
