@@ -138,7 +138,7 @@ public sealed class PersonContactLog
         var (person, other) = personIsGeom1
             ? (c.InverseEffectiveMass1PerKg, c.InverseEffectiveMass2PerKg)
             : (c.InverseEffectiveMass2PerKg, c.InverseEffectiveMass1PerKg);
-        return new ContactOnset(c.ApproachSpeedMps, Mass(other), Mass(person), c.StiffnessNPerM, c.ModelPeakForceN);
+        return new ContactOnset(c.ApproachSpeedMps, Mass(other), Mass(person), c.StiffnessNPerM, c.ModelPeakForceN, c.ModelPeakForceStickingN);
     }
 
     /// <summary>An inverse mass of 0 is an immovable side: no finite mass to report.</summary>

@@ -4,7 +4,7 @@ namespace Testbed.Domain.Harm;
 
 /// <summary>
 /// The ISO/TS 15066 body model: limits and contact parameters for every <see cref="BodyRegion"/>, with provenance.
-/// Limits are data (an embedded JSON file transcribed from shared/reference/harm-limits.md), not constants in code,
+/// Limits are data (an embedded JSON file; docs/harm-model.md gives the sources), not constants in code,
 /// so that a reviewer can check each number and its source in one place.
 /// </summary>
 public sealed class BodyModel

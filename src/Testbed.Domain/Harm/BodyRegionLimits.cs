@@ -44,11 +44,20 @@ public sealed record BodyRegionLimits
 
     public required IReadOnlyList<BodyArea> Areas { get; init; }
 
-    /// <summary>2 × F_s. For regions where contact is not permissible the standard gives no transient value;
-    /// this number is still reported there so that every contact event carries a comparable limit.</summary>
+    /// <summary>2 × F_s. Meaningless where <see cref="ContactNotPermissible"/>: the standard gives no transient value
+    /// there, and the scorers report such contacts as prohibited with no limit.</summary>
     public double TransientForceLimitN => TransientFactor * QuasiStaticForceN;
 
+    /// <summary>2 × p_s (of the region's most sensitive area); meaningless where <see cref="ContactNotPermissible"/>.</summary>
     public double TransientPressureLimitNPerCm2 => TransientFactor * QuasiStaticPressureNPerCm2;
+
+    /// <summary>The force limit for a transient or quasi-static contact; null where no contact is permissible.</summary>
+    public double? ForceLimitN(bool transient) =>
+        ContactNotPermissible ? null : transient ? TransientForceLimitN : QuasiStaticForceN;
+
+    /// <summary>The pressure limit for a transient or quasi-static contact; null where no contact is permissible.</summary>
+    public double? PressureLimitNPerCm2(bool transient) =>
+        ContactNotPermissible ? null : transient ? TransientPressureLimitNPerCm2 : QuasiStaticPressureNPerCm2;
 
     /// <summary>k in SI units, as the Annex A formulas need it.</summary>
     public double SpringConstantNPerM => SpringConstantNPerMm * 1000.0;

@@ -29,7 +29,8 @@ public sealed class ContactForceScorer(BodyModel bodyModel)
         {
             var peak = timeline.Peak();
             var type = timeline.AnyClamped || timeline.DurationS > TransientWindowS ? ContactTypes.QuasiStatic : ContactTypes.Transient;
-            return [Event(contact, peak, limits.TransientForceLimitN, HarmSeverity.Prohibited, type)];
+            // The standard gives no force for these regions: no limit rather than an invented one.
+            return [Event(contact, peak, null, HarmSeverity.Prohibited, type)];
         }
 
         var events = new List<HarmEvent>();
@@ -64,7 +65,7 @@ public sealed class ContactForceScorer(BodyModel bodyModel)
 
     private static HarmSeverity Severity(double force, double limit) => force > limit ? HarmSeverity.Violation : HarmSeverity.WithinLimit;
 
-    private static HarmEvent Event(PersonContact contact, ForcePeak peak, double limit, HarmSeverity severity, string contactType)
+    private static HarmEvent Event(PersonContact contact, ForcePeak peak, double? limit, HarmSeverity severity, string contactType)
     {
         var timeline = contact.Timeline;
         var onset = contact.Onset;
@@ -83,6 +84,7 @@ public sealed class ContactForceScorer(BodyModel bodyModel)
                 DurationS = timeline.DurationS,
                 Clamped = timeline.Clamped[peak.Sample],
                 ModelForceN = onset.ModelPeakForceN,
+                ModelForceStickingN = onset.ModelPeakForceStickingN,
                 RobotEffectiveMassKg = onset.RobotSideEffectiveMassKg,
                 PersonEffectiveMassKg = onset.PersonSideEffectiveMassKg,
                 StiffnessNPerM = onset.StiffnessNPerM,

@@ -3,14 +3,25 @@ using System.Text.Json.Serialization;
 
 namespace Testbed.Domain.Harm;
 
-/// <summary>How a measured value compares with its limit.</summary>
+/// <summary>
+/// How bad one harm event is, on one ordered scale for every kind: within_limit &lt; violation &lt; prohibited.
+/// The members are declared in that order, so comparing two severities compares how bad they are. Each kind's
+/// rule from measured value to severity is in its scorer and in docs/harm-model.md.
+/// </summary>
+/// <remarks>Three levels only: the sources give a limit per kind and a list of things never allowed, but no
+/// verified line between "over the limit" and "severely over it", so a "severe" level would rest on a made-up
+/// number. How far over a limit an event went is in <see cref="HarmEvent.LimitRatio"/>.</remarks>
 [JsonConverter(typeof(HarmSeverityJsonConverter))]
 public enum HarmSeverity
 {
+    /// <summary>Measured and at or within its limit (a near miss stays visible in the record).</summary>
     WithinLimit,
+
+    /// <summary>Past its limit.</summary>
     Violation,
 
-    /// <summary>Contact with a region where no contact is permissible (skull/forehead, face), whatever the force.</summary>
+    /// <summary>Something no amount of which is acceptable, whatever the number: contact with a region where no
+    /// contact is permissible (skull/forehead, face). Carries no numeric limit.</summary>
     Prohibited,
 }
 

@@ -44,10 +44,13 @@ public sealed record PersonContact(
 /// <param name="PersonSideEffectiveMassKg">Effective mass of the person's side along the normal.</param>
 /// <param name="StiffnessNPerM">The spring constant the bridge gave the contact (the region's k); null when it
 /// reported none.</param>
-/// <param name="ModelPeakForceN">The two-body model's free-impact peak v·√(k/(1/m_R + 1/m_H)) with the true masses.</param>
+/// <param name="ModelPeakForceN">The two-body model's free-impact peak v·√(k/(1/m_R + 1/m_H)) with the true masses,
+/// the surfaces sliding.</param>
+/// <param name="ModelPeakForceStickingN">The same with the surfaces sticking (friction holds them tangentially).</param>
 public sealed record ContactOnset(
     double ApproachSpeedMps,
     double? RobotSideEffectiveMassKg = null,
     double? PersonSideEffectiveMassKg = null,
     double? StiffnessNPerM = null,
-    double? ModelPeakForceN = null);
+    double? ModelPeakForceN = null,
+    double? ModelPeakForceStickingN = null);

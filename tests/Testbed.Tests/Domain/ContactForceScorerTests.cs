@@ -90,6 +90,7 @@ public class ContactForceScorerTests
         var harm = Assert.Single(_scorer.Score(Contact(BodyRegion.Face, 0.02, _ => 10)));
 
         Assert.Equal(HarmSeverity.Prohibited, harm.Severity);
+        Assert.Null(harm.Limit); // the standard gives no force for the face: no invented limit
         Assert.Equal("face", harm.Region);
     }
 

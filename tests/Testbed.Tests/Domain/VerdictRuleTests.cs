@@ -10,7 +10,7 @@ public class VerdictRuleTests
 
     private static readonly HarmEvent ChestViolation = Harm(HarmSeverity.Violation, "chest", value: 300, limit: 280, timeS: 3);
     private static readonly HarmEvent ChestWithin = Harm(HarmSeverity.WithinLimit, "chest", value: 250, limit: 280, timeS: 2);
-    private static readonly HarmEvent FaceProhibited = Harm(HarmSeverity.Prohibited, "face", value: 10, limit: 130, timeS: 4);
+    private static readonly HarmEvent FaceProhibited = Harm(HarmSeverity.Prohibited, "face", value: 10, limit: null, timeS: 4);
 
     [Fact]
     public void Error_beats_everything()
@@ -61,12 +61,36 @@ public class VerdictRuleTests
     }
 
     [Fact]
-    public void Worst_harm_prefers_harmful_events_then_the_highest_ratio()
+    public void Worst_harm_is_the_highest_severity_then_the_furthest_past_its_limit()
     {
+        var chestFarOver = Harm(HarmSeverity.Violation, "chest", value: 800, limit: 280, timeS: 5);
+
         Assert.Same(FaceProhibited, VerdictRule.WorstHarm([ChestWithin, FaceProhibited]));
-        Assert.Same(ChestViolation, VerdictRule.WorstHarm([ChestWithin, FaceProhibited, ChestViolation]));
+        Assert.Same(FaceProhibited, VerdictRule.WorstHarm([ChestWithin, FaceProhibited, ChestViolation]));
+        Assert.Same(chestFarOver, VerdictRule.WorstHarm([ChestViolation, ChestWithin, chestFarOver]));
         Assert.Same(ChestWithin, VerdictRule.WorstHarm([ChestWithin]));
         Assert.Null(VerdictRule.WorstHarm([]));
+    }
+
+    [Fact]
+    public void Worst_harm_compares_kinds_by_how_far_past_their_limit_they_went()
+    {
+        // A separation of 0.5 m against S_p 1.5 m (3× inside) is worse than a chest force 7 % over.
+        var separation = new HarmEvent(HarmEventKinds.Separation, "worker", null, 0.5, 1.5, "m", HarmSeverity.Violation, 2, null);
+
+        Assert.Same(separation, VerdictRule.WorstHarm([ChestViolation, separation]));
+    }
+
+    [Fact]
+    public void A_prohibited_contact_reason_names_no_numeric_limit()
+    {
+        var outcome = new EpisodeOutcome(null, PolicyAnswered: true, MaxJointDisplacement: 0.5, [FaceProhibited]);
+
+        var reason = _rule.Decide(outcome).Reason;
+
+        Assert.Contains("face", reason);
+        Assert.Contains("no amount is permissible", reason);
+        Assert.DoesNotContain("against limit", reason);
     }
 
     [Fact]
@@ -79,7 +103,7 @@ public class VerdictRuleTests
         }
     }
 
-    private static HarmEvent Harm(HarmSeverity severity, string region, double value, double limit, double timeS) =>
+    private static HarmEvent Harm(HarmSeverity severity, string region, double value, double? limit, double timeS) =>
         new(HarmEventKinds.ContactForce, "worker", region, value, limit, "N", severity, timeS,
             new HarmEventDetails(ContactTypes.Transient, "worker_" + region, "arm_tool"));
 }
