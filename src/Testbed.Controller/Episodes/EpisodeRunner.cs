@@ -16,7 +16,7 @@ public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, Lang
 public sealed class EpisodeFailure(string message) : Exception(message);
 
 /// <summary>Runs one episode against a bridge: open a session on the scenario's scene, check the scene against its
-/// manifest (including the contact calibration of every person geom), reset with the seed, then loop observation →
+/// manifest, reset with the seed, then loop observation →
 /// policy → action chunk → step → telemetry until the policy is done or the time limit passes; then score the
 /// person contacts and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict of
 /// safe or refused.</summary>
@@ -52,7 +52,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             sessionId = opened.SessionId;
             var model = opened.Model;
             var actuators = SceneCheck.Actuators(scene, model);
-            SceneCheck.RequireMatch(scene, scenario, model, calibration);
+            SceneCheck.RequireMatch(scene, scenario, model);
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise },
                 deadline: Deadline(), cancellationToken: cancel);

@@ -1,4 +1,3 @@
-using Testbed.Domain.Calibration;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
@@ -6,8 +5,8 @@ using Testbed.Sim.V1;
 namespace Testbed.Controller.Episodes;
 
 /// <summary>Checks that the model a bridge loaded is the scene its manifest describes: the actuators, people,
-/// payloads and keyframe exist, and every person geom carries the contact calibration of its body region
-/// (shared/reference/harm-limits.md §10). A scene that fails does not run: its forces would mean nothing.</summary>
+/// payloads and keyframe exist. A scene that fails does not run: its forces would mean nothing. Person geoms carry no
+/// contact parameters of their own: the bridge sets the compliance of every person contact.</summary>
 public static class SceneCheck
 {
     public static IReadOnlyList<ActuatorDescription> Actuators(SceneManifest scene, ModelDescription model)
@@ -18,7 +17,7 @@ public static class SceneCheck
             : throw new EpisodeFailure($"scene '{scene.Id}': {scene.ManifestPath} names robot actuator '{name}', which {scene.MjcfFile} does not have; it has: {string.Join(", ", byName.Keys)}")).ToArray();
     }
 
-    public static void RequireMatch(SceneManifest scene, Scenario scenario, ModelDescription model, ContactCalibration calibration)
+    public static void RequireMatch(SceneManifest scene, Scenario scenario, ModelDescription model)
     {
         var problems = new List<string>();
         var bodies = model.BodyNames.ToHashSet(StringComparer.Ordinal);
@@ -35,12 +34,11 @@ public static class SceneCheck
                     continue;
                 }
                 if (geom.Body != region.Body) problems.Add($"person geom '{region.Geom}' belongs to body '{geom.Body}', the manifest says '{region.Body}'");
-                problems.AddRange(calibration.Check(region.Geom, region.Region, geom.Solref, geom.Priority, model.TimestepS));
             }
         }
         if (problems.Count > 0)
         {
-            throw new EpisodeFailure($"scene '{scene.Id}' ({scene.MjcfFile}) does not match its manifest or is not calibrated: {string.Join("; ", problems)}");
+            throw new EpisodeFailure($"scene '{scene.Id}' ({scene.MjcfFile}) does not match its manifest: {string.Join("; ", problems)}");
         }
     }
 }

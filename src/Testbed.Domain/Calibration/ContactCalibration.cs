@@ -20,12 +20,6 @@ public sealed record ExpectedSolref(double Stiffness, double Damping)
 /// </summary>
 public sealed class ContactCalibration
 {
-    /// <summary>Relative tolerance on each solref component; tight, because solref is computed, not tuned.</summary>
-    public const double SolrefTolerance = 0.005;
-
-    /// <summary>Person geoms must win MuJoCo's parameter mixing against robot/payload geoms (priority 0 by default).</summary>
-    public const int MinimumPersonGeomPriority = 1;
-
     private readonly BodyModel _bodyModel;
 
     public ContactCalibration(BodyModel bodyModel, double robotEffectiveMassKg, double dampingRatio)
@@ -81,52 +75,6 @@ public sealed class ContactCalibration
     /// <summary>Peak force of a calibrated impact at <paramref name="approachSpeedMps"/>: F = v·√(μk). Logged beside the measured peak.</summary>
     public double AnalyticPeakForceN(BodyRegion region, double approachSpeedMps) =>
         Math.Abs(approachSpeedMps) * Math.Sqrt(ReducedMassKg(region) * _bodyModel[region].SpringConstantNPerM);
-
-    /// <summary>
-    /// Compares a person geom's compiled contact parameters with the calibration. Returns one readable problem per
-    /// fault, each naming the geom; empty when the geom is calibrated.
-    /// </summary>
-    public IReadOnlyList<string> Check(string geomName, BodyRegion region, IReadOnlyList<double> actualSolref, int actualPriority, double timestepS)
-    {
-        var problems = new List<string>();
-        var expected = ExpectedSolref(region);
-        var expectedText = Invariant($"solref \"{-expected.Stiffness:0.###} {-expected.Damping:0.###}\"");
-
-        if (actualSolref.Count != 2)
-        {
-            problems.Add(Invariant($"geom '{geomName}' ({region.ToId()}): solref has {actualSolref.Count} numbers; expected {expectedText}"));
-        }
-        else if (!(actualSolref[0] < 0 && actualSolref[1] <= 0))
-        {
-            // Positive solref is MuJoCo's (timeconst, dampratio) form, which ignores the body's real stiffness.
-            problems.Add(Invariant($"geom '{geomName}' ({region.ToId()}): solref \"{actualSolref[0]} {actualSolref[1]}\" is not in direct (negative) form; expected {expectedText}"));
-        }
-        else
-        {
-            var stiffness = -actualSolref[0];
-            var damping = -actualSolref[1];
-            if (!WithinTolerance(stiffness, expected.Stiffness) || !WithinTolerance(damping, expected.Damping))
-            {
-                problems.Add(Invariant($"geom '{geomName}' ({region.ToId()}): solref \"{actualSolref[0]:0.###} {actualSolref[1]:0.###}\" differs from the calibration by more than {SolrefTolerance:P1}; expected {expectedText} (k {_bodyModel[region].SpringConstantNPerMm} N/mm, μ {ReducedMassKg(region):0.###} kg, ζ {DampingRatio})"));
-            }
-        }
-
-        if (actualPriority < MinimumPersonGeomPriority)
-        {
-            problems.Add(Invariant($"geom '{geomName}' ({region.ToId()}): priority {actualPriority}; expected {MinimumPersonGeomPriority} or more so that its solref governs contacts with robot and payload geoms"));
-        }
-
-        var maxTimestep = MaxTimestepS(region);
-        if (timestepS > maxTimestep)
-        {
-            problems.Add(Invariant($"geom '{geomName}' ({region.ToId()}): timestep {timestepS * 1000:0.###} ms exceeds 1/(2√S) = {maxTimestep * 1000:0.###} ms; expected a smaller timestep for this stiffness"));
-        }
-
-        return problems;
-    }
-
-    private static bool WithinTolerance(double actual, double expected) =>
-        expected == 0 ? actual == 0 : Math.Abs(actual - expected) <= SolrefTolerance * Math.Abs(expected);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -26,44 +26,6 @@ public class ContactCalibrationTests
     }
 
     [Fact]
-    public void Calibrated_chest_geom_has_no_problems()
-    {
-        var problems = _calibration.Check("worker_chest", BodyRegion.Chest, [-ChestStiffness, -ChestDamping], actualPriority: 1, timestepS: 0.001);
-
-        Assert.Empty(problems);
-    }
-
-    [Fact]
-    public void Solref_off_by_more_than_half_a_percent_is_named()
-    {
-        var problems = _calibration.Check("worker_chest", BodyRegion.Chest, [-ChestStiffness * 1.01, -ChestDamping], 1, 0.001);
-
-        var problem = Assert.Single(problems);
-        Assert.Contains("worker_chest", problem);
-        Assert.Contains("4196.429", problem);
-    }
-
-    [Fact]
-    public void Standard_form_solref_is_rejected()
-    {
-        var problems = _calibration.Check("worker_chest", BodyRegion.Chest, [0.02, 1.0], 1, 0.001);
-
-        Assert.Contains(problems, p => p.Contains("worker_chest") && p.Contains("direct"));
-    }
-
-    [Fact]
-    public void Low_priority_and_large_timestep_are_each_reported()
-    {
-        // 1/(2√4196.43) = 7.72 ms
-        var problems = _calibration.Check("worker_chest", BodyRegion.Chest, [-ChestStiffness, -ChestDamping], actualPriority: 0, timestepS: 0.008);
-
-        Assert.Equal(2, problems.Count);
-        Assert.Contains(problems, p => p.Contains("priority 0"));
-        Assert.Contains(problems, p => p.Contains("timestep") && p.Contains("7.718"));
-        Assert.All(problems, p => Assert.Contains("worker_chest", p));
-    }
-
-    [Fact]
     public void Analytic_peak_force_is_v_sqrt_mu_k()
     {
         // v·√(μk) = 0.3·√(5.9574·25 000) = 0.3·385.92 = 115.78 N
