@@ -1,5 +1,6 @@
 using Testbed.Domain.Harm;
 using Testbed.Domain.Input;
+using Testbed.Domain.People;
 
 namespace Testbed.Domain.Scenes;
 
@@ -61,7 +62,7 @@ public static class SceneManifestLoader
             throw idNode.Fail($"'{id}' differs from the scene folder name '{folderName}'", $"\"{folderName}\"");
         }
 
-        var (mjcfFile, mjcfPath) = ReadMjcf(root.Required("mjcf"), folder);
+        var (mjcfFile, mjcfPath) = ReadFileInFolder(root.Required("mjcf"), folder, "an MJCF file");
         var robot = ReadRobot(root.Object("robot"));
         var robotBodies = robot.Bodies.ToHashSet(StringComparer.Ordinal);
 
@@ -75,7 +76,7 @@ public static class SceneManifestLoader
             MjcfFile = mjcfFile,
             MjcfPath = mjcfPath,
             Robot = robot,
-            People = ReadPeople(root.Array("people"), robotBodies),
+            People = ReadPeople(root.Array("people"), robotBodies, folder),
             Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
             Cameras = ReadCameras(root.Array("cameras")),
             ContactCalibration = ReadContactCalibration(root.Object("contact_calibration")),
@@ -83,7 +84,7 @@ public static class SceneManifestLoader
         };
     }
 
-    private static (string File, string Path) ReadMjcf(InputNode node, string folder)
+    private static (string File, string Path) ReadFileInFolder(InputNode node, string folder, string what)
     {
         var file = node.AsNonEmptyString();
         if (Path.IsPathRooted(file))
@@ -101,7 +102,7 @@ public static class SceneManifestLoader
 
         if (!File.Exists(full))
         {
-            throw node.Fail($"'{file}' does not exist", $"an MJCF file at {full}");
+            throw node.Fail($"'{file}' does not exist", $"{what} at {full}");
         }
 
         return (file, full);
@@ -115,14 +116,13 @@ public static class SceneManifestLoader
         return new SceneRobot(node.NonEmptyString("name"), bodies, actuators, node.PositiveNumber("moving_mass_kg"));
     }
 
-    private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)
+    private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies, string folder)
     {
         var people = new List<ScenePerson>();
         var personIds = new HashSet<string>(StringComparer.Ordinal);
         var geoms = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            node.ExpectOnly("id", "role", "root_body", "regions");
             var idNode = node.Required("id");
             var id = idNode.AsNonEmptyString();
             if (!personIds.Add(id))
@@ -130,42 +130,77 @@ public static class SceneManifestLoader
                 throw idNode.Fail($"person '{id}' appears more than once", "unique person ids");
             }
 
-            var regionNodes = node.Array("regions");
-            if (regionNodes.Count == 0)
+            var person = node.Has("height_m") || node.Has("mass_kg") || node.Has("mjcf")
+                ? ReadGeneratedPerson(node, id, folder)
+                : ReadListedPerson(node, id);
+            foreach (var (region, i) in person.Regions.Select((r, i) => (r, i)))
             {
-                throw node.Fail("regions", "is empty", "at least one region geom per person");
+                CheckRegionGeom(node, i, region, geoms, robotBodies);
             }
 
-            var regions = new List<PersonRegionGeom>();
-            foreach (var regionNode in regionNodes)
-            {
-                regions.Add(ReadRegionGeom(regionNode, geoms, robotBodies));
-            }
-
-            people.Add(new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions));
+            people.Add(person);
         }
 
         return people;
     }
 
-    private static PersonRegionGeom ReadRegionGeom(InputNode node, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
+    // A person written by `testbed scenes person`: its regions come from the generator for its height and mass, so a
+    // geom cannot be left out of the manifest (and the test that regenerates the file keeps file and manifest equal).
+    private static ScenePerson ReadGeneratedPerson(InputNode node, string id, string folder)
     {
-        node.ExpectOnly("geom", "body", "region");
-        var geomNode = node.Required("geom");
-        var geom = geomNode.AsNonEmptyString();
-        if (!geomsSoFar.Add(geom))
+        node.ExpectOnly("id", "role", "mjcf", "height_m", "mass_kg", "default_pose");
+        var (file, path) = ReadFileInFolder(node.Required("mjcf"), folder, "a person MJCF file written by `testbed scenes person`");
+        var heightNode = node.Required("height_m");
+        var height = heightNode.AsNumber();
+        var massNode = node.Required("mass_kg");
+        var mass = massNode.AsNumber();
+        var problem = PersonBody.Problem(id, height, mass);
+        if (problem is not null)
+        {
+            var culprit = problem.StartsWith("height", StringComparison.Ordinal) ? heightNode
+                : problem.StartsWith("mass", StringComparison.Ordinal) ? massNode : node.Required("id");
+            throw culprit.Fail(problem, "a person the anthropometric table can build");
+        }
+
+        var pose = node.Object("default_pose");
+        pose.ExpectOnly("x_m", "y_m", "yaw_deg");
+        var placement = new PersonPlacement(pose.Number("x_m"), pose.Number("y_m"), pose.Number("yaw_deg"));
+        var body = PersonBody.Build(Table.Value, id, height, mass);
+        return new ScenePerson(id, node.NonEmptyString("role"), body.RootBody, body.RegionGeoms(), new GeneratedPerson(file, path, height, mass, placement));
+    }
+
+    private static ScenePerson ReadListedPerson(InputNode node, string id)
+    {
+        node.ExpectOnly("id", "role", "root_body", "regions");
+        var regionNodes = node.Array("regions");
+        if (regionNodes.Count == 0)
+        {
+            throw node.Fail("regions", "is empty", "at least one region geom per person");
+        }
+
+        var regions = regionNodes.Select(ReadRegionGeom).ToList();
+        return new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions);
+    }
+
+    private static readonly Lazy<Anthropometry> Table = new(Anthropometry.LoadDeLeva1996);
+
+    private static void CheckRegionGeom(InputNode person, int index, PersonRegionGeom region, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
+    {
+        if (!geomsSoFar.Add(region.Geom))
         {
             // A geom stands for exactly one region of one person, or contacts could not be attributed.
-            throw geomNode.Fail($"geom '{geom}' is listed more than once", "each person geom listed once in the whole scene");
+            throw person.Fail($"regions[{index}].geom", $"geom '{region.Geom}' is listed more than once", "each person geom listed once in the whole scene");
         }
 
-        var bodyNode = node.Required("body");
-        var body = bodyNode.AsNonEmptyString();
-        if (robotBodies.Contains(body))
+        if (robotBodies.Contains(region.Body))
         {
-            throw bodyNode.Fail($"'{body}' is a robot body", "a body of the person, not listed in robot.bodies");
+            throw person.Fail($"regions[{index}].body", $"'{region.Body}' is a robot body", "a body of the person, not listed in robot.bodies");
         }
+    }
 
+    private static PersonRegionGeom ReadRegionGeom(InputNode node)
+    {
+        node.ExpectOnly("geom", "body", "region");
         var regionNode = node.Required("region");
         var regionId = regionNode.AsString();
         if (!BodyRegionIds.TryParse(regionId, out var region))
@@ -173,7 +208,7 @@ public static class SceneManifestLoader
             throw regionNode.Fail($"unknown region '{regionId}'", $"one of {string.Join(", ", BodyRegionIds.All)}");
         }
 
-        return new PersonRegionGeom(geom, body, region);
+        return new PersonRegionGeom(node.NonEmptyString("geom"), node.NonEmptyString("body"), region);
     }
 
     private static List<ScenePayload> ReadPayloads(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)
