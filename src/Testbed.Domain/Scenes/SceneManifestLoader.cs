@@ -10,6 +10,9 @@ namespace Testbed.Domain.Scenes;
 /// </summary>
 public static class SceneManifestLoader
 {
+    // The table generated people are built from; loaded once, on first use.
+    private static readonly Lazy<Anthropometry> Table = new(Anthropometry.LoadDeLeva1996);
+
     /// <summary>Loads scene <paramref name="sceneId"/> from <c>&lt;scenesRoot&gt;/&lt;sceneId&gt;/scene.json</c>.</summary>
     public static SceneManifest Load(string scenesRoot, string sceneId)
     {
@@ -181,8 +184,6 @@ public static class SceneManifestLoader
         var regions = regionNodes.Select(ReadRegionGeom).ToList();
         return new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions);
     }
-
-    private static readonly Lazy<Anthropometry> Table = new(Anthropometry.LoadDeLeva1996);
 
     private static void CheckRegionGeom(InputNode person, int index, PersonRegionGeom region, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
     {
