@@ -89,6 +89,8 @@ internal static unsafe partial class MujocoShim
 
     [LibraryImport(Library, EntryPoint = "tb_reset")] internal static partial int Reset(nint model, nint data, int keyframe, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_forward")] internal static partial int Forward(nint model, nint data, byte* err, int errLength);
+    [LibraryImport(Library, EntryPoint = "tb_effective_mass")]
+    internal static partial int EffectiveMass(nint model, nint data, int body, double* point, double* direction, out double mass, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_body_state")] internal static partial void BodyStateOf(nint model, nint data, int body, out BodyStateInfo state);
     [LibraryImport(Library, EntryPoint = "tb_step_watched")]
     internal static partial int StepWatched(nint model, nint data, byte* watched, ContactPoint* contacts, int max, out int count, byte* err, int errLength);

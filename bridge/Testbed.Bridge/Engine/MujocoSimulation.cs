@@ -182,6 +182,27 @@ public sealed unsafe class MujocoSimulation : IDisposable
             [b.LinVel[0], b.LinVel[1], b.LinVel[2]], [b.AngVel[0], b.AngVel[1], b.AngVel[2]]);
     }
 
+    /// <summary>The effective mass (kg) that a sudden push on <paramref name="body"/> at the world point
+    /// <paramref name="point"/> along <paramref name="direction"/> meets in the current state, 1 / (nᵀ J M⁻¹ Jᵀ n):
+    /// the person-side mass of the ISO/TS 15066 two-body model. Contacts and springs do not enter it.</summary>
+    public double EffectiveMassKg(string body, IReadOnlyList<double> point, IReadOnlyList<double> direction)
+    {
+        var id = Model.BodyId(body);
+        var length = Math.Sqrt(direction[0] * direction[0] + direction[1] * direction[1] + direction[2] * direction[2]);
+        if (point.Count != 3 || direction.Count != 3 || !(length > 0) || point.Any(v => !double.IsFinite(v)))
+        {
+            throw BridgeException.InvalidArgument("an effective mass needs a finite point (x, y, z) and a non-zero direction (x, y, z)");
+        }
+        var p = stackalloc double[3] { point[0], point[1], point[2] };
+        var n = stackalloc double[3] { direction[0] / length, direction[1] / length, direction[2] / length };
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        if (MujocoShim.EffectiveMass(Model.Handle, Handle, id, p, n, out var mass, err, MujocoShim.ErrorBufferLength) == 0)
+        {
+            throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to compute an effective mass: {MujocoShim.ErrorText(err)}");
+        }
+        return mass;
+    }
+
     private void Forward()
     {
         var err = stackalloc byte[MujocoShim.ErrorBufferLength];

@@ -9,6 +9,7 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 #include <mujoco/mujoco.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +241,28 @@ TB_EXPORT int tb_reset(const mjModel* m, mjData* d, int key, char* err, int errl
 
 TB_EXPORT int tb_forward(const mjModel* m, mjData* d, char* err, int errlen) {
   GUARDED(err, errlen, { mj_forward(m, d); });
+  return 1;
+}
+
+// Effective mass (kg) of body b at world point p along the unit direction n, in the current state:
+// 1 / (n' J M^-1 J' n), with J the translational Jacobian of the point (mj_jac) and M^-1 applied through the mass
+// matrix factorised by the last mj_forward (mj_solveM). Constraints (contacts) and springs do not enter: it is the
+// inertia a sudden push at that point meets. Writes +inf when nothing can move the point along n.
+TB_EXPORT int tb_effective_mass(const mjModel* m, mjData* d, int b, const double* p, const double* n, double* mass,
+                                char* err, int errlen) {
+  GUARDED(err, errlen, {
+    mjMARKSTACK;
+    mjtNum* jac = mj_stackAlloc(d, 3 * m->nv);
+    mjtNum* jn = mj_stackAlloc(d, m->nv);
+    mjtNum* x = mj_stackAlloc(d, m->nv);
+    mj_jac(m, d, jac, NULL, p, b);
+    for (int k = 0; k < m->nv; k++) jn[k] = n[0] * jac[k] + n[1] * jac[m->nv + k] + n[2] * jac[2 * m->nv + k];
+    mj_solveM(m, d, x, jn, 1);
+    mjtNum inverse = 0;
+    for (int k = 0; k < m->nv; k++) inverse += jn[k] * x[k];
+    *mass = inverse > 0 ? 1.0 / inverse : INFINITY;
+    mjFREESTACK;
+  });
   return 1;
 }
 
