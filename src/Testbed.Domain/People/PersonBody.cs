@@ -1,3 +1,4 @@
+using System.Globalization;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenes;
 
@@ -103,25 +104,22 @@ public sealed class PersonBody
         Bodies.SelectMany(b => b.Geoms.Select(g => new PersonRegionGeom(g.Name, b.Name, g.Region))).ToList();
 
     /// <summary>Why a person cannot be built from these values, or null when it can.</summary>
-    public static string? Problem(string id, double heightM, double massKg)
-    {
-        if (id.Length == 0 || !char.IsAsciiLetterLower(id[0]) || !id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
-        {
-            return $"person id '{id}' is not a lower-case name (a-z, 0-9, _, starting with a letter)";
-        }
+    public static string? Problem(string id, double heightM, double massKg) => IdProblem(id) ?? HeightProblem(heightM) ?? MassProblem(massKg);
 
-        if (!double.IsFinite(heightM) || heightM < MinHeightM || heightM > MaxHeightM)
-        {
-            return $"height {heightM} m is outside {MinHeightM}–{MaxHeightM} m (the adult range the anthropometric table is meant for)";
-        }
+    public static string? IdProblem(string id) =>
+        id.Length > 0 && char.IsAsciiLetterLower(id[0]) && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+            ? null
+            : $"person id '{id}' is not a lower-case name (a-z, 0-9, _, starting with a letter)";
 
-        if (!double.IsFinite(massKg) || massKg < MinMassKg || massKg > MaxMassKg)
-        {
-            return $"mass {massKg} kg is outside {MinMassKg}–{MaxMassKg} kg";
-        }
+    public static string? HeightProblem(double heightM) =>
+        double.IsFinite(heightM) && heightM >= MinHeightM && heightM <= MaxHeightM
+            ? null
+            : $"height {heightM.ToString(CultureInfo.InvariantCulture)} m is outside {MinHeightM}–{MaxHeightM} m (the adult range the anthropometric table is meant for)";
 
-        return null;
-    }
+    public static string? MassProblem(double massKg) =>
+        double.IsFinite(massKg) && massKg >= MinMassKg && massKg <= MaxMassKg
+            ? null
+            : $"mass {massKg.ToString(CultureInfo.InvariantCulture)} kg is outside {MinMassKg}–{MaxMassKg} kg";
 
     public static PersonBody Build(Anthropometry table, string id, double heightM, double massKg)
     {
@@ -179,12 +177,12 @@ public sealed class PersonBody
             var lower = Length("lower_trunk");
             var pelvisDepth = TrunkDepth("lower_trunk", hipWidth);
             var pelvisBottom = -rThigh; // the pelvis reaches below the hip joint centres, over the tops of the thighs
-            Add("pelvis", id, "lower_trunk", new Point3(0, 0, hipZ), Upright("lower_trunk", fromTop: true),
+            Add("pelvis", id, "lower_trunk", new Point3(0, 0, hipZ), Upright("lower_trunk"),
                 [Box("pelvis", BodyRegion.Pelvis, Surface.Clothing, new Point3(0, 0, (lower + pelvisBottom) / 2), pelvisDepth / 2, hipWidth / 2, (lower - pelvisBottom) / 2)]);
 
             var middle = Length("middle_trunk");
             var abdomenDepth = TrunkDepth("middle_trunk", hipWidth);
-            Add("abdomen", Name("pelvis"), "middle_trunk", new Point3(0, 0, lower), Upright("middle_trunk", fromTop: true),
+            Add("abdomen", Name("pelvis"), "middle_trunk", new Point3(0, 0, lower), Upright("middle_trunk"),
             [
                 Box("abdomen", BodyRegion.Abdomen, Surface.Clothing, new Point3(abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
                 Box("lower_back", BodyRegion.BackShoulders, Surface.Clothing, new Point3(-abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
@@ -192,7 +190,7 @@ public sealed class PersonBody
 
             var upper = Length("upper_trunk");
             var thoraxDepth = TrunkDepth("upper_trunk", thoraxWidth);
-            Add("thorax", Name("abdomen"), "upper_trunk", new Point3(0, 0, middle), Upright("upper_trunk", fromTop: true),
+            Add("thorax", Name("abdomen"), "upper_trunk", new Point3(0, 0, middle), Upright("upper_trunk"),
             [
                 Box("chest", BodyRegion.Chest, Surface.Clothing, new Point3(thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
                 Box("upper_back", BodyRegion.BackShoulders, Surface.Clothing, new Point3(-thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
@@ -203,7 +201,7 @@ public sealed class PersonBody
             var rSkull = Math.Cbrt(3 * Mass("head") / (4 * Math.PI * table.TissueDensityKgPerM3));
             var skullCentre = new Point3(0, 0, head - rSkull);
             var faceZ = skullCentre.Z - 0.4 * rSkull;
-            Add("head", Name("thorax"), "head", new Point3(0, 0, upper), Upright("head", fromTop: true),
+            Add("head", Name("thorax"), "head", new Point3(0, 0, upper), Upright("head"),
             [
                 Sphere("skull", BodyRegion.SkullForehead, Surface.Hair, skullCentre, rSkull),
                 Capsule("face", BodyRegion.Face, Surface.Skin, new Point3(0.7 * rSkull, -0.35 * rSkull, faceZ), new Point3(0.7 * rSkull, 0.35 * rSkull, faceZ), 0.42 * rSkull),
@@ -252,13 +250,8 @@ public sealed class PersonBody
 
         // Trunk parts and the head: de Leva measures their centre of mass from the upper endpoint; the body origin is
         // the lower one (the joint the part turns about).
-        private (Point3, Point3) Upright(string segment, bool fromTop)
-        {
-            var p = table[segment];
-            var length = Length(segment);
-            var z = fromTop ? (1 - p.CenterOfMassFromProximal) * length : p.CenterOfMassFromProximal * length;
-            return (new Point3(0, 0, z), Inertia(segment));
-        }
+        private (Point3, Point3) Upright(string segment) =>
+            (new Point3(0, 0, (1 - table[segment].CenterOfMassFromProximal) * Length(segment)), Inertia(segment));
 
         // Limbs hang from their proximal joint: the centre of mass lies below the body origin.
         private (Point3, Point3) Hanging(string segment) =>

@@ -153,16 +153,11 @@ public static class SceneManifestLoader
     {
         node.ExpectOnly("id", "role", "mjcf", "height_m", "mass_kg", "default_pose");
         var (file, path) = ReadFileInFolder(node.Required("mjcf"), folder, "a person MJCF file written by `testbed scenes person`");
-        var heightNode = node.Required("height_m");
-        var height = heightNode.AsNumber();
-        var massNode = node.Required("mass_kg");
-        var mass = massNode.AsNumber();
-        var problem = PersonBody.Problem(id, height, mass);
-        if (problem is not null)
+        var height = ReadPersonValue(node, "height_m", PersonBody.HeightProblem);
+        var mass = ReadPersonValue(node, "mass_kg", PersonBody.MassProblem);
+        if (PersonBody.IdProblem(id) is { } idProblem)
         {
-            var culprit = problem.StartsWith("height", StringComparison.Ordinal) ? heightNode
-                : problem.StartsWith("mass", StringComparison.Ordinal) ? massNode : node.Required("id");
-            throw culprit.Fail(problem, "a person the anthropometric table can build");
+            throw node.Required("id").Fail(idProblem, "a person id the generator accepts (it prefixes every body and geom name)");
         }
 
         var pose = node.Object("default_pose");
@@ -170,6 +165,18 @@ public static class SceneManifestLoader
         var placement = new PersonPlacement(pose.Number("x_m"), pose.Number("y_m"), pose.Number("yaw_deg"));
         var body = PersonBody.Build(Table.Value, id, height, mass);
         return new ScenePerson(id, node.NonEmptyString("role"), body.RootBody, body.RegionGeoms(), new GeneratedPerson(file, path, height, mass, placement));
+    }
+
+    private static double ReadPersonValue(InputNode person, string field, Func<double, string?> problemOf)
+    {
+        var node = person.Required(field);
+        var value = node.AsNumber();
+        if (problemOf(value) is { } problem)
+        {
+            throw node.Fail(problem, "a person the anthropometric table can build");
+        }
+
+        return value;
     }
 
     private static ScenePerson ReadListedPerson(InputNode node, string id)
