@@ -24,6 +24,7 @@ const string usage = $"""
     {RunCommand.Usage}
     {BridgeCommands.Usage}
     {BenchCommand.Usage}
+    {PersonCommand.Usage}
     """;
 
 try
@@ -35,7 +36,8 @@ try
         ["bridge", "serve", .. var rest] => await BridgeCommands.ServeAsync(rest, Console.Out, cancel.Token),
         ["bridge", "check", .. var rest] => await BridgeCommands.CheckAsync(rest, Console.Out, cancel.Token),
         ["bench", "bridge", .. var rest] => await BenchCommand.RunAsync(rest, Console.Out, cancel.Token),
-        _ => throw new UsageException($"unknown command '{string.Join(" ", args)}'; expected run, bridge serve, bridge check or bench bridge (see `testbed help`)"),
+        ["scenes", "person", .. var rest] => PersonCommand.Run(rest, Console.Out),
+        _ => throw new UsageException($"unknown command '{string.Join(" ", args)}'; expected run, bridge serve, bridge check, bench bridge or scenes person (see `testbed help`)"),
     };
 }
 catch (UsageException e)

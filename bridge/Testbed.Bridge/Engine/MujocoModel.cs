@@ -25,6 +25,9 @@ public sealed unsafe class MujocoModel : IDisposable
         MujocoShim.ModelSizes(handle, out var sizes);
         Sizes = sizes;
         BodyNames = Names(MujocoShim.ObjectKind.Body, sizes.Nbody);
+        // The world body (0) is its own parent in MuJoCo; the contract gives it none.
+        BodyParentNames = Enumerable.Range(0, sizes.Nbody).Select(b => b == 0 ? "" : BodyNames[MujocoShim.BodyParent(handle, b)]).ToArray();
+        BodyMassesKg = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyMass(handle, b)).ToArray();
         JointNames = Names(MujocoShim.ObjectKind.Joint, sizes.Njnt);
         CameraNames = Names(MujocoShim.ObjectKind.Camera, sizes.Ncam);
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
@@ -46,6 +49,10 @@ public sealed unsafe class MujocoModel : IDisposable
     public string Sha256 { get; }
     public double Timestep => Sizes.Timestep;
     public IReadOnlyList<string> BodyNames { get; }
+    /// <summary>Parallel to <see cref="BodyNames"/>: each body's parent, empty for the world body.</summary>
+    public IReadOnlyList<string> BodyParentNames { get; }
+    /// <summary>Parallel to <see cref="BodyNames"/>: each body's mass as MuJoCo compiled it (kg).</summary>
+    public IReadOnlyList<double> BodyMassesKg { get; }
     public IReadOnlyList<string> JointNames { get; }
     public IReadOnlyList<string> CameraNames { get; }
     public IReadOnlyList<string> KeyframeNames { get; }

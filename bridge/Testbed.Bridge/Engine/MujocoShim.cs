@@ -91,6 +91,8 @@ internal static unsafe partial class MujocoShim
 
     [LibraryImport(Library, EntryPoint = "tb_model_sizes")] internal static partial void ModelSizes(nint model, out Sizes sizes);
     [LibraryImport(Library, EntryPoint = "tb_name")] internal static partial nint Name(nint model, ObjectKind kind, int id);
+    [LibraryImport(Library, EntryPoint = "tb_body_parent")] internal static partial int BodyParent(nint model, int body);
+    [LibraryImport(Library, EntryPoint = "tb_body_mass")] internal static partial double BodyMass(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_geom_info")] internal static partial void GeomInfoOf(nint model, int geom, out GeomInfo info);
     [LibraryImport(Library, EntryPoint = "tb_geom_type_name")] internal static partial nint GeomTypeName(int type);
     [LibraryImport(Library, EntryPoint = "tb_actuator_info")] internal static partial void ActuatorInfoOf(nint model, int actuator, out ActuatorInfo info);

@@ -212,6 +212,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         }
         description.JointNames.AddRange(model.JointNames);
         description.BodyNames.AddRange(model.BodyNames);
+        description.BodyParentNames.AddRange(model.BodyParentNames);
         description.CameraNames.AddRange(model.CameraNames);
         description.KeyframeNames.AddRange(model.KeyframeNames);
         description.MocapBodyNames.AddRange(model.MocapBodyNames);

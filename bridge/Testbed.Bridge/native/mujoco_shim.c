@@ -9,6 +9,7 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 #include <mujoco/mujoco.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,10 @@ TB_EXPORT const char* tb_name(const mjModel* m, int kind, int id) {
 TB_EXPORT int tb_name_to_id(const mjModel* m, int kind, const char* name) {
   return mj_name2id(m, to_mjobj(kind), name);
 }
+
+// The parent of body b (0, the world body, is its own parent) and its mass (kg).
+TB_EXPORT int tb_body_parent(const mjModel* m, int b) { return m->body_parentid[b]; }
+TB_EXPORT double tb_body_mass(const mjModel* m, int b) { return m->body_mass[b]; }
 
 typedef struct {
   int body;

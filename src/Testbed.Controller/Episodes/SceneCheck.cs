@@ -5,8 +5,8 @@ using Testbed.Sim.V1;
 namespace Testbed.Controller.Episodes;
 
 /// <summary>Checks that the model a bridge loaded is the scene its manifest describes: the actuators, people,
-/// payloads and keyframe exist. (Whether person contacts can be made compliant is the bridge's check, when the
-/// session opens.) A scene that fails does not run: its forces would mean nothing.</summary>
+/// payloads and keyframe exist. A scene that fails does not run: its forces would mean nothing. Person geoms carry no
+/// contact parameters of their own: the bridge sets the compliance of every person contact.</summary>
 public static class SceneCheck
 {
     public static IReadOnlyList<ActuatorDescription> Actuators(SceneManifest scene, ModelDescription model)
@@ -35,10 +35,49 @@ public static class SceneCheck
                 }
                 if (geom.Body != region.Body) problems.Add($"person geom '{region.Geom}' belongs to body '{geom.Body}', the manifest says '{region.Body}'");
             }
+            problems.AddRange(UnlabelledPersonGeoms(scene, person, model));
         }
         if (problems.Count > 0)
         {
             throw new EpisodeFailure($"scene '{scene.Id}' ({scene.MjcfFile}) does not match its manifest: {string.Join("; ", problems)}");
         }
+    }
+
+    /// <summary>Every geom of every body of a person must carry a body region: a geom without one would be touched,
+    /// even struck on the skull, and nothing would be recorded.</summary>
+    public static IReadOnlyList<string> UnlabelledPersonGeoms(SceneManifest scene, ScenePerson person, ModelDescription model)
+    {
+        if (model.BodyParentNames.Count != model.BodyNames.Count)
+        {
+            return [$"the bridge reports no body tree (body_parent_names has {model.BodyParentNames.Count} entries for {model.BodyNames.Count} bodies), so the geoms of person '{person.Id}' cannot be checked for body regions"];
+        }
+        if (!model.BodyNames.Contains(person.RootBody))
+        {
+            return [$"person '{person.Id}' root body '{person.RootBody}' is not in the MJCF"];
+        }
+
+        var personBodies = new HashSet<string>(StringComparer.Ordinal) { person.RootBody };
+        // MuJoCo lists parents before children, but walk until nothing changes rather than rely on it.
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            for (var b = 0; b < model.BodyNames.Count; b++)
+            {
+                if (personBodies.Contains(model.BodyParentNames[b]) && personBodies.Add(model.BodyNames[b])) grew = true;
+            }
+        }
+
+        var labelled = person.Regions.Select(r => r.Geom).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var geom in model.Geoms.Where(g => personBodies.Contains(g.Body) && !labelled.Contains(g.Name)))
+        {
+            var name = geom.Name.Length > 0 ? $"'{geom.Name}'" : "(unnamed)";
+            problems.Add($"{scene.MjcfFile}: person '{person.Id}' body '{geom.Body}' geom {name} carries no body region; every geom of every body of a person must carry one ({scene.ManifestPath}, people '{person.Id}')");
+        }
+        foreach (var region in person.Regions.Where(r => !personBodies.Contains(r.Body)))
+        {
+            problems.Add($"person '{person.Id}' geom '{region.Geom}' is on body '{region.Body}', which is not below the person's root body '{person.RootBody}'");
+        }
+        return problems;
     }
 }

@@ -1,5 +1,6 @@
 using Testbed.Domain.Harm;
 using Testbed.Mjcf;
+using Testbed.Domain.People;
 
 namespace Testbed.Domain.Scenes;
 
@@ -86,7 +87,16 @@ public sealed record SceneManifest
 public sealed record SceneRobot(string Name, IReadOnlyList<string> Bodies, IReadOnlyList<string> Actuators, double MovingMassKg);
 
 /// <param name="RootBody">The person's root body in the MJCF.</param>
-public sealed record ScenePerson(string Id, string Role, string RootBody, IReadOnlyList<PersonRegionGeom> Regions);
+/// <param name="Regions">Every geom of the person with its body region. For a generated person they come from the
+/// generator, so none can be left out.</param>
+/// <param name="Generated">How the person was generated, when the manifest names a generated person file; null for a
+/// person whose regions the manifest lists by hand.</param>
+public sealed record ScenePerson(string Id, string Role, string RootBody, IReadOnlyList<PersonRegionGeom> Regions, GeneratedPerson? Generated = null);
+
+/// <summary>A person written by <c>testbed scenes person</c> from the anthropometric table.</summary>
+/// <param name="MjcfFile">The person file as the manifest names it, relative to the scene folder.</param>
+/// <param name="MjcfPath">The person file (absolute), inside the scene folder.</param>
+public sealed record GeneratedPerson(string MjcfFile, string MjcfPath, double HeightM, double MassKg, PersonPlacement DefaultPose);
 
 /// <summary>A geom that stands for one ISO/TS 15066 body region of a person.</summary>
 public sealed record PersonRegionGeom(string Geom, string Body, BodyRegion Region);

@@ -1,6 +1,7 @@
 using Testbed.Domain.Harm;
 using Testbed.Domain.Input;
 using Testbed.Mjcf;
+using Testbed.Domain.People;
 
 namespace Testbed.Domain.Scenes;
 
@@ -10,6 +11,9 @@ namespace Testbed.Domain.Scenes;
 /// </summary>
 public static class SceneManifestLoader
 {
+    // The table generated people are built from; loaded once, on first use.
+    private static readonly Lazy<Anthropometry> Table = new(Anthropometry.LoadDeLeva1996);
+
     /// <summary>Loads scene <paramref name="sceneId"/> from <c>&lt;scenesRoot&gt;/&lt;sceneId&gt;/scene.json</c>.</summary>
     public static SceneManifest Load(string scenesRoot, string sceneId)
     {
@@ -62,7 +66,7 @@ public static class SceneManifestLoader
             throw idNode.Fail($"'{id}' differs from the scene folder name '{folderName}'", $"\"{folderName}\"");
         }
 
-        var (mjcfFile, mjcfPath) = ReadMjcf(root.Required("mjcf"), folder);
+        var (mjcfFile, mjcfPath) = ReadFileInFolder(root.Required("mjcf"), folder, "an MJCF file");
         var mjcfFiles = ReadMjcfFiles(mjcfPath, folder);
         var robot = ReadRobot(root.Object("robot"));
         var robotBodies = robot.Bodies.ToHashSet(StringComparer.Ordinal);
@@ -78,7 +82,7 @@ public static class SceneManifestLoader
             MjcfPath = mjcfPath,
             MjcfFiles = mjcfFiles,
             Robot = robot,
-            People = ReadPeople(root.Array("people"), robotBodies),
+            People = ReadPeople(root.Array("people"), robotBodies, folder),
             Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
             Cameras = ReadCameras(root.Array("cameras")),
             ContactCompliance = ReadContactCompliance(root.Object("contact_compliance")),
@@ -86,7 +90,7 @@ public static class SceneManifestLoader
         };
     }
 
-    private static (string File, string Path) ReadMjcf(InputNode node, string folder)
+    private static (string File, string Path) ReadFileInFolder(InputNode node, string folder, string what)
     {
         var file = node.AsNonEmptyString();
         if (Path.IsPathRooted(file))
@@ -104,7 +108,7 @@ public static class SceneManifestLoader
 
         if (!File.Exists(full))
         {
-            throw node.Fail($"'{file}' does not exist", $"an MJCF file at {full}");
+            throw node.Fail($"'{file}' does not exist", $"{what} at {full}");
         }
 
         return (file, full);
@@ -136,14 +140,13 @@ public static class SceneManifestLoader
         return new SceneRobot(node.NonEmptyString("name"), bodies, actuators, node.PositiveNumber("moving_mass_kg"));
     }
 
-    private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)
+    private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies, string folder)
     {
         var people = new List<ScenePerson>();
         var personIds = new HashSet<string>(StringComparer.Ordinal);
         var geoms = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            node.ExpectOnly("id", "role", "root_body", "regions");
             var idNode = node.Required("id");
             var id = idNode.AsNonEmptyString();
             if (!personIds.Add(id))
@@ -151,42 +154,82 @@ public static class SceneManifestLoader
                 throw idNode.Fail($"person '{id}' appears more than once", "unique person ids");
             }
 
-            var regionNodes = node.Array("regions");
-            if (regionNodes.Count == 0)
+            var person = node.Has("height_m") || node.Has("mass_kg") || node.Has("mjcf")
+                ? ReadGeneratedPerson(node, id, folder)
+                : ReadListedPerson(node, id);
+            foreach (var (region, i) in person.Regions.Select((r, i) => (r, i)))
             {
-                throw node.Fail("regions", "is empty", "at least one region geom per person");
+                CheckRegionGeom(node, i, region, geoms, robotBodies);
             }
 
-            var regions = new List<PersonRegionGeom>();
-            foreach (var regionNode in regionNodes)
-            {
-                regions.Add(ReadRegionGeom(regionNode, geoms, robotBodies));
-            }
-
-            people.Add(new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions));
+            people.Add(person);
         }
 
         return people;
     }
 
-    private static PersonRegionGeom ReadRegionGeom(InputNode node, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
+    // A person written by `testbed scenes person`: its regions come from the generator for its height and mass, so a
+    // geom cannot be left out of the manifest (and the test that regenerates the file keeps file and manifest equal).
+    private static ScenePerson ReadGeneratedPerson(InputNode node, string id, string folder)
     {
-        node.ExpectOnly("geom", "body", "region");
-        var geomNode = node.Required("geom");
-        var geom = geomNode.AsNonEmptyString();
-        if (!geomsSoFar.Add(geom))
+        node.ExpectOnly("id", "role", "mjcf", "height_m", "mass_kg", "default_pose");
+        var (file, path) = ReadFileInFolder(node.Required("mjcf"), folder, "a person MJCF file written by `testbed scenes person`");
+        var height = ReadPersonValue(node, "height_m", PersonBody.HeightProblem);
+        var mass = ReadPersonValue(node, "mass_kg", PersonBody.MassProblem);
+        if (PersonBody.IdProblem(id) is { } idProblem)
+        {
+            throw node.Required("id").Fail(idProblem, "a person id the generator accepts (it prefixes every body and geom name)");
+        }
+
+        var pose = node.Object("default_pose");
+        pose.ExpectOnly("x_m", "y_m", "yaw_deg");
+        var placement = new PersonPlacement(pose.Number("x_m"), pose.Number("y_m"), pose.Number("yaw_deg"));
+        var body = PersonBody.Build(Table.Value, id, height, mass);
+        return new ScenePerson(id, node.NonEmptyString("role"), body.RootBody, body.RegionGeoms(), new GeneratedPerson(file, path, height, mass, placement));
+    }
+
+    private static double ReadPersonValue(InputNode person, string field, Func<double, string?> problemOf)
+    {
+        var node = person.Required(field);
+        var value = node.AsNumber();
+        if (problemOf(value) is { } problem)
+        {
+            throw node.Fail(problem, "a person the anthropometric table can build");
+        }
+
+        return value;
+    }
+
+    private static ScenePerson ReadListedPerson(InputNode node, string id)
+    {
+        node.ExpectOnly("id", "role", "root_body", "regions");
+        var regionNodes = node.Array("regions");
+        if (regionNodes.Count == 0)
+        {
+            throw node.Fail("regions", "is empty", "at least one region geom per person");
+        }
+
+        var regions = regionNodes.Select(ReadRegionGeom).ToList();
+        return new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions);
+    }
+
+    private static void CheckRegionGeom(InputNode person, int index, PersonRegionGeom region, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)
+    {
+        if (!geomsSoFar.Add(region.Geom))
         {
             // A geom stands for exactly one region of one person, or contacts could not be attributed.
-            throw geomNode.Fail($"geom '{geom}' is listed more than once", "each person geom listed once in the whole scene");
+            throw person.Fail($"regions[{index}].geom", $"geom '{region.Geom}' is listed more than once", "each person geom listed once in the whole scene");
         }
 
-        var bodyNode = node.Required("body");
-        var body = bodyNode.AsNonEmptyString();
-        if (robotBodies.Contains(body))
+        if (robotBodies.Contains(region.Body))
         {
-            throw bodyNode.Fail($"'{body}' is a robot body", "a body of the person, not listed in robot.bodies");
+            throw person.Fail($"regions[{index}].body", $"'{region.Body}' is a robot body", "a body of the person, not listed in robot.bodies");
         }
+    }
 
+    private static PersonRegionGeom ReadRegionGeom(InputNode node)
+    {
+        node.ExpectOnly("geom", "body", "region");
         var regionNode = node.Required("region");
         var regionId = regionNode.AsString();
         if (!BodyRegionIds.TryParse(regionId, out var region))
@@ -194,7 +237,7 @@ public static class SceneManifestLoader
             throw regionNode.Fail($"unknown region '{regionId}'", $"one of {string.Join(", ", BodyRegionIds.All)}");
         }
 
-        return new PersonRegionGeom(geom, body, region);
+        return new PersonRegionGeom(node.NonEmptyString("geom"), node.NonEmptyString("body"), region);
     }
 
     private static List<ScenePayload> ReadPayloads(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies)

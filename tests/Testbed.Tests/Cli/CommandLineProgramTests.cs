@@ -53,7 +53,8 @@ public sealed class CommandLineProgramTests
             Assert.Equal(10, manifest.GetProperty("episodes_recorded").GetInt32());
             Assert.Equal(64, manifest.GetProperty("scenes").GetProperty("warehouse").GetString()!.Length);
             Assert.Contains("zh-Hans", stdout);
-            Assert.Contains("harmful: chest", stdout);
+            // The swinging tote strikes the worker's torso: the table names its first violation, chest or abdomen.
+            Assert.Matches("harmful: (chest|abdomen) ", stdout);
         }
         finally
         {

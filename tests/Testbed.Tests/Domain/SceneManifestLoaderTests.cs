@@ -167,4 +167,71 @@ public sealed class SceneManifestLoaderTests : IDisposable
         Assert.Contains("hospital", error.Message);
         Assert.Contains("warehouse", error.Message);
     }
+
+    private void UseGeneratedPerson(Action<JsonObject>? edit = null)
+    {
+        File.WriteAllText(Path.Combine(_scenes.SceneFolder, "worker.xml"), "<mujoco/>\n");
+        _scenes.EditScene(scene =>
+        {
+            var person = new JsonObject
+            {
+                ["id"] = "worker", ["role"] = "warehouse worker", ["mjcf"] = "worker.xml", ["height_m"] = 1.75, ["mass_kg"] = 75.0,
+                ["default_pose"] = new JsonObject { ["x_m"] = 1.0, ["y_m"] = 2.0, ["yaw_deg"] = 90.0 },
+            };
+            edit?.Invoke(person);
+            scene["people"] = new JsonArray(person);
+        });
+    }
+
+    [Fact]
+    public void A_generated_persons_regions_come_from_the_generator_so_none_is_left_out()
+    {
+        UseGeneratedPerson();
+
+        var person = SceneManifestLoader.LoadFolder(_scenes.SceneFolder).People.Single();
+
+        Assert.Equal("worker", person.RootBody);
+        Assert.NotNull(person.Generated);
+        Assert.Equal(Path.Combine(_scenes.SceneFolder, "worker.xml"), person.Generated.MjcfPath);
+        Assert.Equal(75.0, person.Generated.MassKg);
+        Assert.Equal(new Testbed.Domain.People.PersonPlacement(1.0, 2.0, 90.0), person.Generated.DefaultPose);
+        Assert.Equal(20, person.Regions.Count);
+        Assert.Contains(person.Regions, r => r is { Geom: "worker_skull", Body: "worker_head", Region: BodyRegion.SkullForehead });
+        Assert.Contains(person.Regions, r => r is { Geom: "worker_foot_l", Body: "worker_foot_l", Region: BodyRegion.LowerLeg });
+    }
+
+    [Fact]
+    public void A_generated_person_may_not_also_list_regions()
+    {
+        UseGeneratedPerson(p => p["regions"] = new JsonArray());
+
+        var error = Assert.Throws<ScenarioInputException>(() => SceneManifestLoader.LoadFolder(_scenes.SceneFolder));
+
+        Assert.Equal("people[0].regions", error.Field);
+        Assert.Contains("unknown field", error.Message);
+    }
+
+    [Theory]
+    [InlineData("height_m", 3.0, "height 3 m")]
+    [InlineData("mass_kg", 5.0, "mass 5 kg")]
+    public void A_generated_person_out_of_range_names_the_field(string field, double value, string named)
+    {
+        UseGeneratedPerson(p => p[field] = value);
+
+        var error = Assert.Throws<ScenarioInputException>(() => SceneManifestLoader.LoadFolder(_scenes.SceneFolder));
+
+        Assert.Equal($"people[0].{field}", error.Field);
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void A_person_file_outside_the_scene_folder_is_refused()
+    {
+        UseGeneratedPerson(p => p["mjcf"] = "../worker.xml");
+
+        var error = Assert.Throws<ScenarioInputException>(() => SceneManifestLoader.LoadFolder(_scenes.SceneFolder));
+
+        Assert.Equal("people[0].mjcf", error.Field);
+        Assert.Contains("outside the scene folder", error.Message);
+    }
 }
