@@ -175,7 +175,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         var compliance = PersonCompliance.ForScene(scene, bodyModel);
         foreach (var g in compliance.Geoms)
         {
-            open.CompliantGeoms.Add(new Testbed.Sim.V1.CompliantGeom { Geom = g.Geom, StiffnessNPerM = g.StiffnessNPerM, DampingRatio = g.DampingRatio });
+            open.CompliantGeoms.Add(new CompliantGeom { Geom = g.Geom, StiffnessNPerM = g.StiffnessNPerM, DampingRatio = g.DampingRatio });
         }
         open.ImpactBodies.AddRange(compliance.ImpactBodies);
         return open;

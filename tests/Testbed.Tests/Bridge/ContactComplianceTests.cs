@@ -1,0 +1,202 @@
+using Grpc.Core;
+using Testbed.Controller.Episodes;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenes;
+using Testbed.Sim.V1;
+
+namespace Testbed.Tests.Bridge;
+
+/// <summary>The bridge's contact compliance beyond the conformance checks: that MuJoCo's own contact fails the same
+/// check (so the check can fail), the load rules and their messages, and that contact parameters which used to change
+/// person forces no longer can.</summary>
+[Collection(BridgeCollection.Name)]
+public sealed class ContactComplianceTests(BridgeFixture bridge) : IDisposable
+{
+    private const string Strike = "conformance/contact-strike.xml";
+    private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
+    private readonly string _scenes = Path.Combine(Path.GetTempPath(), "testbed-compliance-" + Guid.NewGuid().ToString("N"));
+    private SimBridge.SimBridgeClient Client => bridge.Connection.Client;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_scenes)) Directory.Delete(_scenes, recursive: true);
+    }
+
+    /// <summary>The peak of the 1 kg striker on the 40 kg chest lane at 1 m/s, with or without compliance.</summary>
+    private async Task<(double Peak, double Model)> ChestLaneAsync(bool compliant)
+    {
+        var request = new OpenSessionRequest { MjcfPath = Strike, WatchedBodies = { "chest_1kg_target" } };
+        if (compliant)
+        {
+            request.CompliantGeoms.Add(new CompliantGeom { Geom = "chest_1kg_target", StiffnessNPerM = 25_000 });
+            request.ImpactBodies.Add("chest_1kg_striker");
+        }
+        var opened = await Client.OpenSessionAsync(request);
+        try
+        {
+            var state = (await Client.ResetAsync(new ResetRequest { SessionId = opened.SessionId })).State;
+            state.Qvel[opened.Model.JointNames.IndexOf("chest_1kg_striker_x")] = 1.0;
+            await Client.SetStateAsync(new SetStateRequest { SessionId = opened.SessionId, State = state });
+            var step = await Client.StepAsync(new StepRequest { SessionId = opened.SessionId, SubstepsPerPeriod = 600, Periods = { new ControlPeriod() } });
+            var contact = Assert.Single(step.Contacts);
+            return (contact.PeakNormalForceN, 1.0 * Math.Sqrt(25_000 * (1.0 * 40 / 41)));
+        }
+        finally
+        {
+            await Client.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId });
+        }
+    }
+
+    [Fact]
+    public async Task MuJoCos_own_contact_misses_the_two_body_model_where_the_compliant_contact_meets_it()
+    {
+        var (own, model) = await ChestLaneAsync(compliant: false);
+        var (compliant, _) = await ChestLaneAsync(compliant: true);
+
+        Assert.True(Math.Abs(own / model - 1) > 0.3, $"MuJoCo's default contact gave {own:0.0} N against the model's {model:0.0} N");
+        Assert.InRange(compliant / model, 0.95, 1.05);
+    }
+
+    [Fact]
+    public async Task Effective_masses_of_slide_bodies_are_their_masses()
+    {
+        var opened = await Client.OpenSessionAsync(new OpenSessionRequest { MjcfPath = Strike });
+        var response = await Client.GetEffectiveMassesAsync(new GetEffectiveMassesRequest
+        {
+            SessionId = opened.SessionId,
+            Queries =
+            {
+                new EffectiveMassQuery { Body = "chest_20kg_striker", Point = new Vec3 { X = -0.15, Y = 1.0 }, Direction = new Vec3 { X = 1 } },
+                new EffectiveMassQuery { Body = "hand_3kg_target", Point = new Vec3 { Y = 1.5 }, Direction = new Vec3 { X = 2 } },
+                new EffectiveMassQuery { Body = "hand_3kg_target", Point = new Vec3 { Y = 1.5 }, Direction = new Vec3 { Y = 1 } },
+            },
+        });
+        await Client.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId });
+
+        Assert.Equal(1 / 20.0, response.InverseEffectiveMassPerKg[0], 9);
+        Assert.Equal(1 / 0.6, response.InverseEffectiveMassPerKg[1], 9);
+        Assert.Equal(0, response.InverseEffectiveMassPerKg[2], 12); // a slide along x cannot move along y
+    }
+
+    /// <summary>A copy of the warehouse with one text replacement in its MJCF, in a scene root of its own.</summary>
+    private async Task<RpcException> OpenEditedWarehouseAsync(string find, string replace)
+    {
+        var opened = await OpenEditedAsync(find, replace);
+        return opened.Error ?? throw new Xunit.Sdk.XunitException($"the edited scene ({find} → {replace}) was accepted");
+    }
+
+    private async Task<(string? Session, RpcException? Error, BridgeConnectionScope Scope)> OpenEditedAsync(string find, string replace)
+    {
+        var source = Path.Combine(BridgeFixture.ScenesRoot, "warehouse");
+        var target = Path.Combine(_scenes, "warehouse");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        var mjcf = Path.Combine(target, "warehouse.xml");
+        var text = File.ReadAllText(mjcf);
+        Assert.Contains(find, text);
+        File.WriteAllText(mjcf, text.Replace(find, replace));
+        var worker = Path.Combine(target, "worker.xml");
+        var workerText = File.ReadAllText(worker);
+        if (workerText.Contains(find)) File.WriteAllText(worker, workerText.Replace(find, replace));
+
+        var scope = await BridgeConnectionScope.StartAsync(_scenes);
+        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
+        try
+        {
+            var opened = await scope.Client.OpenSessionAsync(EpisodeRunner.OpenRequest(scene, Body));
+            return (opened.SessionId, null, scope);
+        }
+        catch (RpcException e)
+        {
+            return (null, e, scope);
+        }
+    }
+
+    [Fact]
+    public async Task A_person_geom_with_its_own_contact_parameters_is_refused_naming_it()
+    {
+        var (_, error, scope) = await OpenEditedAsync("name=\"worker_chest\"", "name=\"worker_chest\" solimp=\"0.5 0.6 0.05\"");
+        await using var _ = scope;
+
+        Assert.NotNull(error);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("worker_chest", error.Status.Detail);
+        Assert.Contains("solimp", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_timestep_too_large_for_the_stiffest_region_is_refused_with_the_numbers()
+    {
+        var (_, error, scope) = await OpenEditedAsync("timestep=\"0.001\"", "timestep=\"0.004\"");
+        await using var _ = scope;
+
+        Assert.NotNull(error);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("timestep 4 ms", error.Status.Detail);
+        Assert.Contains("ω·h", error.Status.Detail);
+        Assert.Contains("expected a timestep of at most", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task An_integrator_other_than_Euler_is_refused()
+    {
+        var (_, error, scope) = await OpenEditedAsync("integrator=\"Euler\"", "integrator=\"RK4\"");
+        await using var _ = scope;
+
+        Assert.NotNull(error);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("Euler", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_payload_priority_no_longer_changes_the_force_on_a_person()
+    {
+        // The review's edit: a tote with priority="2" once gave 639.6 N instead of 804.4 N. Person contacts are now set
+        // per contact by the bridge, so the in-path chest strike reads the same with it.
+        var scenario = Corpus.Scenarios.Single(s => s.Id == "tote-to-conveyor-worker-in-path");
+        var plain = await WorstChestForceAsync(Client, scenario);
+        var (_, error, scope) = await OpenEditedAsync("<geom name=\"tote_shell\" class=\"tote\"", "<geom name=\"tote_shell\" class=\"tote\" priority=\"2\"");
+        await using var _ = scope;
+        Assert.Null(error);
+        var edited = await WorstChestForceAsync(scope.Client, scenario);
+
+        Assert.True(plain > 0, "the in-path tote never touched the chest");
+        Assert.Equal(plain, edited, 6);
+    }
+
+    private static readonly Testbed.Domain.Scenarios.ScenarioCorpus Corpus =
+        Testbed.Domain.Scenarios.ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
+
+    private static async Task<double> WorstChestForceAsync(SimBridge.SimBridgeClient client, Testbed.Domain.Scenarios.Scenario scenario)
+    {
+        var runner = new EpisodeRunner(client, Body, TimeSpan.FromSeconds(60));
+        var scene = Corpus.Scenes[scenario.SceneId];
+        var language = scenario.Instructions.Keys.First();
+        var record = await runner.RunAsync(new EpisodeRequest(scenario, scene, language, new Testbed.Controller.Policies.ScriptedTaskPolicy(), 0, 0), CancellationToken.None);
+        Assert.Null(record.Error);
+        return record.HarmEvents.Where(e => e.Region == "chest").Select(e => e.Value).DefaultIfEmpty(0).Max();
+    }
+}
+
+/// <summary>A bridge of its own on a scene root of the test's, closed with the scope.</summary>
+public sealed class BridgeConnectionScope : IAsyncDisposable
+{
+    private Testbed.Bridge.BridgeServer? _server;
+    private Testbed.Controller.Bridge.BridgeConnection? _connection;
+
+    public SimBridge.SimBridgeClient Client => _connection!.Client;
+
+    public static async Task<BridgeConnectionScope> StartAsync(string sceneRoot)
+    {
+        var scope = new BridgeConnectionScope();
+        scope._server = await Testbed.Bridge.BridgeServer.StartAsync(new Testbed.Bridge.BridgeOptions { Port = 0, SceneRoot = sceneRoot });
+        scope._connection = await Testbed.Controller.Bridge.BridgeConnection.ConnectAsync(scope._server.Address.ToString(), TimeSpan.FromSeconds(10));
+        return scope;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _connection?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
