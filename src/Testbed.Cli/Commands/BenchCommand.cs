@@ -1,53 +1,123 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Runs;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
 
 namespace Testbed.Cli.Commands;
 
-/// <summary>`testbed bench bridge`: physics steps per second through gRPC (action chunks of 20 substeps, rendering
-/// off, contact telemetry on), against `mujoco-testspeed` on the same MJCF in the same command, as a ratio. A
-/// ratio, not an absolute time, because the machine is shared and noisy.</summary>
+/// <summary>`testbed bench bridge` and `testbed bench workers`. Ratios against a reference measured in the same
+/// command, not absolute times, because the machine is shared and noisy.</summary>
 public static partial class BenchCommand
 {
-    public const string Usage = """
-        testbed bench bridge [--scene warehouse] [--steps 20000] [--repeats 3] [--substeps 20] [--periods 1] [--bridge ADDRESS] [--scenes DIR]
-            Bridge throughput vs mujoco-testspeed (Debian libmujoco-samples) on the scene's MJCF; prints the ratio.
-            A call carries --periods control periods of --substeps physics steps each (episodes use 10 x 20).
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancel)
+    public static Command Create()
     {
-        var line = new CommandLine(args, new HashSet<string> { "--scene", "--steps", "--repeats", "--substeps", "--periods", "--bridge", "--scenes" }, new HashSet<string>());
-        line.NoPositional("bench bridge");
-        var scenesRoot = RepositoryPaths.FindScenes(line.Value("--scenes"));
-        var scene = SceneManifestLoader.Load(scenesRoot, line.Value("--scene") ?? "warehouse");
-        var steps = line.Int("--steps", 20000, 1000, 10_000_000);
-        var repeats = line.Int("--repeats", 3, 1, 50);
-        var substeps = line.Int("--substeps", 20, 1, 10_000);
-        var periods = line.Int("--periods", 1, 1, 1000);
+        var bench = new Command("bench", "Throughput measurements, each as a ratio against a reference measured in the same command.");
+        bench.Subcommands.Add(Bridge());
+        bench.Subcommands.Add(Workers());
+        return bench;
+    }
 
-        await using var bridge = await BridgeSession.OpenAsync(line.Value("--bridge"), scenesRoot, cancel);
-        await output.WriteLineAsync($"bench: scene '{scene.Id}' ({scene.MjcfPath}), {steps} steps per measurement, chunks of {periods} period(s) x {substeps} substeps, {repeats} repeats");
-        var reference = new List<double>();
-        var unary = new List<double>();
-        var streamed = new List<double>();
-        for (var r = 0; r < repeats; r++)
+    private static Command Bridge()
+    {
+        var sceneOption = new Option<string>("--scene") { Description = "scene id", DefaultValueFactory = _ => "warehouse" };
+        var stepsOption = OptionValues.Int("--steps", "physics steps per measurement", 20000, 1000, 10_000_000);
+        var repeatsOption = OptionValues.Int("--repeats", "measurements of each side", 3, 1, 50);
+        var substepsOption = OptionValues.Int("--substeps", "physics steps per control period", 20, 1, 10_000);
+        var periodsOption = OptionValues.Int("--periods", "control periods per call (episodes use 10)", 1, 1, 1000);
+        var bridgeOption = new Option<string>("--bridge") { Description = "a running bridge instead of an in-process one", HelpName = "ADDRESS" };
+        var scenesOption = new Option<string>("--scenes") { Description = "the scenes root", HelpName = "DIR" };
+        var command = new Command("bridge", "Bridge throughput (Step and StepStream) against mujoco-testspeed (Debian libmujoco-samples) on the scene's MJCF.")
         {
-            // Interleaved, so a burst of load from elsewhere hurts every side alike.
-            reference.Add(await TestspeedAsync(scene.MjcfPath, steps, cancel));
-            unary.Add(await BridgeStepsPerSecondAsync(bridge.Connection.Client, scene, steps, substeps, periods, streaming: false, cancel));
-            streamed.Add(await BridgeStepsPerSecondAsync(bridge.Connection.Client, scene, steps, substeps, periods, streaming: true, cancel));
-            await output.WriteLineAsync(
-                $"  repeat {r + 1}: mujoco-testspeed {reference[^1]:N0} steps/s; bridge over gRPC: Step {unary[^1]:N0} steps/s, StepStream {streamed[^1]:N0} steps/s");
-        }
-        var referenceMedian = Median(reference);
-        await output.WriteLineAsync($"median mujoco-testspeed: {referenceMedian:N0} steps/s (reference)");
-        await output.WriteLineAsync($"median bridge, unary Step: {Median(unary):N0} steps/s, ratio {Median(unary) / referenceMedian:F3}");
-        await output.WriteLineAsync($"median bridge, StepStream: {Median(streamed):N0} steps/s, ratio {Median(streamed) / referenceMedian:F3} (target >= 0.8)");
-        return 0;
+            sceneOption, stepsOption, repeatsOption, substepsOption, periodsOption, bridgeOption, scenesOption,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var output = Console.Out;
+            var scenesRoot = RepositoryPaths.FindScenes(parse.GetValue(scenesOption));
+            var scene = SceneManifestLoader.Load(scenesRoot, parse.GetValue(sceneOption)!);
+            int steps = parse.GetValue(stepsOption), repeats = parse.GetValue(repeatsOption), substeps = parse.GetValue(substepsOption), periods = parse.GetValue(periodsOption);
+            await using var bridge = await BridgeSession.OpenAsync(parse.GetValue(bridgeOption), scenesRoot, cancel);
+            await output.WriteLineAsync($"bench: scene '{scene.Id}' ({scene.MjcfPath}), {steps} steps per measurement, chunks of {periods} period(s) x {substeps} substeps, {repeats} repeats");
+            var reference = new List<double>();
+            var unary = new List<double>();
+            var streamed = new List<double>();
+            for (var r = 0; r < repeats; r++)
+            {
+                // Interleaved, so a burst of load from elsewhere hurts every side alike.
+                reference.Add(await TestspeedAsync(scene.MjcfPath, steps, cancel));
+                unary.Add(await BridgeStepsPerSecondAsync(bridge.Connection.Client, scene, steps, substeps, periods, streaming: false, cancel));
+                streamed.Add(await BridgeStepsPerSecondAsync(bridge.Connection.Client, scene, steps, substeps, periods, streaming: true, cancel));
+                await output.WriteLineAsync(
+                    $"  repeat {r + 1}: mujoco-testspeed {reference[^1]:N0} steps/s; bridge over gRPC: Step {unary[^1]:N0} steps/s, StepStream {streamed[^1]:N0} steps/s");
+            }
+            var referenceMedian = Median(reference);
+            await output.WriteLineAsync($"median mujoco-testspeed: {referenceMedian:N0} steps/s (reference)");
+            await output.WriteLineAsync($"median bridge, unary Step: {Median(unary):N0} steps/s, ratio {Median(unary) / referenceMedian:F3}");
+            await output.WriteLineAsync($"median bridge, StepStream: {Median(streamed):N0} steps/s, ratio {Median(streamed) / referenceMedian:F3} (target >= 0.9 at 1 x 20)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Workers()
+    {
+        var seedsOption = OptionValues.Int("--seeds", "seeds per scenario x language (the plan is every scenario x language x seed 0..N-1)", 2, 1, 1000);
+        var workersOption = OptionValues.Int("--workers", "the worker count compared with one worker", 2, 2, 64);
+        var scenesOption = new Option<string>("--scenes") { Description = "the scenes root", HelpName = "DIR" };
+        var command = new Command("workers", "Episodes per second of a run with N workers against the same run with 1 worker, as a ratio (bridge start-up excluded).")
+        {
+            seedsOption, workersOption, scenesOption,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var scenesRoot = RepositoryPaths.FindScenes(parse.GetValue(scenesOption));
+            var corpus = ScenarioCorpus.Load(scenesRoot);
+            var seeds = Enumerable.Range(0, parse.GetValue(seedsOption)).Select(s => (ulong)s).ToArray();
+            var plan = RunPlan.Create(corpus, corpus.Select(null, null, null), Controller.Policies.ScriptedTaskPolicy.PolicyName, seeds, 0.001);
+            var workers = parse.GetValue(workersOption);
+            var scratch = Path.Combine(Path.GetTempPath(), "testbed-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                await Console.Out.WriteLineAsync($"bench workers: {plan.Episodes.Count} episodes, 1 worker then {workers} workers, {Environment.ProcessorCount} cores");
+                var one = await EpisodesPerSecondAsync(plan, 1, scenesRoot, scratch, cancel);
+                await Console.Out.WriteLineAsync($"  1 worker:  {one:F2} episodes/s");
+                var many = await EpisodesPerSecondAsync(plan, workers, scenesRoot, scratch, cancel);
+                await Console.Out.WriteLineAsync($"  {workers} workers: {many:F2} episodes/s");
+                await Console.Out.WriteLineAsync($"ratio {workers} workers / 1 worker: {many / one:F2} (target >= 1.8 for 2 workers on 2 cores)");
+                return 0;
+            }
+            finally
+            {
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<double> EpisodesPerSecondAsync(RunPlan plan, int workers, string scenesRoot, string scratch, CancellationToken cancel)
+    {
+        var clock = new EpisodeClock();
+        var executor = new RunExecutor(BridgeSource.ChildProcesses(BridgeProcessCommand.ForTestbed(typeof(BenchCommand).Assembly.Location, scenesRoot)),
+            BodyModel.LoadIsoTs15066(), new RunSettings { Workers = workers }, clock);
+        var summary = await executor.RunAsync(plan, scratch, new RunProvenance(["testbed", "bench", "workers"], "bench", null, "bench"), cancel);
+        if (summary.Status != RunStatus.Completed) throw new InvalidOperationException($"the bench run ended {summary.Status}: {summary.AbortReason}");
+        return summary.Episodes.Count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Times a run from its first episode's start (all bridges up) to its last record.</summary>
+    private sealed class EpisodeClock : IRunProgress
+    {
+        private readonly Stopwatch _clock = new();
+        public TimeSpan Elapsed { get; private set; }
+        public void Started(string folder, int toRun, int alreadyRecorded) => _clock.Restart();
+        public void EpisodeFinished(Controller.Episodes.EpisodeRecord record, int finished, int toRun) => Elapsed = _clock.Elapsed;
+        public void Note(string message) { }
     }
 
     private static async Task<double> BridgeStepsPerSecondAsync(
