@@ -145,7 +145,9 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
     {
         try
         {
-            return await bridges.StartAsync(worker, cancel);
+            var bridge = await bridges.StartAsync(worker, cancel);
+            progress.BridgeStarted(worker, bridge.Connection.Address.ToString(), bridge.ProcessId);
+            return bridge;
         }
         catch (BridgeUnreachableException e)
         {
@@ -216,7 +218,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         var record = await pipeline.ExecuteAsync(async token =>
         {
             var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames);
-            var policy = PolicyCatalog.Create(planned.Policy);
+            var policy = settings.Policies(planned.Policy);
             return await runner.RunAsync(new EpisodeRequest(planned.Scenario, run.Scene(planned), planned.Language, policy, planned.Seed, run.InitialQposNoise), token);
         }, run.Stop.Token);
         if (record.ErrorSource == EpisodeErrorSource.Bridge)
@@ -232,6 +234,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         var note = await bridge.RecoverAsync(Calls(bridge), cancel);
         if (note is null) return "";
         progress.Note(note);
+        progress.BridgeStarted(-1, bridge.Connection.Address.ToString(), bridge.ProcessId);
         return "; " + note;
     }
 

@@ -10,6 +10,10 @@ public interface IRunProgress
 
     void EpisodeFinished(EpisodeRecord record, int finished, int toRun);
 
+    /// <summary>A worker's bridge is up (<paramref name="worker"/> is -1 for a restart); the process id of a child
+    /// process, null for a remote bridge.</summary>
+    void BridgeStarted(int worker, string address, int? processId) { }
+
     /// <summary>Something the user should read: a bridge restart, a retry, why the run aborts.</summary>
     void Note(string message);
 }

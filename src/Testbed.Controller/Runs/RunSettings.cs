@@ -1,4 +1,5 @@
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Policies;
 
 namespace Testbed.Controller.Runs;
 
@@ -21,4 +22,7 @@ public sealed record RunSettings
 
     /// <summary>On resume, also re-run episodes recorded as errors of the episode itself.</summary>
     public bool RetryErrors { get; init; }
+
+    /// <summary>Makes a fresh policy for each attempt of an episode, by the plan's policy name.</summary>
+    public Func<string, IPolicy> Policies { get; init; } = PolicyCatalog.Create;
 }
