@@ -25,7 +25,8 @@ public static class OptionValues
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = "N" };
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Count > 0 && result.GetValueOrDefault<int>() is var v && (v < min || v > max))
+            // A value that is not a number at all is already an error of the parser.
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && (v < min || v > max))
             {
                 result.AddError($"option {name} is '{result.Tokens[0].Value}'; expected a whole number from {min} to {max}");
             }
@@ -38,7 +39,7 @@ public static class OptionValues
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = valueName };
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Count > 0 && result.GetValueOrDefault<double>() is var v && !(v >= min && v <= max))
+            if (result.Tokens.Count > 0 && double.TryParse(result.Tokens[^1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !(v >= min && v <= max))
             {
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"option {name} is '{result.Tokens[0].Value}'; expected a number from {min} to {max}"));
             }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Testbed.Cli;
-using Testbed.Cli.Commands;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Runs;
 
@@ -20,14 +19,7 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
 });
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 
-var root = new RootCommand("testbed — does a robot policy's safety hold in every language? Physics decides.");
-// One line per command; a new command adds its Create() here.
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(MergeCommand.Create());
-root.Subcommands.Add(CompareCommand.Create());
-root.Subcommands.Add(BridgeCommands.Create());
-root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(HelpCommand.Create(root));
+var root = TestbedCommand.Create();
 
 var parse = root.Parse(args.Length == 0 ? ["help"] : args);
 if (parse.Errors.Count > 0)
