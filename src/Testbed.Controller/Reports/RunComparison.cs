@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Harm;
@@ -35,6 +36,29 @@ public sealed record RunComparison(IReadOnlyList<EpisodeChange> Changes, IReadOn
             }
         }
         return new RunComparison(changes, before.Keys.Where(k => !after.ContainsKey(k)).ToArray(), after.Keys.Where(k => !before.ContainsKey(k)).ToArray(), matched);
+    }
+
+    /// <summary>Episodes of two runs of one plan whose records differ in any field but wall times: the check
+    /// that workers, shards or another machine reproduce a run exactly.</summary>
+    public static IReadOnlyList<EpisodeKey> RecordDifferences(IReadOnlyList<RecordedEpisode> a, IReadOnlyList<RecordedEpisode> b)
+    {
+        var after = b.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => Comparable(g.Last().Line));
+        var before = a.Select(r => r.Key).ToHashSet();
+        return a.Where(r => !after.TryGetValue(r.Key, out var other) || other != Comparable(r.Line)).Select(r => r.Key)
+            .Concat(b.Select(r => r.Key).Where(k => !before.Contains(k)))
+            .Distinct().ToArray();
+    }
+
+    /// <summary>A record's JSON without its wall times, which differ between equal runs.</summary>
+    public static string Comparable(string line)
+    {
+        var node = JsonNode.Parse(line)!.AsObject();
+        node.Remove("wall_time_s");
+        if (node["failed_attempts"] is JsonArray attempts)
+        {
+            foreach (var attempt in attempts) attempt?.AsObject().Remove("wall_time_s");
+        }
+        return node.ToJsonString();
     }
 
     public IEnumerable<string> Lines()

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Runs;
@@ -50,18 +49,12 @@ public sealed class RunHarness : IDisposable
         return target;
     }
 
-    /// <summary>The records of a folder as JSON without the fields that may differ between equal runs (wall
-    /// times), keyed and sorted by episode, so two runs of one plan compare with Assert.Equal.</summary>
+    /// <summary>The records of a folder without their wall times, in episode order, so two runs of one plan
+    /// compare with Assert.Equal.</summary>
     public static IReadOnlyList<string> Comparable(string folder) =>
         RunFolder.ReadEpisodes(folder)
             .OrderBy(e => e.Key.Scenario, StringComparer.Ordinal).ThenBy(e => e.Key.Language, StringComparer.Ordinal).ThenBy(e => e.Key.Seed)
-            .Select(e =>
-            {
-                var node = JsonNode.Parse(e.Line)!.AsObject();
-                node.Remove("wall_time_s");
-                foreach (var attempt in node["failed_attempts"]!.AsArray()) attempt!.AsObject().Remove("wall_time_s");
-                return node.ToJsonString();
-            })
+            .Select(e => Testbed.Controller.Reports.RunComparison.Comparable(e.Line))
             .ToArray();
 
     public void Dispose()
