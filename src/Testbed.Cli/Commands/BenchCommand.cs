@@ -32,9 +32,13 @@ public static partial class BenchCommand
         var periodsOption = OptionValues.Int("--periods", "control periods per call (episodes use 10)", 1, 1, 1000);
         var bridgeOption = new Option<string>("--bridge") { Description = "a running bridge instead of an in-process one", HelpName = "ADDRESS" };
         var scenesOption = new Option<string>("--scenes") { Description = "the scenes root", HelpName = "DIR" };
-        var command = new Command("bridge", "Bridge throughput (Step and StepStream) against mujoco-testspeed (Debian libmujoco-samples) on the scene's MJCF.")
+        var episodesOption = OptionValues.Int("--episode-rounds", "rounds of the scene's scenarios x languages for the episode overhead (0: skip it)", 1, 0, 100);
+        var command = new Command("bridge", """
+            Bridge throughput (Step and StepStream) against mujoco-testspeed (Debian libmujoco-samples) on the scene's MJCF,
+            and the episode overhead: episode wall time / the time mujoco-testspeed takes for the same physics steps.
+            """)
         {
-            sceneOption, stepsOption, repeatsOption, substepsOption, periodsOption, bridgeOption, scenesOption,
+            sceneOption, stepsOption, repeatsOption, substepsOption, periodsOption, bridgeOption, scenesOption, episodesOption,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -60,6 +64,13 @@ public static partial class BenchCommand
             await output.WriteLineAsync($"median mujoco-testspeed: {referenceMedian:N0} steps/s (reference)");
             await output.WriteLineAsync($"median bridge, unary Step: {Median(unary):N0} steps/s, ratio {Median(unary) / referenceMedian:F3}");
             await output.WriteLineAsync($"median bridge, StepStream: {Median(streamed):N0} steps/s, ratio {Median(streamed) / referenceMedian:F3} (target >= 0.9 at 1 x 20)");
+            if (parse.GetValue(episodesOption) is var rounds and > 0)
+            {
+                var (wall, physicsSteps, count) = await EpisodesAsync(bridge.Connection, scenesRoot, scene.Id, rounds, cancel);
+                var pure = physicsSteps / referenceMedian;
+                await output.WriteLineAsync(
+                    $"episodes: {count} episodes, {physicsSteps:N0} physics steps in {wall:F2} s of episode wall time; mujoco-testspeed needs {pure:F2} s for them: overhead ratio {wall / pure:F2} (target <= 1.25)");
+            }
             return 0;
         });
         return command;
@@ -98,6 +109,32 @@ public static partial class BenchCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Runs every scenario of the scene in every language <paramref name="rounds"/> times (after one
+    /// round to warm up) and sums the episodes' wall time and physics steps.</summary>
+    private static async Task<(double Wall, ulong Steps, int Count)> EpisodesAsync(BridgeConnection connection, string scenesRoot, string sceneId, int rounds, CancellationToken cancel)
+    {
+        var corpus = ScenarioCorpus.Load(scenesRoot);
+        var cells = corpus.Select(null, null, null).Cells().Where(c => c.Scenario.SceneId == sceneId).ToArray();
+        var runner = new Controller.Episodes.EpisodeRunner(new BridgeCalls(connection.Client, CallDeadlines.Default), BodyModel.LoadIsoTs15066(), connection.Capabilities.RendererAvailable);
+        double wall = 0;
+        ulong steps = 0;
+        var count = 0;
+        for (var round = -1; round < rounds; round++)
+        {
+            foreach (var (scenario, language) in cells)
+            {
+                var record = await runner.RunAsync(new Controller.Episodes.EpisodeRequest(scenario, corpus.Scenes[sceneId], language,
+                    Controller.Policies.PolicyCatalog.Create(Controller.Policies.ScriptedTaskPolicy.PolicyName), 0, 0.001), cancel);
+                if (record.Error is not null) throw new InvalidOperationException($"bench episode {scenario.Id} · {language} failed: {record.Error}");
+                if (round < 0) continue;
+                wall += record.WallTimeS;
+                steps += record.PhysicsSteps;
+                count++;
+            }
+        }
+        return (wall, steps, count);
     }
 
     private static async Task<double> EpisodesPerSecondAsync(RunPlan plan, int workers, string scenesRoot, string scratch, CancellationToken cancel)
