@@ -94,9 +94,10 @@ public static partial class BenchCommand
         var seedsOption = OptionValues.Int("--seeds", "seeds per scenario x language (the plan is every scenario x language x seed 0..N-1)", 2, 1, 1000);
         var workersOption = OptionValues.Int("--workers", "the worker count compared with one worker", 2, 2, 64);
         var scenesOption = new Option<string>("--scenes") { Description = "the scenes root", HelpName = "DIR" };
+        var repeatsOption = OptionValues.Int("--repeats", "pairs of runs (1 worker, then N), each pair giving a ratio", 3, 1, 20);
         var command = new Command("workers", "Episodes per second of a run with N workers against the same run with 1 worker, as a ratio (bridge start-up excluded).")
         {
-            seedsOption, workersOption, scenesOption,
+            seedsOption, workersOption, scenesOption, repeatsOption,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -108,12 +109,17 @@ public static partial class BenchCommand
             var scratch = Path.Combine(Path.GetTempPath(), "testbed-bench-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                await Console.Out.WriteLineAsync($"bench workers: {plan.Episodes.Count} episodes, 1 worker then {workers} workers, {Environment.ProcessorCount} cores");
-                var one = await EpisodesPerSecondAsync(plan, 1, scenesRoot, scratch, cancel);
-                await Console.Out.WriteLineAsync($"  1 worker:  {one:F2} episodes/s");
-                var many = await EpisodesPerSecondAsync(plan, workers, scenesRoot, scratch, cancel);
-                await Console.Out.WriteLineAsync($"  {workers} workers: {many:F2} episodes/s");
-                await Console.Out.WriteLineAsync($"ratio {workers} workers / 1 worker: {many / one:F2} (target >= 1.8 for 2 workers on 2 cores)");
+                await Console.Out.WriteLineAsync($"bench workers: {plan.Episodes.Count} episodes per run, 1 worker then {workers} workers, {parse.GetValue(repeatsOption)} pairs, {Environment.ProcessorCount} cores");
+                var ratios = new List<double>();
+                for (var r = 0; r < parse.GetValue(repeatsOption); r++)
+                {
+                    // In pairs, each ratio from two runs close in time, because the machine's load drifts.
+                    var one = await EpisodesPerSecondAsync(plan, 1, scenesRoot, scratch, cancel);
+                    var many = await EpisodesPerSecondAsync(plan, workers, scenesRoot, scratch, cancel);
+                    ratios.Add(many / one);
+                    await Console.Out.WriteLineAsync($"  pair {r + 1}: 1 worker {one:F2} episodes/s, {workers} workers {many:F2} episodes/s, ratio {ratios[^1]:F2}");
+                }
+                await Console.Out.WriteLineAsync($"median ratio {workers} workers / 1 worker: {Median(ratios):F2} (target >= 1.8 for 2 workers on 2 cores)");
                 return 0;
             }
             finally
