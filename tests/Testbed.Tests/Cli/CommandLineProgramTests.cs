@@ -78,6 +78,12 @@ public sealed class CommandLineProgramTests
             Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("1/2 = 0.5: TRIPPED", stdout);
             Assert.Contains("status: completed", stdout);
+
+            // The same run against itself as a baseline: nothing changed, so only the threshold decides.
+            var baseline = Directory.GetDirectories(output).Single();
+            var (again, stdout2, stderr2) = await RunAsync("run", "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
+            Assert.True(again == 0, $"exit {again}: {stdout2}{stderr2}");
+            Assert.Contains("2 episode(s) matched: 0 verdict(s) changed, 0 worst harm(s) changed", stdout2);
         }
         finally
         {

@@ -80,6 +80,21 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_malformed_MJCF_stops_the_run_before_any_episode_with_an_input_error_naming_the_scene()
+    {
+        var scenes = RunHarness.CopyOfScenes(_harness.Scratch);
+        File.WriteAllText(Path.Combine(scenes, "warehouse", "warehouse.xml"), "<mujoco model=\"warehouse\"><worldbody><geom type=\"sphere\"</worldbody></mujoco>");
+        using var broken = new RunHarness(scenes);
+
+        var error = await Assert.ThrowsAsync<RunInputException>(() =>
+            broken.Executor(new RunSettings { Workers = 2 }).RunAsync(broken.Plan(), broken.Out("runs"), RunHarness.Provenance, default));
+
+        Assert.Contains("scene 'warehouse'", error.Message);
+        Assert.Contains("does not load", error.Message);
+        Assert.False(Directory.Exists(broken.Out("runs")));
+    }
+
+    [Fact]
     public async Task A_killed_bridge_aborts_the_run_with_status_aborted_and_keeps_the_episodes_recorded_before()
     {
         await using var bridge = await BridgeProcess.StartAsync(BridgeProcessCommand.ForTestbed(RunHarness.TestbedDll, _harness.ScenesRoot), TimeSpan.FromSeconds(60), default);
