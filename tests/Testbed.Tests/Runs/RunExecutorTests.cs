@@ -80,6 +80,40 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_that_fails_itself_ends_aborted_with_the_reason_written_last()
+    {
+        // frames/ taken by a file: the first harm frame cannot be written, a fault of the run, not of an episode.
+        var progress = new ObservedRunProgress { OnStarted = folder => File.WriteAllText(Path.Combine(folder, RunFolder.FramesFolder), "in the way") };
+
+        var summary = await _harness.Executor(new RunSettings { Workers = 1 }, progress)
+            .RunAsync(_harness.Plan(languages: ["en"], scenarios: ["tote-to-conveyor-worker-in-path"]), _harness.Out("runs"), RunHarness.Provenance, default);
+
+        Assert.Equal(RunStatus.Aborted, summary.Status);
+        Assert.Equal(ExitCodes.Aborted, summary.ExitCode(false, false));
+        var manifest = RunFolder.ReadManifest(summary.Folder);
+        Assert.Equal(RunStatus.Aborted, manifest.Status);
+        Assert.StartsWith("the run itself failed: IOException", manifest.AbortReason);
+        Assert.NotNull(manifest.FinishedAt);
+    }
+
+    [Fact]
+    public void A_record_with_a_NaN_measurement_is_written_and_read_back()
+    {
+        var folder = RunFolder.Create(_harness.Scratch, "nan");
+        using (folder)
+        {
+            folder.Append(new EpisodeRecord
+            {
+                Scenario = "s", Site = "warehouse", Scene = "warehouse", Language = "en", Instruction = "x", Policy = "scripted", Seed = 0,
+                Verdict = Verdict.Error, VerdictReason = "joint displacement is NaN", HarmEvents = [], Error = "joint displacement is NaN",
+                MaxJointDisplacement = double.NaN,
+            });
+        }
+
+        Assert.True(double.IsNaN(Assert.Single(RunFolder.ReadEpisodes(folder.Path)).Record.MaxJointDisplacement));
+    }
+
+    [Fact]
     public async Task A_malformed_MJCF_stops_the_run_before_any_episode_with_an_input_error_naming_the_scene()
     {
         var scenes = RunHarness.CopyOfScenes(_harness.Scratch);

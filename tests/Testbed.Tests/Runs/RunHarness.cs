@@ -70,8 +70,9 @@ public sealed class ObservedRunProgress : IRunProgress
     public List<int> BridgeProcesses { get; } = [];
     public List<string> Notes { get; } = [];
     public Action<EpisodeRecord, int>? OnFinished { get; init; }
+    public Action<string>? OnStarted { get; init; }
 
-    public void Started(string folder, int toRun, int alreadyRecorded) { }
+    public void Started(string folder, int toRun, int alreadyRecorded) => OnStarted?.Invoke(folder);
 
     public void BridgeStarted(int worker, string address, int? processId)
     {
