@@ -100,7 +100,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             };
             folder.WriteManifest(manifest);
             progress.Started(folder.Path, toRun.Length, kept.Count);
-            var run = new RunState(plan, folder, kept, toRun, capabilities.RendererAvailable, cancel);
+            using var run = new RunState(plan, folder, kept, toRun, capabilities.RendererAvailable, cancel);
             string status;
             try
             {
@@ -240,7 +240,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
 
     /// <summary>The shared state of one execution: the queue, the records, the streak of bridge failures, the
     /// reason to abort.</summary>
-    private sealed class RunState
+    private sealed class RunState : IDisposable
     {
         private readonly ConcurrentQueue<PlannedEpisode> _queue;
         private readonly List<RecordedEpisode> _recorded;
@@ -301,5 +301,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             lock (_lock) AbortReason ??= reason;
             Stop.Cancel();
         }
+
+        public void Dispose() => Stop.Dispose();
     }
 }

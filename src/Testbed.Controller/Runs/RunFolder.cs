@@ -63,6 +63,15 @@ public sealed class RunFolder : IDisposable
     public static RunFolder Reopen(string path, IEnumerable<RecordedEpisode> keep)
     {
         var file = System.IO.Path.Combine(path, EpisodesFile);
+        try
+        {
+            // A run still going holds its episodes file open for writing; rewriting it under that run would lose records.
+            using var probe = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new RunInputException($"cannot resume {path}: another testbed process is still writing it ({e.Message})");
+        }
         var temporary = file + ".tmp";
         File.WriteAllLines(temporary, keep.Select(r => r.Line));
         File.Move(temporary, file, overwrite: true);

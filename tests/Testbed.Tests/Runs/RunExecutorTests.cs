@@ -114,6 +114,16 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public void A_run_folder_still_being_written_cannot_be_resumed()
+    {
+        using var live = RunFolder.Create(_harness.Scratch, "live");
+
+        var error = Assert.Throws<RunInputException>(() => RunFolder.Reopen(live.Path, []));
+
+        Assert.Contains("still writing", error.Message);
+    }
+
+    [Fact]
     public async Task A_malformed_MJCF_stops_the_run_before_any_episode_with_an_input_error_naming_the_scene()
     {
         var scenes = RunHarness.CopyOfScenes(_harness.Scratch);
