@@ -46,7 +46,7 @@ public static partial class BenchCommand
             var scenesRoot = RepositoryPaths.FindScenes(parse.GetValue(scenesOption));
             var scene = SceneManifestLoader.Load(scenesRoot, parse.GetValue(sceneOption)!);
             int steps = parse.GetValue(stepsOption), repeats = parse.GetValue(repeatsOption), substeps = parse.GetValue(substepsOption), periods = parse.GetValue(periodsOption);
-            await using var bridge = await BridgeSession.OpenAsync(parse.GetValue(bridgeOption), scenesRoot, cancel);
+            await using var bridge = await BenchBridge.OpenAsync(parse.GetValue(bridgeOption), scenesRoot, cancel);
             await output.WriteLineAsync($"bench: scene '{scene.Id}' ({scene.MjcfPath}), {steps} steps per measurement, chunks of {periods} period(s) x {substeps} substeps, {repeats} repeats");
             var reference = new List<double>();
             var unary = new List<double>();
