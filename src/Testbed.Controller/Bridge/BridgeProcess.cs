@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Polly;
+using Polly.Retry;
 using System.Text.RegularExpressions;
 
 namespace Testbed.Controller.Bridge;
@@ -33,6 +35,21 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     /// <summary>Why the process ended, e.g. "exited with code 139"; null while it runs.</summary>
     public string? ExitDescription => _process.HasExited ? $"process {_process.Id} exited with code {_process.ExitCode}{StderrTail()}" : null;
+
+    /// <summary>Starts the bridge, trying twice more (after 1 s, then 2 s) when a start fails: a machine under
+    /// load can miss a start-up once. The last failure is the one reported.</summary>
+    public static Task<BridgeProcess> StartWithRetriesAsync(BridgeProcessCommand command, TimeSpan startTimeout, CancellationToken cancel) =>
+        StartRetries.ExecuteAsync(async token => await StartAsync(command, startTimeout, token), cancel).AsTask();
+
+    private static readonly ResiliencePipeline StartRetries = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<BridgeUnreachableException>(),
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromSeconds(1),
+            BackoffType = DelayBackoffType.Exponential,
+        })
+        .Build();
 
     public static async Task<BridgeProcess> StartAsync(BridgeProcessCommand command, TimeSpan startTimeout, CancellationToken cancel)
     {

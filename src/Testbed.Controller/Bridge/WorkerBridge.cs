@@ -1,3 +1,4 @@
+
 namespace Testbed.Controller.Bridge;
 
 /// <summary>Where a run's workers find their bridges: each worker its own child process (the default), or all of
@@ -19,7 +20,7 @@ public abstract class BridgeSource
         public override bool Embedded => true;
 
         public override async Task<WorkerBridge> StartAsync(int worker, CancellationToken cancel) =>
-            new ChildProcessBridge(command, startTimeout, await BridgeProcess.StartAsync(command, startTimeout, cancel));
+            new ChildProcessBridge(command, startTimeout, await BridgeProcess.StartWithRetriesAsync(command, startTimeout, cancel));
     }
 
     private sealed class RemoteSource(string address, TimeSpan connectTimeout) : BridgeSource
@@ -61,7 +62,7 @@ internal sealed class ChildProcessBridge(BridgeProcessCommand command, TimeSpan 
         else what = $"bridge process {_process.ProcessId} stopped answering and was killed";
         var old = _process.ProcessId;
         await _process.DisposeAsync();
-        _process = await BridgeProcess.StartAsync(command, startTimeout, cancel);
+        _process = await BridgeProcess.StartWithRetriesAsync(command, startTimeout, cancel);
         return $"{what}; restarted as process {_process.ProcessId} (was {old})";
     }
 
