@@ -248,6 +248,44 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bridge_process_that_stops_answering_is_killed_and_replaced_and_the_episode_run_again()
+    {
+        var progress = new ObservedRunProgress();
+        progress = new ObservedRunProgress
+        {
+            OnFinished = (_, finished) =>
+            {
+                if (finished == 1) Signal("STOP", progress.BridgeProcesses[0]);
+            },
+        };
+        var settings = new RunSettings
+        {
+            Workers = 1, BridgeRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(50), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(5)),
+        };
+        try
+        {
+            var summary = await _harness.Executor(settings, progress).RunAsync(_harness.Plan(languages: ["en"]), _harness.Out("runs"), RunHarness.Provenance, default);
+
+            Assert.Equal(RunStatus.Completed, summary.Status);
+            var attempt = Assert.Single(summary.Episodes[1].Record.FailedAttempts);
+            Assert.Contains("within 5.0 s", attempt.Error);
+            Assert.Contains("stopped answering and was killed", attempt.Error);
+            Assert.Equal(2, progress.BridgeProcesses.Count);
+        }
+        finally
+        {
+            // Whatever the outcome, the stopped process must not linger.
+            try
+            {
+                Process.GetProcessById(progress.BridgeProcesses[0]).Kill();
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task An_interrupted_run_resumes_to_the_whole_plan_without_duplicates_and_refuses_a_different_plan()
     {
         using var interrupt = new CancellationTokenSource();
