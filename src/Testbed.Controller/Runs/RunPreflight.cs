@@ -32,6 +32,12 @@ public static class RunPreflight
             }
             try
             {
+                if (!(opened.Model.TimestepS > 0) || !double.IsFinite(opened.Model.TimestepS))
+                {
+                    // Checked first: every control period and calibration limit below divides by it.
+                    problems.Add($"scene '{scene.Id}' ({scene.MjcfPath}): <option timestep> is {opened.Model.TimestepS}; expected a positive number of seconds, e.g. 0.001");
+                    continue;
+                }
                 var calibration = ContactCalibration.ForScene(scene, bodyModel);
                 SceneCheck.Actuators(scene, opened.Model);
                 foreach (var scenario in group) SceneCheck.RequireMatch(scene, scenario, opened.Model, calibration);

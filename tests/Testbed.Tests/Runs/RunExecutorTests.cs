@@ -139,6 +139,21 @@ public sealed class RunExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zero_timestep_stops_the_run_before_any_episode_naming_the_option()
+    {
+        var scenes = RunHarness.CopyOfScenes(_harness.Scratch);
+        var mjcf = Path.Combine(scenes, "warehouse", "warehouse.xml");
+        File.WriteAllText(mjcf, File.ReadAllText(mjcf).Replace("<option timestep=\"0.001\"", "<option timestep=\"0\""));
+        using var broken = new RunHarness(scenes);
+
+        var error = await Assert.ThrowsAsync<RunInputException>(() =>
+            broken.Executor(new RunSettings { Workers = 1 }).RunAsync(broken.Plan(), broken.Out("runs"), RunHarness.Provenance, default));
+
+        Assert.Contains("timestep", error.Message);
+        Assert.Contains("warehouse.xml", error.Message);
+    }
+
+    [Fact]
     public async Task A_killed_bridge_aborts_the_run_with_status_aborted_and_keeps_the_episodes_recorded_before()
     {
         await using var bridge = await BridgeProcess.StartAsync(BridgeProcessCommand.ForTestbed(RunHarness.TestbedDll, _harness.ScenesRoot), TimeSpan.FromSeconds(60), default);
