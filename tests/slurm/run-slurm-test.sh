@@ -64,7 +64,7 @@ mkdir -p "$SCRATCH/state" "$SCRATCH/spool"
 export SLURM_CONF="$SCRATCH/slurm.conf"
 cat >"$SLURM_CONF" <<CONF
 ClusterName=testbed
-SlurmctldHost=$HOST
+SlurmctldHost=$HOST(127.0.0.1)
 SlurmctldPort=$CTLD_PORT
 SlurmdPort=$SLURMD_PORT
 SlurmUser=root
@@ -83,7 +83,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MpiDefault=none
-NodeName=$HOST CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
+NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=main Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
 /usr/sbin/slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start (see $SCRATCH/slurmctld.log)"
