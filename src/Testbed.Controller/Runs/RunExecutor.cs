@@ -122,6 +122,10 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             {
                 // Last, after every record: the status says how the run ended.
                 var recorded = run.Recorded();
+                if (run.AbortReason is null && !cancel.IsCancellationRequested && recorded.Count < plan.Episodes.Count)
+                {
+                    run.Abort($"the workers stopped with {plan.Episodes.Count - recorded.Count} planned episode(s) not recorded");
+                }
                 if (run.AbortReason is not null) status = RunStatus.Aborted;
                 else if (cancel.IsCancellationRequested && recorded.Count < plan.Episodes.Count) status = RunStatus.Interrupted;
                 else status = RunSummary.FinalStatus(plan.Episodes.Count, recorded);
