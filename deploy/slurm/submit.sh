@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits a sharded testbed run to Slurm: an array job with one shard per task, then a merge job that depends on it.
 #   deploy/slurm/submit.sh SHARDS OUT_DIR [run options…]
-#   deploy/slurm/submit.sh 4 /shared/runs/nightly --language ja,de --seed 0..9
+#   deploy/slurm/submit.sh 4 /scratch/runs/nightly --language ja,de --seed 0..9
 # OUT_DIR must be reachable at the same path from every node (the repository too). Prints the two job ids.
 set -euo pipefail
 if (( $# < 2 )); then
