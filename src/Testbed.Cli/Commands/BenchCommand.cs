@@ -114,10 +114,11 @@ public static partial class BenchCommand
                 for (var r = 0; r < parse.GetValue(repeatsOption); r++)
                 {
                     // In pairs, each ratio from two runs close in time, because the machine's load drifts.
-                    var one = await EpisodesPerSecondAsync(plan, 1, scenesRoot, scratch, cancel);
-                    var many = await EpisodesPerSecondAsync(plan, workers, scenesRoot, scratch, cancel);
+                    var (one, oneCores) = await EpisodesPerSecondAsync(plan, 1, scenesRoot, scratch, cancel);
+                    var (many, manyCores) = await EpisodesPerSecondAsync(plan, workers, scenesRoot, scratch, cancel);
                     ratios.Add(many / one);
-                    await Console.Out.WriteLineAsync($"  pair {r + 1}: 1 worker {one:F2} episodes/s, {workers} workers {many:F2} episodes/s, ratio {ratios[^1]:F2}");
+                    await Console.Out.WriteLineAsync(
+                        $"  pair {r + 1}: 1 worker {one:F2} episodes/s ({oneCores:F2} cores busy), {workers} workers {many:F2} episodes/s ({manyCores:F2} cores busy), ratio {ratios[^1]:F2}");
                 }
                 await Console.Out.WriteLineAsync($"median ratio {workers} workers / 1 worker: {Median(ratios):F2} (target >= 1.8 for 2 workers on 2 cores)");
                 return 0;
@@ -170,14 +171,31 @@ public static partial class BenchCommand
         return (wall, steps, count);
     }
 
-    private static async Task<double> EpisodesPerSecondAsync(RunPlan plan, int workers, string scenesRoot, string scratch, CancellationToken cancel)
+    /// <summary>Episodes per second of one run, and the cores its processes kept busy (CPU time of this process
+    /// and of its finished bridge processes over the run's wall time): fewer cores busy than workers means the
+    /// machine had no more to give.</summary>
+    private static async Task<(double EpisodesPerSecond, double CoresBusy)> EpisodesPerSecondAsync(RunPlan plan, int workers, string scenesRoot, string scratch, CancellationToken cancel)
     {
+        var cpuBefore = ProcessTreeCpu();
+        var wall = Stopwatch.StartNew();
         var clock = new EpisodeClock();
         var executor = new RunExecutor(BridgeSource.ChildProcesses(BridgeProcessCommand.ForTestbed(typeof(BenchCommand).Assembly.Location, scenesRoot)),
             BodyModel.LoadIsoTs15066(), new RunSettings { Workers = workers }, clock);
         var summary = await executor.RunAsync(plan, scratch, new RunProvenance(["testbed", "bench", "workers"], "bench", null, "bench"), cancel);
         if (summary.Status != RunStatus.Completed) throw new InvalidOperationException($"the bench run ended {summary.Status}: {summary.AbortReason}");
-        return summary.Episodes.Count / clock.Elapsed.TotalSeconds;
+        var cores = (ProcessTreeCpu() - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
+        return (summary.Episodes.Count / clock.Elapsed.TotalSeconds, cores);
+    }
+
+    /// <summary>CPU time of this process and of its ended, waited-for children (the run's bridge processes), from
+    /// /proc/self/stat (utime, stime, cutime, cstime, in the kernel's 100 Hz clock ticks).</summary>
+    private static TimeSpan ProcessTreeCpu()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        // Fields after the command name in parentheses, which may itself hold spaces: field 3 is the state.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     /// <summary>Times a run from its first episode's start (all bridges up) to its last record.</summary>
