@@ -180,6 +180,7 @@ public static class RunCommand
     public static string RequireRun(string folder, string option)
     {
         if (!Directory.Exists(folder)) throw new UsageException($"{option} '{folder}' does not exist; expected a run folder (with manifest.json)");
+        _ = RunFolder.ReadManifest(folder); // not a run folder: an error naming it, not an empty comparison
         return folder;
     }
 
