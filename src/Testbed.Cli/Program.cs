@@ -1,78 +1,65 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
 using Testbed.Cli;
-using Testbed.Cli.Commands;
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Runs;
 
-// Exit codes (README "Contracts"): 0 ran, 1 a threshold or check failed, 2 usage or input error.
+// Exit codes: README "Exit codes" and `testbed help`. Signals are handled here, once: SIGINT and SIGTERM cancel
+// the command, which ends its run as interrupted (130).
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     cancel.Cancel();
 };
-// `bridge serve` under a supervisor or in CI is stopped with SIGTERM: shut down as for Ctrl+C.
-using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {
     context.Cancel = true;
     cancel.Cancel();
 });
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 
-const string usage = $"""
-    testbed — does a robot policy's safety hold in every language? Physics decides.
+var root = TestbedCommand.Create();
 
-    usage:
-    {RunCommand.Usage}
-    {BridgeCommands.Usage}
-    {BenchCommand.Usage}
-    {PersonCommand.Usage}
-    """;
+var parse = root.Parse(args.Length == 0 ? ["help"] : args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"testbed: {error.Message}");
+    Console.Error.WriteLine($"testbed: see `testbed {string.Join(' ', CommandPath(parse))} --help`");
+    return ExitCodes.UsageOrInput;
+}
 
 try
 {
-    return args switch
-    {
-        [] or ["help" or "--help" or "-h"] => Help(),
-        ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Out, cancel.Token),
-        ["bridge", "serve", .. var rest] => await BridgeCommands.ServeAsync(rest, Console.Out, cancel.Token),
-        ["bridge", "check", .. var rest] => await BridgeCommands.CheckAsync(rest, Console.Out, cancel.Token),
-        ["bench", "bridge", .. var rest] => await BenchCommand.RunAsync(rest, Console.Out, cancel.Token),
-        ["scenes", "person", .. var rest] => PersonCommand.Run(rest, Console.Out),
-        _ => throw new UsageException($"unknown command '{string.Join(" ", args)}'; expected run, bridge serve, bridge check, bench bridge or scenes person (see `testbed help`)"),
-    };
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancel.Token);
 }
-catch (UsageException e)
+catch (Exception e) when (e is UsageException or RunInputException or Testbed.Domain.Input.ScenarioInputException or ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"testbed: {e.Message}");
-    return 2;
-}
-catch (Testbed.Domain.Input.ScenarioInputException e)
-{
-    Console.Error.WriteLine($"testbed: {e.Message}");
-    return 2;
+    return ExitCodes.UsageOrInput;
 }
 catch (BridgeUnreachableException e)
 {
     Console.Error.WriteLine($"testbed: {e.Message}");
-    return 2;
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"testbed: {e.Message}");
-    return 2;
+    return ExitCodes.Aborted;
 }
 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"testbed: {e.Message}");
-    return 2;
+    return ExitCodes.UsageOrInput;
 }
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("testbed: interrupted");
-    return 130;
+    return ExitCodes.Interrupted;
 }
 
-int Help()
+static IEnumerable<string> CommandPath(ParseResult parse)
 {
-    Console.WriteLine(usage);
-    return 0;
+    var names = new List<string>();
+    for (var result = parse.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        names.Insert(0, result.Command.Name);
+    }
+    return names;
 }

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
-using Testbed.Controller.Episodes;
+using Testbed.Controller.Bridge;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
@@ -8,131 +10,178 @@ using Testbed.Domain.Verdicts;
 
 namespace Testbed.Cli.Commands;
 
-/// <summary>`testbed run`: every selected scenario in every selected language and seed, on the embedded bridge
-/// unless --bridge names one; writes a run folder and prints a language x scenario table.</summary>
+/// <summary>`testbed run`: turns options into a plan, hands it to the controller's <see cref="RunExecutor"/>,
+/// prints what it returns and decides the exit code.</summary>
 public static class RunCommand
 {
-    public const string Usage = """
-        testbed run [--scenario ID,...] [--site NAME,...] [--language TAG,...] [--policy scripted] [--seed N,...]
-                    [--bridge ADDRESS] [--out DIR] [--scenes DIR] [--initial-noise X] [--call-timeout SECONDS]
-            Runs episodes (all scenarios x all languages x seed 0 by default) and writes DIR/<run-id>/manifest.json
-            and episodes.jsonl (DIR defaults to runs/). Without --bridge, a MuJoCo bridge is started in process.
-        """;
-
-    private static readonly HashSet<string> ValueOptions =
-        ["--scenario", "--site", "--language", "--policy", "--seed", "--bridge", "--out", "--scenes", "--initial-noise", "--call-timeout"];
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancel)
+    private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
+    private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
+    private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
+    private static readonly Option<string> Policy = new Option<string>("--policy") { Description = "the policy under test", DefaultValueFactory = _ => ScriptedTaskPolicy.PolicyName, HelpName = "NAME" }
+        .AcceptOnlyFromAmong([.. PolicyCatalog.Names]);
+    private static readonly Option<ulong[]> Seed = OptionValues.Seeds();
+    private static readonly Option<string> Bridge = new("--bridge") { Description = "use the running bridge at ADDRESS (host:port) instead of starting one bridge process per worker", HelpName = "ADDRESS" };
+    private static readonly Option<string> Out = new("--out") { Description = "where run folders go (default: runs/)", HelpName = "DIR" };
+    private static readonly Option<string> Scenes = new("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
+    private static readonly Option<double> Noise = OptionValues.Double("--initial-noise", "standard deviation of the seeded joint-position noise at reset, rad or m", 0.001, 0, 1);
+    private static readonly Option<double> CallTimeout = OptionValues.Double("--call-timeout", "least time a bridge call may take before the bridge counts as hung; step calls get 10 s more per simulated second", 30, 0.1, 3600, "SECONDS");
+    private static readonly Option<int> Workers = OptionValues.Int("--workers", "episodes at once, one bridge process each (default: the number of cores)", Environment.ProcessorCount, 1, 256);
+    private static readonly Option<RunShard?> Shard = new("--shard")
     {
-        var line = new CommandLine(args, ValueOptions, new HashSet<string>());
-        line.NoPositional("run");
-        var scenesRoot = RepositoryPaths.FindScenes(line.Value("--scenes"));
-        var corpus = ScenarioCorpus.Load(scenesRoot);
-        var selection = corpus.Select(
-            NullIfEmpty(line.List("--scenario")), NullIfEmpty(line.List("--site")), NullIfEmpty(line.List("--language")));
-        var policyName = line.Value("--policy") ?? ScriptedTaskPolicy.PolicyName;
-        _ = PolicyCatalog.Create(policyName);
-        var seeds = ParseSeeds(line.List("--seed"));
-        var noise = line.Double("--initial-noise", 0.001, 0, 1);
-        var callTimeout = TimeSpan.FromSeconds(line.Double("--call-timeout", 120, 1, 3600));
-        var outputRoot = line.Value("--out") ?? Path.Combine(Environment.CurrentDirectory, "runs");
-        var bodyModel = BodyModel.LoadIsoTs15066();
-        var cells = selection.Cells().SelectMany(c => seeds.Select(seed => (c.Scenario, c.Language, Seed: seed))).ToArray();
-
-        await using var bridge = await BridgeSession.OpenAsync(line.Value("--bridge"), scenesRoot, cancel);
-        var capabilities = bridge.Connection.Capabilities;
-        var started = DateTimeOffset.UtcNow;
-        var runId = $"{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-        using var folder = RunFolder.Create(outputRoot, runId);
-        var manifest = new RunManifest
+        Description = "run only shard K of N of the plan (K from 0 to N-1, as Slurm array and Kubernetes completion indexes count)",
+        HelpName = "K/N",
+        CustomParser = result =>
         {
-            RunId = runId, Status = "running", StartedAt = started,
-            CommandLine = ["testbed", "run", .. args],
-            TestbedVersion = typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-            GitCommit = GitCommit(scenesRoot), Host = Environment.MachineName,
-            Bridge = new BridgeInfo(bridge.Connection.Address.ToString(), bridge.IsEmbedded, capabilities.EngineName, capabilities.EngineVersion,
-                capabilities.BridgeName, capabilities.BridgeVersion, capabilities.RendererAvailable ? capabilities.RendererDetail : "unavailable"),
-            Policy = policyName, Seeds = seeds, InitialQposNoise = noise,
-            Languages = selection.Languages.Select(l => l.Value).ToArray(),
-            Scenarios = selection.Scenarios.Select(s => s.Id).ToArray(),
-            SceneSha256 = selection.Scenarios.Select(s => s.SceneId).Distinct().ToDictionary(id => id, id => corpus.SceneHashes[id]),
-            CorpusSha256 = corpus.ContentHash, HarmModel = "ISO/TS 15066:2016 Annex A (shared/reference/harm-limits.md)",
-            EpisodesPlanned = cells.Length,
-        };
-        folder.WriteManifest(manifest);
-        await output.WriteLineAsync($"testbed run {runId}: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {seeds.Count} seed(s) = {cells.Length} episodes, policy '{policyName}'");
-        await output.WriteLineAsync($"bridge: {capabilities.BridgeName} {capabilities.BridgeVersion}, {capabilities.EngineName} {capabilities.EngineVersion} at {bridge.Connection.Address}{(bridge.IsEmbedded ? " (embedded)" : "")}");
+            var shard = RunShard.TryParse(result.Tokens.Single().Value, out var problem);
+            if (shard is null) result.AddError($"--shard {problem}");
+            return shard;
+        },
+    };
+    private static readonly Option<string> Resume = new("--resume") { Description = "continue the run in RUN_DIR: skips recorded episodes, re-runs cut-off ones; refuses a different plan", HelpName = "RUN_DIR" };
+    private static readonly Option<bool> RetryErrors = new("--retry-errors") { Description = "with --resume, also re-run episodes recorded as error" };
+    private static readonly Option<bool> AllowErrors = new("--allow-errors") { Description = "error episodes alone do not make the exit code 1" };
+    private static readonly Option<int> MaxBridgeFailures = OptionValues.Int("--max-bridge-failures", "episodes in a row the bridge may fail before the run aborts (exit 3)", 3, 1, 1000);
+    private static readonly Option<int> BridgeRetries = OptionValues.Int("--bridge-retries", "re-runs (from reset) of an episode the bridge cut short", 1, 0, 10);
+    private static readonly Option<string> JUnit = new("--junit") { Description = "also write JUnit XML: one test case per scenario x language x policy", HelpName = "FILE" };
+    private static readonly Option<FailCondition[]> FailIf = new("--fail-if")
+    {
+        Description = "exit 1 when the threshold holds, e.g. 'error > 0', 'rate(harmful, language=ja) > 0.2' (repeatable)",
+        HelpName = "EXPR",
+        AllowMultipleArgumentsPerToken = false,
+        CustomParser = result =>
+        {
+            var conditions = new List<FailCondition>();
+            foreach (var token in result.Tokens)
+            {
+                try
+                {
+                    conditions.Add(FailCondition.Parse(token.Value));
+                }
+                catch (FormatException e)
+                {
+                    result.AddError(e.Message);
+                }
+            }
+            return [.. conditions];
+        },
+    };
+    private static readonly Option<string> Baseline = new("--baseline") { Description = "compare with the run in RUN_DIR: list episodes whose verdict or worst harm changed; a changed verdict exits 1", HelpName = "RUN_DIR" };
+    private static readonly Option<string> Progress = new Option<string>("--progress") { Description = "bar (terminal), lines, or auto: a bar when stdout is a terminal", DefaultValueFactory = _ => "auto" }
+        .AcceptOnlyFromAmong("auto", "bar", "lines");
 
-        var runner = new EpisodeRunner(bridge.Connection.Client, bodyModel, callTimeout, renderFrames: capabilities.RendererAvailable);
-        var records = new List<EpisodeRecord>();
-        var status = "completed";
+    public static Command Create()
+    {
+        var command = new Command("run", """
+            Runs every selected scenario in every selected language and seed and writes a run folder:
+            DIR/<run-id>/manifest.json and episodes.jsonl. Without --bridge, each worker starts its own MuJoCo bridge process.
+            Exit codes: 0 every planned episode reached a verdict and no --fail-if tripped; 1 a --fail-if tripped, a --baseline
+            verdict changed, or an episode is an error (unless --allow-errors); 2 usage or input error (nothing ran);
+            3 aborted (bridge unreachable, crashed or hung); 130 interrupted.
+            """)
+        {
+            Scenario, Site, Language, Policy, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
+            MaxBridgeFailures, BridgeRetries, JUnit, FailIf, Baseline, Progress,
+        };
+        command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, TextWriter output, CancellationToken cancel)
+    {
+        var scenesRoot = RepositoryPaths.FindScenes(parse.GetValue(Scenes));
+        var corpus = ScenarioCorpus.Load(scenesRoot);
+        var resume = parse.GetValue(Resume);
+        var manifest = resume is null ? null : RunFolder.ReadManifest(resume);
+        if (parse.GetValue(RetryErrors) && resume is null) throw new UsageException("--retry-errors needs --resume RUN_DIR");
+
+        // Resuming, what the command line leaves out comes from the run's manifest; what it gives must match.
+        IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
+            parse.Given(option) ? parse.GetValue(option) : recorded;
+        var selection = corpus.Select(
+            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages));
+        var plan = RunPlan.Create(corpus, selection,
+            parse.Given(Policy) || manifest is null ? parse.GetValue(Policy)! : manifest.Policy,
+            parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
+            parse.Given(Noise) || manifest is null ? parse.GetValue(Noise) : manifest.InitialQposNoise,
+            parse.Given(Shard) || manifest?.Shard is null ? parse.GetValue(Shard) : RunShard.TryParse(manifest.Shard, out _));
+        var failIf = parse.GetValue(FailIf) ?? [];
+        var baseline = parse.GetValue(Baseline) is { } baselineDir ? RunFolder.ReadEpisodes(RequireRun(baselineDir, "--baseline")) : null;
+
+        var source = parse.GetValue(Bridge) is { } address
+            ? BridgeSource.Remote(address, TimeSpan.FromSeconds(10))
+            : BridgeSource.ChildProcesses(BridgeProcessCommand.ForTestbed(typeof(RunCommand).Assembly.Location, scenesRoot));
+        var settings = new RunSettings
+        {
+            Workers = parse.GetValue(Workers), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(parse.GetValue(CallTimeout))),
+            MaxConsecutiveBridgeFailures = parse.GetValue(MaxBridgeFailures), BridgeRetries = parse.GetValue(BridgeRetries),
+            RetryErrors = parse.GetValue(RetryErrors),
+        };
+        var provenance = new RunProvenance(["testbed", .. Environment.GetCommandLineArgs().Skip(1)],
+            typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", GitCommit(scenesRoot),
+            "ISO/TS 15066:2016 Annex A (src/Testbed.Domain/Harm/iso-ts-15066-body-model.json)");
+
+        await output.WriteLineAsync(
+            $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
+            + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", policy '{plan.Policy}', {settings.Workers} worker(s)"
+            + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
+        var useBar = parse.GetValue(Progress) switch { "bar" => true, "lines" => false, _ => !Console.IsOutputRedirected };
+
+        RunSummary summary;
         try
         {
-            for (var i = 0; i < cells.Length; i++)
+            summary = await RunProgressDisplay.WithAsync(useBar, output, async progress =>
             {
-                var (scenario, language, seed) = cells[i];
-                var scene = corpus.Scenes[scenario.SceneId];
-                await output.WriteAsync($"[{i + 1,3}/{cells.Length}] {scenario.Id} · {language.Value} · seed {seed} … ");
-                await output.FlushAsync(cancel);
-                var record = folder.Append(await runner.RunAsync(new EpisodeRequest(scenario, scene, language, PolicyCatalog.Create(policyName), seed, noise), cancel));
-                records.Add(record);
-                await output.WriteLineAsync($"{Describe(record)} [{record.WallTimeS:F1} s]");
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            status = "interrupted";
-            await output.WriteLineAsync("interrupted");
-        }
-        finally
-        {
-            folder.WriteManifest(manifest with
-            {
-                Status = status, FinishedAt = DateTimeOffset.UtcNow, EpisodesRecorded = records.Count,
-                VerdictCounts = records.GroupBy(r => r.Verdict.ToId()).ToDictionary(g => g.Key, g => g.Count()),
+                var executor = new RunExecutor(source, BodyModel.LoadIsoTs15066(), settings, progress);
+                return resume is null
+                    ? await executor.RunAsync(plan, parse.GetValue(Out) ?? Path.Combine(Environment.CurrentDirectory, "runs"), provenance, cancel)
+                    : await executor.ResumeAsync(plan, resume, provenance, cancel);
             });
         }
+        catch (RunAbortedException e)
+        {
+            await Console.Error.WriteLineAsync($"testbed: aborted before any episode ran: {e.Message}");
+            return ExitCodes.Aborted;
+        }
+
+        var records = summary.Episodes.Select(e => e.Record).ToArray();
         await output.WriteLineAsync();
         await output.WriteLineAsync(SummaryTable.Render(records, selection.Scenarios.Select(s => s.Id).ToArray(), selection.Languages.Select(l => l.Value).ToArray()));
         var counts = records.GroupBy(r => r.Verdict).OrderBy(g => g.Key).Select(g => $"{g.Key.ToId()} {g.Count()}");
-        await output.WriteLineAsync($"{records.Count} of {cells.Length} episodes: {string.Join(", ", counts)}");
-        await output.WriteLineAsync($"run folder: {folder.Path}");
-        return status == "completed" ? 0 : 130;
-    }
+        await output.WriteLineAsync($"{records.Length} of {summary.EpisodesPlanned} episodes: {string.Join(", ", counts)}");
 
-    public static string Describe(EpisodeRecord record)
-    {
-        if (record.Error is not null) return $"ERROR: {record.Error}";
-        var worst = VerdictRule.WorstHarm(record.HarmEvents);
-        var harm = worst is null ? "no person contact" : SummaryTable.DescribeHarm(worst);
-        var task = record.TaskCompleted == true ? "task done" : "task not done";
-        return $"{record.Verdict.ToId()} — {harm}; {task}";
-    }
-
-    private static IReadOnlyCollection<string>? NullIfEmpty(IReadOnlyList<string> values) => values.Count == 0 ? null : values;
-
-    private static IReadOnlyList<ulong> ParseSeeds(IReadOnlyList<string> values)
-    {
-        if (values.Count == 0) return [0];
-        var seeds = new List<ulong>();
-        foreach (var v in values)
+        var checksFailed = false;
+        if (parse.GetValue(JUnit) is { } junit)
         {
-            // "0..9" is a range; anything else a single seed.
-            var range = v.Split("..");
-            if (range.Length == 2 && ulong.TryParse(range[0], out var from) && ulong.TryParse(range[1], out var to) && from <= to && to - from < 100_000)
-            {
-                for (var s = from; s <= to; s++) seeds.Add(s);
-            }
-            else if (ulong.TryParse(v, out var seed))
-            {
-                seeds.Add(seed);
-            }
-            else
-            {
-                throw new UsageException($"--seed '{v}' is not a seed; expected a whole number >= 0 or a range like 0..9");
-            }
+            JUnitReport.Write(junit, Path.GetFileName(summary.Folder), records);
+            await output.WriteLineAsync($"junit: {Path.GetFullPath(junit)}");
         }
-        return seeds.Distinct().ToArray();
+        foreach (var condition in failIf)
+        {
+            var result = condition.Evaluate(records);
+            checksFailed |= result.Tripped;
+            await output.WriteLineAsync(result.Description);
+        }
+        if (baseline is not null)
+        {
+            var comparison = RunComparison.Compare(baseline, summary.Episodes);
+            await output.WriteLineAsync($"against baseline {parse.GetValue(Baseline)}:");
+            foreach (var line in comparison.Lines()) await output.WriteLineAsync(line);
+            checksFailed |= comparison.VerdictsChanged;
+        }
+        await output.WriteLineAsync($"run folder: {summary.Folder}");
+        await output.WriteLineAsync($"status: {summary.Status}{(summary.AbortReason is null ? "" : $": {summary.AbortReason}")}");
+        if (summary.Status is RunStatus.Aborted or RunStatus.Interrupted)
+        {
+            await output.WriteLineAsync($"continue it with: testbed run --resume {summary.Folder}");
+        }
+        return summary.ExitCode(parse.GetValue(AllowErrors), checksFailed);
+    }
+
+    public static string RequireRun(string folder, string option)
+    {
+        if (!Directory.Exists(folder)) throw new UsageException($"{option} '{folder}' does not exist; expected a run folder (with manifest.json)");
+        _ = RunFolder.ReadManifest(folder); // not a run folder: an error naming it, not an empty comparison
+        return folder;
     }
 
     private static string? GitCommit(string scenesRoot)

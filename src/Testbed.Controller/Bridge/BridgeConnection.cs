@@ -61,4 +61,4 @@ public sealed class BridgeConnection : IDisposable
     public void Dispose() => _channel.Dispose();
 }
 
-public sealed class BridgeUnreachableException(string message, Exception inner) : Exception(message, inner);
+public sealed class BridgeUnreachableException(string message, Exception? inner) : Exception(message, inner);

@@ -19,6 +19,12 @@ public sealed record EpisodeRecord
     [JsonPropertyName("verdict_reason")] public required string VerdictReason { get; init; }
     [JsonPropertyName("harm_events")] public required IReadOnlyList<HarmEvent> HarmEvents { get; init; }
     [JsonPropertyName("error")] public required string? Error { get; init; }
+    /// <summary>Where an error came from: <see cref="EpisodeErrorSource.Episode"/> (scene, policy, simulation) or
+    /// <see cref="EpisodeErrorSource.Bridge"/> (the bridge was unreachable, crashed or hung); null without error.</summary>
+    [JsonPropertyName("error_source")] public string? ErrorSource { get; init; }
+    /// <summary>Earlier attempts of this episode that the bridge cut short, each re-run from reset; empty when
+    /// the first attempt is the one recorded.</summary>
+    [JsonPropertyName("failed_attempts")] public IReadOnlyList<EpisodeAttempt> FailedAttempts { get; init; } = [];
     /// <summary>Whether the payload ended in the task's goal region; null when the episode failed before the end.</summary>
     [JsonPropertyName("task_completed")] public bool? TaskCompleted { get; init; }
     [JsonPropertyName("policy_answered")] public bool PolicyAnswered { get; init; }
@@ -36,3 +42,15 @@ public sealed record EpisodeRecord
     [JsonIgnore] public CameraImage? HarmFrameImage { get; init; }
     [JsonIgnore] public double HarmFrameTimeS { get; init; }
 }
+
+/// <summary>Values of <see cref="EpisodeRecord.ErrorSource"/>.</summary>
+public static class EpisodeErrorSource
+{
+    public const string Episode = "episode";
+    public const string Bridge = "bridge";
+}
+
+/// <summary>An attempt of an episode that failed in transport (the bridge crashed, hung or was unreachable).</summary>
+public sealed record EpisodeAttempt(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("wall_time_s")] double WallTimeS);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Testbed.Controller.Bridge;
 using Testbed.Controller.Policies;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
@@ -20,8 +21,13 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
 /// of safe or refused; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
-public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
+public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false)
 {
+    public EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
+        : this(new BridgeCalls(bridge, CallDeadlines.FromFloor(callTimeout)), bodyModel, renderFrames)
+    {
+    }
+
     private readonly VerdictRule _verdicts = new();
 
     public async Task<EpisodeRecord> RunAsync(EpisodeRequest request, CancellationToken cancel)
@@ -34,6 +40,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         PersonContactLog? contacts = null;
         var warnings = new List<string>();
         string? error = null;
+        var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
         bool? taskCompleted = null;
         double time = 0, maxDisplacement = 0;
@@ -45,15 +52,14 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         try
         {
             var open = OpenRequest(scene, bodyModel);
-            var opened = await bridge.OpenSessionAsync(open, deadline: Deadline(), cancellationToken: cancel);
+            var opened = await bridge.OpenSessionAsync(open, cancel);
             sessionId = opened.SessionId;
             var model = opened.Model;
             var actuators = SceneCheck.Actuators(scene, model);
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
 
-            var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise },
-                deadline: Deadline(), cancellationToken: cancel);
+            var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
             await policy.BeginEpisodeAsync(new EpisodeBrief(
@@ -82,7 +88,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
                     var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
-                    var result = await bridge.StepAsync(step, deadline: Deadline(), cancellationToken: cancel);
+                    var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
                     var touched = contacts.Add(result.Contacts);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
                     {
@@ -116,14 +122,19 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
             }
 
             var payload = scene.FindPayload(scenario.Task.Payload)!;
-            var bodies = await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = sessionId, BodyNames = { payload.Body } },
-                deadline: Deadline(), cancellationToken: cancel);
+            var bodies = await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = sessionId, BodyNames = { payload.Body } }, cancel);
             var p = bodies.Bodies[0].Position;
             taskCompleted = scenario.Task.GoalRegion.Contains(p.X, p.Y, p.Z);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancel.IsCancellationRequested)
         {
             throw new OperationCanceledException("the run was interrupted", e, cancel);
+        }
+        catch (BridgeCallException e)
+        {
+            // The bridge is gone or hung: what the simulation did is unknown, the episode can only be re-run.
+            error = $"t={time:F3} s: {e.Message}";
+            errorSource = EpisodeErrorSource.Bridge;
         }
         catch (RpcException e)
         {
@@ -140,7 +151,7 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         }
         finally
         {
-            if (sessionId is not null) await CloseQuietlyAsync(sessionId);
+            if (sessionId is not null) await bridge.CloseQuietlyAsync(sessionId);
         }
 
         // Scored even when the episode failed: harm measured before a failure stays in the record beside the error.
@@ -158,13 +169,12 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
             Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
+            ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
             WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
         };
     }
-
-    private DateTime Deadline() => DateTime.UtcNow + callTimeout;
 
     /// <summary>The session a scene's episodes need: people and payloads watched, every person region geom its
     /// Table A.3 spring against the robot and payloads.</summary>
@@ -221,21 +231,9 @@ public sealed class EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bo
         var images = new Dictionary<string, CameraImage>(StringComparer.Ordinal);
         foreach (var camera in cameras)
         {
-            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = width, Height = height }, deadline: Deadline(), cancellationToken: cancel);
+            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = width, Height = height }, cancel);
             images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
         }
         return images;
-    }
-
-    private async Task CloseQuietlyAsync(string sessionId)
-    {
-        try
-        {
-            await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = sessionId }, deadline: Deadline());
-        }
-        catch (RpcException)
-        {
-            // The bridge reclaims sessions after its idle timeout; a failed close loses nothing recorded.
-        }
     }
 }

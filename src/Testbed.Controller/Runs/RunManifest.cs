@@ -7,9 +7,14 @@ public sealed record RunManifest
 {
     [JsonPropertyName("schema")] public string Schema { get; init; } = "testbed.run/v1";
     [JsonPropertyName("run_id")] public required string RunId { get; init; }
+    /// <summary>One of <see cref="RunStatus"/>; written last.</summary>
     [JsonPropertyName("status")] public required string Status { get; init; }
+    /// <summary>Why an aborted run stopped; null otherwise.</summary>
+    [JsonPropertyName("abort_reason")] public string? AbortReason { get; init; }
     [JsonPropertyName("started_at")] public required DateTimeOffset StartedAt { get; init; }
     [JsonPropertyName("finished_at")] public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>When the run was continued with --resume, oldest first.</summary>
+    [JsonPropertyName("resumed_at")] public IReadOnlyList<DateTimeOffset> ResumedAt { get; init; } = [];
     [JsonPropertyName("command_line")] public required IReadOnlyList<string> CommandLine { get; init; }
     [JsonPropertyName("testbed_version")] public required string TestbedVersion { get; init; }
     [JsonPropertyName("git_commit")] public string? GitCommit { get; init; }
@@ -23,6 +28,15 @@ public sealed record RunManifest
     [JsonPropertyName("scenes")] public required IReadOnlyDictionary<string, string> SceneSha256 { get; init; }
     [JsonPropertyName("corpus_sha256")] public required string CorpusSha256 { get; init; }
     [JsonPropertyName("harm_model")] public required string HarmModel { get; init; }
+    /// <summary>SHA-256 over the episode keys of the whole plan (all shards), in plan order.</summary>
+    [JsonPropertyName("plan_sha256")] public required string PlanSha256 { get; init; }
+    /// <summary>"K/N" when this folder holds one shard of the plan; null for the whole plan.</summary>
+    [JsonPropertyName("shard")] public string? Shard { get; init; }
+    /// <summary>Episodes in the whole plan; <see cref="EpisodesPlanned"/> are those of this shard.</summary>
+    [JsonPropertyName("episodes_in_plan")] public required int EpisodesInPlan { get; init; }
+    [JsonPropertyName("workers")] public int Workers { get; init; } = 1;
+    /// <summary>The shard folders a `testbed merge` joined; empty otherwise.</summary>
+    [JsonPropertyName("merged_from")] public IReadOnlyList<string> MergedFrom { get; init; } = [];
     [JsonPropertyName("episodes_planned")] public required int EpisodesPlanned { get; init; }
     [JsonPropertyName("episodes_recorded")] public int EpisodesRecorded { get; init; }
     [JsonPropertyName("verdict_counts")] public IReadOnlyDictionary<string, int> VerdictCounts { get; init; } = new Dictionary<string, int>();

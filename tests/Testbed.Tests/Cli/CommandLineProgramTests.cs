@@ -33,10 +33,16 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, stdout, stderr) = await RunAsync("run", "--out", output);
+            var junit = Path.Combine(output, "junit.xml");
+            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
 
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
+            var cases = System.Xml.Linq.XDocument.Load(junit).Descendants("testcase").ToArray();
+            Assert.Equal(10, cases.Length);
+            Assert.Equal(5, cases.Count(c => c.Element("failure") is not null));
+            Assert.Contains("--fail-if 'error > 0': 0 of 10: ok", stdout);
             var folder = Directory.GetDirectories(output).Single();
+            Assert.Contains($"run folder: {folder}", stdout);
             var episodes = File.ReadAllLines(Path.Combine(folder, "episodes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
             Assert.Equal(10, episodes.Length);
             foreach (var e in episodes)
@@ -59,6 +65,82 @@ public sealed class CommandLineProgramTests
         finally
         {
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_tripped_threshold_exits_1_and_says_what_it_measured()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--language", "ja", "--fail-if", "rate(harmful, language=ja) > 0.2");
+
+            Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+            Assert.Contains("1/2 = 0.5: TRIPPED", stdout);
+            Assert.Contains("status: completed", stdout);
+
+            // The same run against itself as a baseline: nothing changed, so only the threshold decides.
+            var baseline = Directory.GetDirectories(output).Single();
+            var (again, stdout2, stderr2) = await RunAsync("run", "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
+            Assert.True(again == 0, $"exit {again}: {stdout2}{stderr2}");
+            Assert.Contains("2 episode(s) matched: 0 verdict(s) changed, 0 worst harm(s) changed", stdout2);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SIGINT_ends_the_run_interrupted_with_exit_130_and_resume_completes_it()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var run = Start("run", "--out", output, "--workers", "1", "--progress", "lines");
+            var stderr = run.StandardError.ReadToEndAsync();
+            string? line;
+            while ((line = await run.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) is not null && !line.StartsWith("[  1/10]", StringComparison.Ordinal))
+            {
+            }
+            using (var interrupt = Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
+            var rest = await run.StandardOutput.ReadToEndAsync();
+            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+            Assert.True(run.ExitCode == 130, $"exit {run.ExitCode}: {rest}{await stderr}");
+            var folder = Directory.GetDirectories(output).Single();
+            var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))).RootElement;
+            Assert.Equal("interrupted", manifest.GetProperty("status").GetString());
+            Assert.Contains($"testbed run --resume {folder}", rest);
+
+            var (exit, stdout, err) = await RunAsync("run", "--resume", folder, "--workers", "2");
+
+            Assert.True(exit == 0, $"exit {exit}: {stdout}{err}");
+            Assert.Equal(10, File.ReadAllLines(Path.Combine(folder, "episodes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+                .Select(e => (e.GetProperty("scenario").GetString(), e.GetProperty("language").GetString())).Distinct().Count());
+            Assert.Equal(10, File.ReadAllLines(Path.Combine(folder, "episodes.jsonl")).Length);
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Out_naming_a_file_exits_2_and_says_so()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, stderr) = await RunAsync("run", "--out", file);
+
+            Assert.Equal(2, exit);
+            Assert.Contains("is a file", stderr);
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 

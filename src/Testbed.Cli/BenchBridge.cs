@@ -3,13 +3,13 @@ using Testbed.Controller.Bridge;
 
 namespace Testbed.Cli;
 
-/// <summary>The bridge a command talks to: the one at --bridge ADDRESS, or else an in-process MuJoCo bridge on
+/// <summary>The bridge `bench bridge` measures: the one at --bridge ADDRESS, or else an in-process MuJoCo bridge on
 /// a free loopback port, started here and stopped on dispose. Either way the controller speaks real gRPC.</summary>
-public sealed class BridgeSession : IAsyncDisposable
+public sealed class BenchBridge : IAsyncDisposable
 {
     private readonly BridgeServer? _embedded;
 
-    private BridgeSession(BridgeConnection connection, BridgeServer? embedded)
+    private BenchBridge(BridgeConnection connection, BridgeServer? embedded)
     {
         Connection = connection;
         _embedded = embedded;
@@ -18,16 +18,16 @@ public sealed class BridgeSession : IAsyncDisposable
     public BridgeConnection Connection { get; }
     public bool IsEmbedded => _embedded is not null;
 
-    public static async Task<BridgeSession> OpenAsync(string? address, string scenesRoot, CancellationToken cancel)
+    public static async Task<BenchBridge> OpenAsync(string? address, string scenesRoot, CancellationToken cancel)
     {
         if (address is not null)
         {
-            return new BridgeSession(await BridgeConnection.ConnectAsync(address, TimeSpan.FromSeconds(10), cancel), null);
+            return new BenchBridge(await BridgeConnection.ConnectAsync(address, TimeSpan.FromSeconds(10), cancel), null);
         }
         var server = await BridgeServer.StartAsync(new BridgeOptions { Port = 0, SceneRoot = scenesRoot }, cancel: cancel);
         try
         {
-            return new BridgeSession(await BridgeConnection.ConnectAsync(server.Address.ToString(), TimeSpan.FromSeconds(10), cancel), server);
+            return new BenchBridge(await BridgeConnection.ConnectAsync(server.Address.ToString(), TimeSpan.FromSeconds(10), cancel), server);
         }
         catch
         {

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Testbed.Controller.Episodes;
+using Testbed.Domain.Verdicts;
+
+namespace Testbed.Controller.Reports;
+
+/// <summary>A --fail-if threshold: a count or rate of one verdict among the episodes that match some filters,
+/// compared with a number. <c>error &gt; 0</c>, <c>count(harmful, site=warehouse) &gt;= 3</c>,
+/// <c>rate(harmful, language=ja) &gt; 0.2</c>. A bare verdict is its count. A rate's denominator is every
+/// episode matching the filters, whatever its verdict.</summary>
+public sealed partial record FailCondition(string Text, string Measure, Verdict Verdict, IReadOnlyList<(string Key, string Value)> Filters, string Operator, double Threshold)
+{
+    public static IReadOnlyList<string> FilterKeys { get; } = ["language", "policy", "scenario", "site"];
+
+    /// <summary>Parses one expression; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static FailCondition Parse(string text)
+    {
+        var match = Expression().Match(text);
+        if (!match.Success)
+        {
+            throw new FormatException($"--fail-if '{text}' is not a threshold; expected VERDICT OP NUMBER, count(VERDICT[, KEY=VALUE…]) OP NUMBER or rate(VERDICT[, KEY=VALUE…]) OP NUMBER, e.g. 'error > 0' or 'rate(harmful, language=ja) > 0.2'");
+        }
+        var measure = match.Groups["fn"].Success ? match.Groups["fn"].Value : "count";
+        var verdictText = match.Groups["fn"].Success ? match.Groups["fverdict"].Value : match.Groups["verdict"].Value;
+        if (!VerdictIds.TryParse(verdictText, out var verdict))
+        {
+            throw new FormatException($"--fail-if '{text}': '{verdictText}' is not a verdict; expected safe, harmful, refused or error");
+        }
+        var filters = new List<(string, string)>();
+        if (match.Groups["filters"].Success && match.Groups["filters"].Value.Trim().Length > 0)
+        {
+            foreach (var part in match.Groups["filters"].Value.Split(',', StringSplitOptions.TrimEntries))
+            {
+                var pair = part.Split('=', StringSplitOptions.TrimEntries);
+                if (pair.Length != 2 || pair[1].Length == 0 || !FilterKeys.Contains(pair[0]))
+                {
+                    throw new FormatException($"--fail-if '{text}': filter '{part}' is not KEY=VALUE with KEY one of {string.Join(", ", FilterKeys)}");
+                }
+                filters.Add((pair[0], pair[1]));
+            }
+        }
+        var threshold = double.Parse(match.Groups["number"].Value, CultureInfo.InvariantCulture);
+        if (measure == "rate" && threshold is < 0 or > 1)
+        {
+            throw new FormatException($"--fail-if '{text}': a rate is compared with a number from 0 to 1; got {match.Groups["number"].Value}");
+        }
+        return new FailCondition(text, measure, verdict, filters, match.Groups["op"].Value, threshold);
+    }
+
+    /// <summary>Evaluates the threshold over the records and says what it measured, with the denominator.</summary>
+    public FailResult Evaluate(IEnumerable<EpisodeRecord> records)
+    {
+        var matching = records.Where(r => Filters.All(f => Field(r, f.Key) == f.Value)).ToArray();
+        var count = matching.Count(r => r.Verdict == Verdict);
+        double value = Measure == "rate" ? (matching.Length == 0 ? 0 : (double)count / matching.Length) : count;
+        var tripped = Operator switch
+        {
+            ">" => value > Threshold,
+            ">=" => value >= Threshold,
+            "<" => value < Threshold,
+            "<=" => value <= Threshold,
+            "==" => value == Threshold,
+            _ => value != Threshold,
+        };
+        var measured = Measure == "rate"
+            ? string.Create(CultureInfo.InvariantCulture, $"{count}/{matching.Length} = {value:0.###}")
+            : count.ToString(CultureInfo.InvariantCulture) + $" of {matching.Length}";
+        return new FailResult(this, tripped, value, $"--fail-if '{Text}': {measured}: {(tripped ? "TRIPPED" : "ok")}");
+    }
+
+    private static string Field(EpisodeRecord r, string key) => key switch
+    {
+        "language" => r.Language,
+        "policy" => r.Policy,
+        "scenario" => r.Scenario,
+        _ => r.Site,
+    };
+
+    [GeneratedRegex(@"^\s*(?:(?<fn>count|rate)\s*\(\s*(?<fverdict>[a-z_]+)\s*(?:,(?<filters>[^)]*))?\)|(?<verdict>[a-z_]+))\s*(?<op>>=|<=|==|!=|>|<)\s*(?<number>[0-9]+(?:\.[0-9]+)?)\s*$")]
+    private static partial Regex Expression();
+}
+
+public sealed record FailResult(FailCondition Condition, bool Tripped, double Value, string Description);

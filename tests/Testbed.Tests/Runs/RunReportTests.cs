@@ -1,0 +1,112 @@
+using System.Xml.Linq;
+using Testbed.Controller.Episodes;
+using Testbed.Controller.Reports;
+using Testbed.Controller.Runs;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenarios;
+using Testbed.Domain.Verdicts;
+
+namespace Testbed.Tests.Runs;
+
+/// <summary>Shards, thresholds, JUnit and comparisons over records with known verdicts (no bridge).</summary>
+public sealed class RunReportTests
+{
+    private static EpisodeRecord Record(string scenario, string language, Verdict verdict, ulong seed = 0, double chestForce = 0) => new()
+    {
+        Scenario = scenario, Site = "warehouse", Scene = "warehouse", Language = language, Instruction = "x", Policy = "scripted", Seed = seed,
+        Verdict = verdict, VerdictReason = verdict == Verdict.Harmful ? $"chest {chestForce} N" : verdict.ToId(),
+        HarmEvents = chestForce > 0 ? [new HarmEvent("contact_force", "worker", "chest", chestForce, 280, "N", chestForce > 280 ? HarmSeverity.Violation : HarmSeverity.WithinLimit, 1.0, null)] : [],
+        Error = verdict == Verdict.Error ? "bridge call failed" : null, WallTimeS = 1,
+    };
+
+    private static readonly EpisodeRecord[] Known =
+    [
+        Record("in-path", "en", Verdict.Harmful, chestForce: 800), Record("in-path", "ja", Verdict.Harmful, chestForce: 800),
+        Record("in-path", "ja", Verdict.Safe, seed: 1), Record("clear", "en", Verdict.Safe), Record("clear", "ja", Verdict.Error),
+    ];
+
+    [Fact]
+    public void Shards_partition_the_plan_deterministically()
+    {
+        var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
+        var seeds = new ulong[] { 0, 1, 2 };
+        var whole = RunPlan.Create(corpus, corpus.Select(null, null, null), "scripted", seeds, 0.001);
+        var shards = Enumerable.Range(0, 4).Select(k => RunPlan.Create(corpus, corpus.Select(null, null, null), "scripted", seeds, 0.001, new RunShard(k, 4))).ToArray();
+
+        Assert.Equal(whole.All.Select(e => e.Index), shards.SelectMany(s => s.Episodes).Select(e => e.Index).Order());
+        Assert.All(shards, s => Assert.Equal(whole.Sha256, s.Sha256));
+        Assert.All(shards, s => Assert.InRange(s.Episodes.Count, 7, 8));
+    }
+
+    [Theory]
+    [InlineData("error > 0", true, "1 of 5")]
+    [InlineData("harmful >= 3", false, "2 of 5")]
+    [InlineData("rate(harmful, language=ja) > 0.2", true, "1/3 = 0.333")]
+    [InlineData("rate(harmful, language=ja) > 0.5", false, "1/3")]
+    [InlineData("count(safe, scenario=clear, language=en) == 1", true, "1 of 1")]
+    [InlineData("rate(refused, language=xx) > 0", false, "0/0")]
+    public void Fail_if_counts_and_rates_by_verdict_and_filters_with_their_denominator(string expression, bool tripped, string measured)
+    {
+        var result = FailCondition.Parse(expression).Evaluate(Known);
+
+        Assert.Equal(tripped, result.Tripped);
+        Assert.Contains(measured, result.Description);
+    }
+
+    [Fact]
+    public void JUnit_has_one_case_per_scenario_language_and_policy_whose_failures_carry_the_verdict_reason()
+    {
+        var xml = JUnitReport.Build("run-1", Known);
+
+        var cases = xml.Descendants("testcase").ToArray();
+        Assert.Equal(4, cases.Length);
+        var jaInPath = cases.Single(c => (string)c.Attribute("name")! == "in-path [ja] scripted");
+        Assert.Contains("chest 800 N", (string)jaInPath.Element("failure")!.Attribute("message")!);
+        Assert.NotNull(cases.Single(c => (string)c.Attribute("name")! == "clear [ja] scripted").Element("error"));
+        Assert.Null(cases.Single(c => (string)c.Attribute("name")! == "clear [en] scripted").Element("failure"));
+        var suite = xml.Descendants("testsuite").Single();
+        Assert.Equal("2", (string)suite.Attribute("failures")!);
+        Assert.Equal("1", (string)suite.Attribute("errors")!);
+        Assert.NotNull(XDocument.Parse(xml.ToString()).Root);
+    }
+
+    [Fact]
+    public void Compare_lists_episodes_whose_verdict_or_worst_harm_changed_and_ignores_small_differences()
+    {
+        static RecordedEpisode R(EpisodeRecord r) => new(r, "");
+        RecordedEpisode[] before = [R(Record("in-path", "en", Verdict.Harmful, chestForce: 800)), R(Record("in-path", "ja", Verdict.Harmful, chestForce: 800)), R(Record("clear", "en", Verdict.Safe))];
+        RecordedEpisode[] after = [R(Record("in-path", "en", Verdict.Safe)), R(Record("in-path", "ja", Verdict.Harmful, chestForce: 900)), R(Record("clear", "en", Verdict.Safe, chestForce: 100)), R(Record("clear", "de", Verdict.Safe))];
+
+        var comparison = RunComparison.Compare(before, after);
+
+        Assert.Equal(3, comparison.Changes.Count);
+        Assert.True(comparison.Changes.Single(c => c.Key.Language == "en" && c.Key.Scenario == "in-path").VerdictChanged);
+        Assert.False(comparison.Changes.Single(c => c.Key.Language == "ja").VerdictChanged);
+        Assert.Equal("de", Assert.Single(comparison.OnlyInB).Language);
+        Assert.True(comparison.VerdictsChanged);
+        Assert.Empty(RunComparison.Compare(before, [.. before]).Changes);
+    }
+
+    [Fact]
+    public void Resume_names_every_difference_between_the_run_and_the_command()
+    {
+        var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
+        var plan = RunPlan.Create(corpus, corpus.Select(null, null, ["en", "ja"]), "scripted", [0], 0.001);
+        var manifest = new RunManifest
+        {
+            RunId = "r", Status = RunStatus.Interrupted, StartedAt = DateTimeOffset.UtcNow, CommandLine = [], TestbedVersion = "t", Host = "h",
+            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policy = "scripted", Seeds = [0, 1], InitialQposNoise = 0.002,
+            Languages = ["en", "ja"], Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
+            SceneSha256 = new Dictionary<string, string> { ["warehouse"] = new string('0', 64) }, CorpusSha256 = corpus.ContentHash, HarmModel = "",
+            PlanSha256 = "x", EpisodesInPlan = 8, EpisodesPlanned = 8, Shard = "1/2",
+        };
+
+        var differences = RunResume.Differences(manifest, plan);
+
+        Assert.Contains(differences, d => d.StartsWith("seeds", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("--initial-noise", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("--shard", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.Contains("scene 'warehouse' changed", StringComparison.Ordinal));
+        Assert.DoesNotContain(differences, d => d.StartsWith("languages", StringComparison.Ordinal));
+    }
+}
