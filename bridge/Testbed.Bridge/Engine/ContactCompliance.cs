@@ -8,7 +8,7 @@ public sealed record CompliantGeomSpec(string Geom, double StiffnessNPerM, doubl
 /// <summary>
 /// Which contacts the shim makes compliant, as per-geom arrays the native step reads, and the load rules that
 /// make the result trustworthy. The shim overwrites each compliant contact's normal constraint row so that its
-/// force is k·penetration whatever the effective masses are (bridge/README.md, "Contact physics").
+/// force is k·penetration whatever the effective masses are (docs/contact-physics.md).
 /// </summary>
 public sealed class ContactCompliance
 {

@@ -444,7 +444,7 @@ static int same_pair(const mjContact* a, const mjContact* b) {
 
 // Overwrites the normal row of each compliant contact after mj_makeConstraint, so that its force is
 // f = k * penetration + c * closing speed, whatever pushes the bodies (contact physics notes in
-// bridge/README.md). With impedance d, MuJoCo's force on a row is
+// docs/contact-physics.md). With impedance d, MuJoCo's force on a row is
 //   f = -(k_s r + b_s v + d a0) / (d A + (1 - d) Dp),  K = k_s / d^2, B = b_s / d, R = (1 - d) / d * Dp,
 // A the true inverse effective mass, Dp MuJoCo's approximation of it (efc_diagApprox). Choosing
 // k_s = k (d A + (1 - d) Dp) s gives f = k r s at each point (s shares the spring among the pair's points), and a

@@ -5,7 +5,7 @@ using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Episodes;
 
-/// <summary>One line of episodes.jsonl. The names are the public contract (shared/DESIGN.md, README).</summary>
+/// <summary>One line of episodes.jsonl. The names are the public contract (README, "What a run writes").</summary>
 public sealed record EpisodeRecord
 {
     [JsonPropertyName("scenario")] public required string Scenario { get; init; }
