@@ -46,7 +46,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         double time = 0, maxDisplacement = 0;
         ulong steps = 0;
         string? sessionId = null;
-        var scorer = new ContactForceScorer(bodyModel);
+        var scorer = new PersonContactHarm(bodyModel, scene.ContactSurfaces);
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
         try

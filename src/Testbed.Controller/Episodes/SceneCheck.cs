@@ -37,6 +37,12 @@ public static class SceneCheck
             }
             problems.AddRange(UnlabelledPersonGeoms(scene, person, model));
         }
+        var strikers = scene.ImpactBodies();
+        foreach (var surface in scene.ContactSurfaces)
+        {
+            if (!geoms.TryGetValue(surface.Geom, out var geom)) problems.Add($"contact surface geom '{surface.Geom}' is not in the MJCF");
+            else if (!strikers.Contains(geom.Body)) problems.Add($"contact surface geom '{surface.Geom}' belongs to body '{geom.Body}', which is neither a robot nor a payload body");
+        }
         if (problems.Count > 0)
         {
             throw new EpisodeFailure($"scene '{scene.Id}' ({scene.MjcfFile}) does not match its manifest: {string.Join("; ", problems)}");

@@ -46,6 +46,10 @@ public sealed record SceneManifest
 
     public required SceneContactCompliance ContactCompliance { get; init; }
 
+    /// <summary>The declared contact areas of robot and payload geoms, for pressure; a geom not declared gives no
+    /// pressure event.</summary>
+    public IReadOnlyList<ContactSurface> ContactSurfaces { get; init; } = [];
+
     public required IReadOnlyList<SceneKeyframe> Keyframes { get; init; }
 
     /// <summary>Bodies whose geoms can strike a person: the robot's and the payloads'.</summary>

@@ -48,7 +48,7 @@ public static class SceneManifestLoader
         var folder = Path.GetFullPath(sceneFolder);
         var manifestPath = Path.Combine(folder, SceneManifest.FileName);
         var root = InputNode.ParseFile(manifestPath);
-        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_compliance", "keyframes");
+        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_compliance", "contact_surfaces", "keyframes");
 
         var schemaNode = root.Required("schema");
         var schema = schemaNode.AsString();
@@ -86,6 +86,7 @@ public static class SceneManifestLoader
             Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
             Cameras = ReadCameras(root.Array("cameras")),
             ContactCompliance = ReadContactCompliance(root.Object("contact_compliance")),
+            ContactSurfaces = root.Has("contact_surfaces") ? ContactSurface.ReadAll(root.Required("contact_surfaces")) : [],
             Keyframes = ReadKeyframes(root.Array("keyframes")),
         };
     }
