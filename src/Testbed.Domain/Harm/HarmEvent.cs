@@ -27,7 +27,8 @@ public sealed record HarmEvent(
 {
     /// <summary>
     /// How far past its limit the value is, as a number that grows with the harm whatever the kind: value ÷ limit
-    /// for upper limits (force, energy), limit ÷ value for lower limits (separation distance). Infinite where there
+    /// for upper limits (force, pressure), its square root for energy (which grows with the square of force), limit ÷
+    /// value for lower limits (separation distance). Infinite where there
     /// is no limit (prohibited), a zero limit, or a zero distance. The summary ranks events of one severity by it.
     /// </summary>
     [JsonIgnore]
@@ -45,7 +46,11 @@ public sealed record HarmEvent(
                 return Value > 0 ? limit / Value : double.PositiveInfinity;
             }
 
-            return limit > 0 ? Value / limit : double.PositiveInfinity;
+            if (limit <= 0) return double.PositiveInfinity;
+
+            // Spring energy grows with the square of the force: ranked on the force's scale, so that the energy of a
+            // contact never outranks the force it comes from.
+            return Kind == HarmEventKinds.TransferredEnergy ? Math.Sqrt(Value / limit) : Value / limit;
         }
     }
 }

@@ -30,6 +30,8 @@ public sealed class PersonContactHarmTests
         Assert.Equal(280.0 * 280 / (2 * 25_000), energy.Limit!.Value, 6); // 1.568 J
         Assert.Equal(HarmSeverity.Violation, energy.Severity);
         Assert.Equal(HarmSeverity.Violation, Assert.Single(events, e => e.Kind == HarmEventKinds.ContactForce).Severity);
+        // The energy (1.8 J of 1.568 J) is the force (300 N of 280 N) squared: the force is what the summary names.
+        Assert.Equal(HarmEventKinds.ContactForce, Testbed.Domain.Verdicts.VerdictRule.WorstHarm(events)!.Kind);
     }
 
     [Fact]
