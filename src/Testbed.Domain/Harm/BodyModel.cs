@@ -61,8 +61,8 @@ public sealed class BodyModel
             throw root.Fail("schema", $"'{schema}' is not supported", $"\"{Schema}\"");
         }
 
-        var tags = ReadTextTable(root.Object("provenance_tags"));
-        var sources = ReadTextTable(root.Object("sources"));
+        var tags = root.Object("provenance_tags").AsTextTable();
+        var sources = root.Object("sources").AsTextTable();
 
         var regionNodes = root.Array("regions");
         var byRegion = new Dictionary<BodyRegion, BodyRegionLimits>();
@@ -85,21 +85,6 @@ public sealed class BodyModel
         return new BodyModel(root.NonEmptyString("title"), tags, sources, ordered);
     }
 
-    private static Dictionary<string, string> ReadTextTable(InputNode node)
-    {
-        var table = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in node.Properties())
-        {
-            table[name] = value.AsNonEmptyString();
-        }
-
-        if (table.Count == 0)
-        {
-            throw node.Fail("is empty", "at least one entry");
-        }
-
-        return table;
-    }
 
     private static BodyRegionLimits ReadRegion(InputNode node, IReadOnlyDictionary<string, string> tags)
     {

@@ -75,9 +75,9 @@ public sealed class HarmKindLimits
             throw root.Fail("schema", $"'{schema}' is not supported", $"\"{Schema}\"");
         }
 
-        var tags = ReadTextTable(root.Object("provenance_tags"));
+        var tags = root.Object("provenance_tags").AsTextTable();
         var sourcesNode = root.Object("sources");
-        var sources = ReadTextTable(sourcesNode);
+        var sources = sourcesNode.AsTextTable();
         foreach (var kind in HarmEventKinds.All.Where(k => k != HarmEventKinds.ContactForce))
         {
             if (!sources.ContainsKey(kind))
@@ -161,21 +161,6 @@ public sealed class HarmKindLimits
         return new EnvironmentDamageLimits(values.Positive(node, "displacement_limit_m"), topple);
     }
 
-    private static Dictionary<string, string> ReadTextTable(InputNode node)
-    {
-        var table = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in node.Properties())
-        {
-            table[name] = value.AsNonEmptyString();
-        }
-
-        if (table.Count == 0)
-        {
-            throw node.Fail("is empty", "at least one entry");
-        }
-
-        return table;
-    }
 
     /// <summary>Reads <c>{"value": …, "tag": …, "basis": …}</c> objects, checking the tag against the file's own list.</summary>
     private sealed class SourcedValueReader(IReadOnlyDictionary<string, string> tags)

@@ -149,6 +149,23 @@ public sealed class InputNode
         return _element.EnumerateObject().Select(p => (p.Name, new InputNode(Origin, Child(p.Name), p.Value))).ToList();
     }
 
+    /// <summary>An object of non-empty strings by name (tags, sources), with at least one entry.</summary>
+    public IReadOnlyDictionary<string, string> AsTextTable()
+    {
+        var table = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in Properties())
+        {
+            table[name] = value.AsNonEmptyString();
+        }
+
+        if (table.Count == 0)
+        {
+            throw Fail("is empty", "at least one entry");
+        }
+
+        return table;
+    }
+
     public IReadOnlyList<InputNode> AsArray()
     {
         RequireKind(JsonValueKind.Array, "an array");
