@@ -117,6 +117,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
                 var impact = await session.CoastingImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, region.Geom, cancel);
                 if (impact is null) { rejected.Add("no impact when coasting"); break; }
+                if (impact.Value.AlsoTouched is { } also) { rejected.Add($"{also} also pressed during the impact"); break; }
                 var c = impact.Value.Contact;
                 var personFirst = c.Geom1 == region.Geom;
                 var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
@@ -277,7 +278,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
         /// <summary>Replays the sweep to <paramref name="coastFromS"/>, switches actuators and passive joint forces off, and
         /// returns the region's first contact and its impact peak (the first local maximum of its force).</summary>
-        public async Task<(ContactTelemetry Contact, double PeakN)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
+        public async Task<(ContactTelemetry Contact, double PeakN, string? AlsoTouched)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
@@ -292,15 +293,31 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 if (contact is null) return null;
                 var region = new ContactTimelineBuilder(Step);
                 foreach (var c in touching) region.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
-                var forces = region.Contacts()[0].ForcesN;
+                var (first, forces) = region.Contacts()[0];
                 var peak = forces[0];
-                for (var i = 1; i < forces.Length && forces[i] >= peak; i++) peak = forces[i];
-                return (contact, peak);
+                var end = 1;
+                for (; end < forces.Length && forces[end] >= peak; end++) peak = forces[end];
+                // A two-body impact: any other contact on the person or the robot while the force rises changes the
+                // masses that meet, so such a strike does not test the two-body model.
+                var (from, to) = (first, first + end);
+                var other = step.Contacts.FirstOrDefault(c => !touching.Contains(c) && IsPressingBetween(c, from, to) &&
+                    (scene.FindPersonGeom(c.Geom1) is not null || scene.FindPersonGeom(c.Geom2) is not null || c.StiffnessNPerM > 0));
+                return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}");
             }
             finally
             {
                 await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
             }
+        }
+
+        private bool IsPressingBetween(ContactTelemetry c, long fromStep, long toStep)
+        {
+            var start = (long)Math.Round(c.SamplesStartTimeS / Step);
+            for (var i = 0; i < c.ForceSamplesN.Count; i++)
+            {
+                if (c.ForceSamplesN[i] > 0 && start + i >= fromStep && start + i < toStep) return true;
+            }
+            return false;
         }
 
         private StepRequest Chunk(IEnumerable<double[]> periods)

@@ -10,10 +10,10 @@ namespace Testbed.Tests.Physics;
 /// The contact physics measured with each scene's own robot (Controller/Calibration/StrikeCalibration): body regions of
 /// the scene's people, struck by the robot's own links in each arm shape of the scene's strike plan at two speeds, the
 /// peak compared with v·√(μ_true·k), μ_true from the model's inertia at that contact (sliding and sticking bounds).
-/// <para>What holds today, and is asserted: most strikes land within ±5 % of the two-body model and none is off by more
-/// than half, where MuJoCo's own contact is off by 0.3–6×. What does not hold yet, and is reported rather than
-/// asserted: every strike within ±5 % (torso regions of the articulated worker read up to about +10 %, oblique strikes
-/// more), and every region struck in three shapes (the rig cannot reach the head, hands and legs cleanly).</para>
+/// <para>What holds today, and is asserted: the median two-body strike lands within ±5 % of the model band and none is
+/// off by more than 15 % (measured: worst 9.7 %), where MuJoCo's own contact is off by 0.3–6×. What does not hold yet,
+/// and is reported rather than asserted: every strike within ±5 % (torso regions of the articulated worker read up to
+/// about +10 %), and every region struck in three shapes (the rig cannot reach the head, hands and legs cleanly).</para>
 /// </summary>
 [Collection(BridgeCollection.Name)]
 public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutputHelper output)
@@ -44,8 +44,8 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
             $"{measured.Count} strikes measured on {regions.Count} region geoms; within ±5 %: {measured.Count(o => o.Deviation <= Tolerance)}; median deviation {Median(measured.Select(o => o.Deviation)):0.000}; largest {measured.Max(o => o.Deviation):0.000}"));
         Assert.True(measured.Count >= 40 && regions.Count >= 8, $"only {measured.Count} strikes on {regions.Count} region geoms were measured; expected at least 40 on 8");
         Assert.True(Median(measured.Select(o => o.Deviation)) <= Tolerance, "the median strike is outside ±5 % of the two-body model");
-        var far = measured.Where(o => o.Deviation > 0.5).ToList();
-        Assert.True(far.Count == 0, "off by more than half: " + string.Join("; ",
+        var far = measured.Where(o => o.Deviation > 0.15).ToList();
+        Assert.True(far.Count == 0, "off by more than 15 %: " + string.Join("; ",
             far.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Shape}, {o.TargetSpeedMps} m/s) {o.Ratio:0.000} sliding, {o.StickingRatio:0.000} sticking"))));
     }
 
