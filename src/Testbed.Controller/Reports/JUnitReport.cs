@@ -31,7 +31,9 @@ public static class JUnitReport
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        Build(runId, records).Save(full);
+        // No byte-order mark: some CI readers of JUnit XML refuse one before the declaration.
+        using var writer = System.Xml.XmlWriter.Create(full, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true });
+        Build(runId, records).Save(writer);
     }
 
     private static XElement Case(string scenario, string language, string policy, IReadOnlyList<EpisodeRecord> episodes)
