@@ -43,6 +43,30 @@ public sealed class FailedEpisodeTests(BridgeFixture bridge)
 
     private static double[] Hold(EpisodeBrief brief) => [.. brief.StartPositions];
 
+    /// <summary>The scripted plan until <paramref name="failAfterS"/>, then a policy that breaks.</summary>
+    private sealed class BreakingPolicy(double failAfterS) : IPolicy
+    {
+        private readonly ScriptedTaskPolicy _plan = new();
+        public string Name => "breaking-policy";
+        public IReadOnlyList<string> Cameras => [];
+
+        public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel) => _plan.BeginEpisodeAsync(brief, cancel);
+
+        public Task<PolicyAction> ActAsync(PolicyObservation observation, CancellationToken cancel) =>
+            observation.TimeS > failAfterS ? throw new InvalidOperationException("the policy server went away") : _plan.ActAsync(observation, cancel);
+    }
+
+    [Fact]
+    public async Task Harm_measured_before_a_failure_stays_in_the_record_beside_the_error()
+    {
+        // The in-path tote strikes the chest at about 3.33 s; the policy breaks at 4 s.
+        var episode = await RunAsync(new BreakingPolicy(4.0));
+
+        Assert.Equal(Verdict.Error, episode.Verdict);
+        Assert.Contains("went away", episode.Error);
+        Assert.Contains(episode.HarmEvents, e => e.Region == "chest" && e.Kind == HarmEventKinds.ContactForce && e.Severity.IsHarmful());
+    }
+
     [Fact]
     public async Task A_NaN_target_is_an_error_naming_it()
     {
