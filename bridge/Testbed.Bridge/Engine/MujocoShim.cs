@@ -108,6 +108,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_mocap_pos")] internal static partial double* MocapPos(nint data);
     [LibraryImport(Library, EntryPoint = "tb_mocap_quat")] internal static partial double* MocapQuat(nint data);
     [LibraryImport(Library, EntryPoint = "tb_qacc_warmstart")] internal static partial double* QaccWarmstart(nint data);
+    [LibraryImport(Library, EntryPoint = "tb_actuator_force")] internal static partial double* ActuatorForce(nint data);
     [LibraryImport(Library, EntryPoint = "tb_time")] internal static partial double Time(nint data);
     [LibraryImport(Library, EntryPoint = "tb_set_time")] internal static partial void SetTime(nint data, double time);
     [LibraryImport(Library, EntryPoint = "tb_warning_counts")] internal static partial void WarningCounts(nint data, int* counts);

@@ -122,7 +122,8 @@ public sealed unsafe class MujocoSimulation : IDisposable
             warnings.Add($"{name} ({raised} time(s))");
         }
         if (truncated) warnings.Add($"more than {ContactCapacity} watched contact points in one substep; telemetry was truncated");
-        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost);
+        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost,
+            Copy(MujocoShim.ActuatorForce(data), Model.Sizes.Nu));
     }
 
     /// <summary>Switches actuator forces, passive joint forces (springs, damping) and gravity off or on, e.g. to let a

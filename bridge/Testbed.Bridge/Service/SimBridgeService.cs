@@ -79,6 +79,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             var periods = request.Periods.Select(p => (IReadOnlyList<double>)p.Targets).ToArray();
             var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue));
             var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps, ContactsLost = outcome.ContactsLost };
+            response.ActuatorForces.AddRange(outcome.ActuatorForces);
             foreach (var c in outcome.Contacts) response.Contacts.Add(ToMessage(model, c));
             foreach (var name in request.BodyStateNames) response.BodyStates.Add(ToMessage(simulation.BodyState(name)));
             if (request.ReturnState) response.State = ToMessage(simulation.GetState());

@@ -221,6 +221,7 @@ TB_EXPORT double* tb_mocap_pos(mjData* d) { return d->mocap_pos; }
 TB_EXPORT double* tb_mocap_quat(mjData* d) { return d->mocap_quat; }
 TB_EXPORT double* tb_qacc_warmstart(mjData* d) { return d->qacc_warmstart; }
 TB_EXPORT double tb_time(const mjData* d) { return d->time; }
+TB_EXPORT const double* tb_actuator_force(const mjData* d) { return d->actuator_force; }
 TB_EXPORT void tb_set_time(mjData* d, double t) { d->time = t; }
 
 TB_EXPORT void tb_warning_counts(const mjData* d, int* out) {

@@ -29,6 +29,19 @@ public sealed record StrikeOutcome(
         PeakForceN < ModelForceN ? 1 - Ratio : PeakForceN > StickingModelForceN ? StickingRatio - 1 : 0;
 }
 
+/// <summary>A slow push of a standing person's region by the scene's own robot, held until it settles.</summary>
+/// <param name="SettledForceN">The region's force, mean of the last 100 ms.</param>
+/// <param name="ContactTorqueNm">That force's torque about the sweep axis (force × lever along the contact normal).</param>
+/// <param name="ActuatorTorqueNm">The torque the sweep actuator applied at the end: in static equilibrium the two match.</param>
+/// <param name="LargestStepN">The largest change of the region's force from one physics step to the next, control
+/// updates included.</param>
+public sealed record PushOutcome(
+    string Geom, BodyRegion Region, string Shape, string? RobotGeom, double SettledForceN, double ContactTorqueNm,
+    double ActuatorTorqueNm, double LargestStepN, double QuasiStaticLimitN, string? Problem)
+{
+    public double Ratio => ContactTorqueNm != 0 ? ActuatorTorqueNm / ContactTorqueNm : double.NaN;
+}
+
 /// <summary>
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
 /// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the region's height, the
@@ -82,10 +95,73 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         }
     }
 
+    /// <summary>
+    /// Pushes a standing person's region slowly with the robot's own actuators: the sweep target ramps at
+    /// <paramref name="speedMps"/> until the region is touched head-on, goes on to <paramref name="pushRad"/> past the
+    /// angle of first touch and holds there, with the plan's control updates every 20 ms. The settled contact must
+    /// carry what the sweep actuator applies (static equilibrium), and the force must rise without jumps.
+    /// </summary>
+    public async Task<PushOutcome> PushAsync(SceneManifest scene, StrikePlan plan, string keyframe, string regionGeom, string shapeName,
+        double speedMps, double pushRad, double holdS, CancellationToken cancel = default)
+    {
+        var person = scene.People.First(p => p.Regions.Any(r => r.Geom == regionGeom));
+        var region = person.Regions.First(r => r.Geom == regionGeom);
+        var shape = plan.Shapes.First(s => s.Name == shapeName);
+        var opened = await bridge.OpenSessionAsync(EpisodeRunner.OpenRequest(scene, bodyModel), cancellationToken: cancel);
+        var session = new StrikeSession(bridge, opened.SessionId, opened.Model, scene, plan);
+        try
+        {
+            var standing = (await bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Keyframe = keyframe }, cancellationToken: cancel)).State;
+            var (offset, height) = (await session.RegionOffsetsAsync(person, standing, cancel))[region.Body];
+            var limit = bodyModel[region.Region].QuasiStaticForceN;
+            var (outcome, rejected) = await HeadOnAsync<PushOutcome>(session, standing, person, region, shape, height, offset, speedMps,
+                async (start, sweep, first) => (await session.PushAsync(start, sweep, first.TimeS, pushRad, holdS, region, shape, limit, cancel), null),
+                lifted: false, cancel);
+            return outcome ?? new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit,
+                $"no heading met it head-on ({string.Join(", ", rejected.Distinct())})");
+        }
+        finally
+        {
+            await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId }, cancellationToken: CancellationToken.None);
+        }
+    }
+
     private async Task<StrikeOutcome> StrikeAsync(StrikeSession session, SimState standing, ScenePerson person, PersonRegionGeom region,
         StrikeShape shape, double height, (double X, double Y) offset, double speed, CancellationToken cancel)
     {
         var k = bodyModel[region.Region].SpringConstantNPerM;
+        var (outcome, rejected) = await HeadOnAsync<StrikeOutcome>(session, standing, person, region, shape, height + LiftOffFloorM, offset, speed, async (start, sweep, first) =>
+        {
+            var impact = await session.CoastingImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, region.Geom, cancel);
+            if (impact is null) return (null, "no impact when coasting");
+            if (impact.Value.AlsoTouched is { } also) return (null, $"{also} also pressed during the impact");
+            var c = impact.Value.Contact;
+            var personFirst = c.Geom1 == region.Geom;
+            var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
+            var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
+            var reduced = 1 / c.InverseEffectiveMassPerKg;
+            var sticking = 1 / c.InverseEffectiveMassStickingPerKg;
+            if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
+            {
+                return (Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m"), null);
+            }
+            return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
+                c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
+                reduced, sticking, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), c.ApproachSpeedMps * Math.Sqrt(sticking * k), null), null);
+        }, lifted: true, cancel);
+        return outcome ?? Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
+    }
+
+    /// <summary>
+    /// Finds a placement of the person (heading, and small shifts along the radius and in height) at which the sweep
+    /// meets the region first and head-on, then measures there; a measurement may reject the placement and the search
+    /// goes on. Returns the first measurement, or every reason a placement was rejected.
+    /// </summary>
+    private static async Task<(T? Result, List<string> Rejected)> HeadOnAsync<T>(StrikeSession session, SimState standing, ScenePerson person,
+        PersonRegionGeom region, StrikeShape shape, double strikeHeight, (double X, double Y) offset, double speed,
+        Func<SimState, IReadOnlyList<double[]>, FirstContact, Task<(T? Result, string? Rejected)>> measure, bool lifted, CancellationToken cancel)
+        where T : class
+    {
         var rejected = new List<string>();
         for (var trial = 0; trial < HeadingTrials; trial++)
         {
@@ -93,9 +169,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var (radialShift, heightShift) = (0.0, 0.0);
             for (var aim = 0; aim < AimingRounds; aim++)
             {
-                var lift = await session.LiftForHeightAsync(standing, shape, height + LiftOffFloorM + heightShift, cancel);
+                var lift = await session.LiftForHeightAsync(standing, shape, strikeHeight + heightShift, cancel);
                 if (lift is null) { rejected.Add("out of reach"); break; }
-                var start = session.StartState(standing, shape, lift.Value.Angle, person, offset, lift.Value.Radius + radialShift, heading);
+                var start = session.StartState(standing, shape, lift.Value.Angle, person, offset, lift.Value.Radius + radialShift, heading, lifted ? LiftOffFloorM : 0);
                 var sweep = session.SweepTargets(shape, lift.Value.Angle, speed / lift.Value.Radius);
 
                 var first = await session.FirstPersonContactAsync(start, sweep, cancel);
@@ -115,25 +191,13 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                     continue;
                 }
 
-                var impact = await session.CoastingImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, region.Geom, cancel);
-                if (impact is null) { rejected.Add("no impact when coasting"); break; }
-                if (impact.Value.AlsoTouched is { } also) { rejected.Add($"{also} also pressed during the impact"); break; }
-                var c = impact.Value.Contact;
-                var personFirst = c.Geom1 == region.Geom;
-                var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
-                var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
-                var reduced = 1 / c.InverseEffectiveMassPerKg;
-                var sticking = 1 / c.InverseEffectiveMassStickingPerKg;
-                if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
-                {
-                    return Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m");
-                }
-                return new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
-                    c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                    reduced, sticking, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), c.ApproachSpeedMps * Math.Sqrt(sticking * k), null);
+                var (result, reason) = await measure(start, sweep, first);
+                if (result is not null) return (result, rejected);
+                rejected.Add(reason ?? "rejected");
+                break;
             }
         }
-        return Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
+        return (null, rejected);
     }
 
     /// <summary>Where the sweep first pressed on a person, and the normal from the robot into the person there.</summary>
@@ -220,7 +284,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
         /// <summary>The arm posed at the sweep's start; the person turned to <paramref name="heading"/> and moved so that
         /// the region body stands on the end body's circle at the hit angle.</summary>
-        public SimState StartState(SimState standing, StrikeShape shape, double lift, ScenePerson person, (double X, double Y) offset, double radius, double heading)
+        public SimState StartState(SimState standing, StrikeShape shape, double lift, ScenePerson person, (double X, double Y) offset, double radius, double heading, double raise)
         {
             var state = standing.Clone();
             Pose(state, shape, lift, plan.SweepStartRad);
@@ -229,7 +293,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var (hx, hy) = (radius * Math.Cos(plan.HitAngleRad), radius * Math.Sin(plan.HitAngleRad));
             state.MocapPos[3 * mocap] = hx - (Math.Cos(heading) * offset.X - Math.Sin(heading) * offset.Y);
             state.MocapPos[3 * mocap + 1] = hy - (Math.Sin(heading) * offset.X + Math.Cos(heading) * offset.Y);
-            state.MocapPos[3 * mocap + 2] += LiftOffFloorM;
+            state.MocapPos[3 * mocap + 2] += raise;
             state.MocapQuat[4 * mocap] = Math.Cos(heading / 2);
             state.MocapQuat[4 * mocap + 1] = 0;
             state.MocapQuat[4 * mocap + 2] = 0;
@@ -308,6 +372,54 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
             }
+        }
+
+        /// <summary>The push itself: from 50 ms before first touch, control periods of 20 ms, the sweep target ramping on
+        /// to <paramref name="pushRad"/> past its value at first touch and held for <paramref name="holdS"/>.</summary>
+        public async Task<PushOutcome> PushAsync(SimState start, IReadOnlyList<double[]> sweep, double touchS, double pushRad, double holdS,
+            PersonRegionGeom region, StrikeShape shape, double limit, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
+            var approach = Math.Max(1, (int)Math.Floor((touchS - 0.05) / Step));
+            var lift = start.Ctrl[_byName[plan.LiftActuator].Ctrl];
+            var sweepIndex = Array.IndexOf(_actuators, plan.SweepActuator);
+            var omega = (sweep[1][sweepIndex] - sweep[0][sweepIndex]) / Step;
+            await bridge.StepAsync(Chunk(sweep.Take(approach)), cancellationToken: cancel);
+
+            const int substeps = 20;
+            var touchAngle = plan.SweepStartRad + omega * touchS;
+            var request = new StepRequest { SessionId = id, SubstepsPerPeriod = substeps, ReturnState = true };
+            request.ActuatorNames.AddRange(_actuators);
+            var periods = (int)Math.Ceiling((0.05 + pushRad / omega + holdS) / (substeps * Step));
+            for (var p = 0; p < periods; p++)
+            {
+                var t = (approach + p * substeps) * Step;
+                request.Periods.Add(new ControlPeriod { Targets = { Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * t, touchAngle + pushRad)) } });
+            }
+            var step = await bridge.StepAsync(request, cancellationToken: cancel);
+
+            var touching = step.Contacts.Where(c => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
+            if (touching.Count == 0) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the push never touched the region");
+            var builder = new ContactTimelineBuilder(Step);
+            foreach (var c in touching) builder.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
+            var (first, forces) = builder.Contacts()[^1];
+            var endStep = (long)Math.Round(step.TimeS / Step);
+            if (first + forces.Length < endStep - 1) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the region was pushed away: the contact did not last to the end");
+            var window = Math.Min(forces.Length, (int)Math.Round(0.1 / Step));
+            var settled = forces[^window..].Average();
+            var largestStep = forces.Zip(forces.Skip(1), (a, b) => Math.Abs(b - a)).DefaultIfEmpty(0).Max();
+
+            // Equilibrium about the sweep axis (vertical, through the origin): the actuator's torque balances the
+            // contact force's, F (p × n)_z, n the normal from the robot into the person; gravity has no torque there.
+            var last = touching.MaxBy(c => c.SamplesStartTimeS + c.ForceSamplesN.Count * Step)!;
+            var personFirst = last.Geom1 == region.Geom;
+            var n = last.PeakNormal ?? new Vec3();
+            var sign = personFirst ? -1 : 1;
+            var p0 = last.PeakPosition ?? new Vec3();
+            var lever = p0.X * sign * n.Y - p0.Y * sign * n.X;
+            var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl];
+            return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, settled * lever,
+                actuator, largestStep, limit, null);
         }
 
         private bool IsPressingBetween(ContactTelemetry c, long fromStep, long toStep)
