@@ -9,4 +9,6 @@ public sealed record SimulationState(
 public sealed record BodyKinematics(string Name, double[] Position, double[] Quaternion, double[] LinearVelocity, double[] AngularVelocity);
 
 /// <param name="ContactsLost">The engine dropped contacts or the telemetry was truncated: harm may be unmeasured.</param>
-public sealed record StepOutcome(double Time, long Substeps, IReadOnlyList<TrackedContact> Contacts, IReadOnlyList<string> Warnings, bool ContactsLost);
+/// <param name="BodyTraces">One per traced body, in the order asked.</param>
+public sealed record StepOutcome(double Time, long Substeps, IReadOnlyList<TrackedContact> Contacts, IReadOnlyList<string> Warnings, bool ContactsLost,
+    IReadOnlyList<TracedMotion> BodyTraces);
