@@ -28,6 +28,7 @@ public sealed unsafe class MujocoModel : IDisposable
         // The world body (0) is its own parent in MuJoCo; the contract gives it none.
         BodyParentNames = Enumerable.Range(0, sizes.Nbody).Select(b => b == 0 ? "" : BodyNames[MujocoShim.BodyParent(handle, b)]).ToArray();
         BodyMassesKg = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyMass(handle, b)).ToArray();
+        BodyBoundingRadiiM = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyBoundingRadius(handle, b)).ToArray();
         JointNames = Names(MujocoShim.ObjectKind.Joint, sizes.Njnt);
         CameraNames = Names(MujocoShim.ObjectKind.Camera, sizes.Ncam);
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
@@ -53,6 +54,9 @@ public sealed unsafe class MujocoModel : IDisposable
     public IReadOnlyList<string> BodyParentNames { get; }
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's mass as MuJoCo compiled it (kg).</summary>
     public IReadOnlyList<double> BodyMassesKg { get; }
+    /// <summary>Parallel to <see cref="BodyNames"/>: radius of a sphere about each body's centre of mass enclosing all
+    /// its geoms (planes and height fields left out), m.</summary>
+    public IReadOnlyList<double> BodyBoundingRadiiM { get; }
     public IReadOnlyList<string> JointNames { get; }
     public IReadOnlyList<string> CameraNames { get; }
     public IReadOnlyList<string> KeyframeNames { get; }

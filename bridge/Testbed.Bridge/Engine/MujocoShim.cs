@@ -93,6 +93,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_name")] internal static partial nint Name(nint model, ObjectKind kind, int id);
     [LibraryImport(Library, EntryPoint = "tb_body_parent")] internal static partial int BodyParent(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_body_mass")] internal static partial double BodyMass(nint model, int body);
+    [LibraryImport(Library, EntryPoint = "tb_body_bounding_radius")] internal static partial double BodyBoundingRadius(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_geom_info")] internal static partial void GeomInfoOf(nint model, int geom, out GeomInfo info);
     [LibraryImport(Library, EntryPoint = "tb_geom_type_name")] internal static partial nint GeomTypeName(int type);
     [LibraryImport(Library, EntryPoint = "tb_actuator_info")] internal static partial void ActuatorInfoOf(nint model, int actuator, out ActuatorInfo info);
@@ -121,6 +122,10 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_body_state")] internal static partial void BodyStateOf(nint model, nint data, int body, out BodyStateInfo state);
     [LibraryImport(Library, EntryPoint = "tb_step_watched")]
     internal static partial int StepWatched(nint model, nint data, byte* watched, Compliance* compliance, ContactPoint* contacts, int max, out int count, byte* err, int errLength);
+    /// <summary>Values tb_trace_bodies writes per body: centre of mass position (3), quaternion (4), velocity (3), acceleration (3).</summary>
+    internal const int TraceValuesPerBody = 13;
+    [LibraryImport(Library, EntryPoint = "tb_trace_bodies")]
+    internal static partial int TraceBodies(nint model, nint data, int* bodies, int count, double* values, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_physics_options")] internal static partial void PhysicsOptionsOf(nint model, out PhysicsOptions options);
     [LibraryImport(Library, EntryPoint = "tb_set_force_switches")] internal static partial void SetForceSwitches(nint model, int actuatorsOff, int passiveOff, int gravityOff);
     [LibraryImport(Library, EntryPoint = "tb_body_inverse_weight")] internal static partial double BodyInverseWeight(nint model, int body);

@@ -58,7 +58,9 @@ public sealed unsafe class MujocoSimulation : IDisposable
 
     /// <summary>Runs an action chunk. Every target must be finite; targets are ctrl values, clamped by MuJoCo
     /// to the actuator's ctrlrange when it is limited.</summary>
-    public StepOutcome Step(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod)
+    /// <param name="tracedBodies">Body ids whose motion is recorded at every physics step (may be empty).</param>
+    public StepOutcome Step(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod,
+        IReadOnlyList<int>? tracedBodies = null)
     {
         ValidateChunk(actuators, periods, substepsPerPeriod);
         var data = Handle;
@@ -71,6 +73,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
         var nonFinite = (string?)null;
         fixed (int* before = _warningsBefore) MujocoShim.WarningCounts(data, before);
         _tracker.BeginChunk();
+        var traces = new BodyTraceRecorder(Model, tracedBodies ?? []);
         long substeps = 0;
         fixed (byte* watched = _watchedGeoms)
         fixed (MujocoShim.ContactPoint* points = _points)
@@ -99,6 +102,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
                     var recorded = new ReadOnlySpan<MujocoShim.ContactPoint>(points, Math.Min(count, ContactCapacity));
                     nonFinite ??= FirstNonFinite(recorded, time);
                     _tracker.Record(time, timestep, recorded);
+                    traces.Record(data, MujocoShim.Time(data));
                 }
             }
         }
@@ -122,7 +126,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
             warnings.Add($"{name} ({raised} time(s))");
         }
         if (truncated) warnings.Add($"more than {ContactCapacity} watched contact points in one substep; telemetry was truncated");
-        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost,
+        return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost, traces.Traces(),
             Copy(MujocoShim.ActuatorForce(data), Model.Sizes.Nu));
     }
 

@@ -9,6 +9,7 @@ public sealed record SimulationState(
 public sealed record BodyKinematics(string Name, double[] Position, double[] Quaternion, double[] LinearVelocity, double[] AngularVelocity);
 
 /// <param name="ContactsLost">The engine dropped contacts or the telemetry was truncated: harm may be unmeasured.</param>
+/// <param name="BodyTraces">One per traced body, in the order asked.</param>
 /// <param name="ActuatorForces">What each actuator applied at the chunk's last step (N or N m), in model order.</param>
 public sealed record StepOutcome(double Time, long Substeps, IReadOnlyList<TrackedContact> Contacts, IReadOnlyList<string> Warnings, bool ContactsLost,
-    double[] ActuatorForces);
+    IReadOnlyList<TracedMotion> BodyTraces, double[] ActuatorForces);

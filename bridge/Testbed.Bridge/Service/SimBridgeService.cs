@@ -76,14 +76,16 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             }
             // Checked before stepping, so a misspelt body name does not advance the simulation.
             foreach (var name in request.BodyStateNames) model.BodyId(name);
+            var traced = request.TracedBodies.Select(model.BodyId).ToArray();
             var periods = request.Periods.Select(p => (IReadOnlyList<double>)p.Targets).ToArray();
-            var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue));
+            var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue), traced);
             var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps, ContactsLost = outcome.ContactsLost };
             response.ActuatorForces.AddRange(outcome.ActuatorForces);
             foreach (var c in outcome.Contacts) response.Contacts.Add(ToMessage(model, c));
             foreach (var name in request.BodyStateNames) response.BodyStates.Add(ToMessage(simulation.BodyState(name)));
             if (request.ReturnState) response.State = ToMessage(simulation.GetState());
             response.Warnings.AddRange(outcome.Warnings);
+            foreach (var trace in outcome.BodyTraces) response.BodyTraces.Add(ToMessage(trace));
             return Task.FromResult(response);
         });
 
@@ -195,6 +197,13 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         _ => StatusCode.Internal,
     };
 
+    private static BodyTrace ToMessage(TracedMotion trace) => new()
+    {
+        Body = trace.Body, SamplesStartTimeS = trace.StartTime, TimestepS = trace.Timestep, SampleCount = (uint)trace.Count,
+        PositionsM = { trace.Positions }, Orientations = { trace.Orientations },
+        LinearVelocitiesMps = { trace.LinearVelocities }, LinearAccelerationsMps2 = { trace.LinearAccelerations },
+    };
+
     private static ModelDescription Describe(MujocoModel model)
     {
         var s = model.Sizes;
@@ -214,6 +223,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         description.JointNames.AddRange(model.JointNames);
         description.BodyNames.AddRange(model.BodyNames);
         description.BodyParentNames.AddRange(model.BodyParentNames);
+        description.BodyBoundingRadiusM.AddRange(model.BodyBoundingRadiiM);
         description.CameraNames.AddRange(model.CameraNames);
         description.KeyframeNames.AddRange(model.KeyframeNames);
         description.MocapBodyNames.AddRange(model.MocapBodyNames);

@@ -285,6 +285,59 @@ TB_EXPORT void tb_body_state(const mjModel* m, mjData* d, int b, tb_body_state_t
   }
 }
 
+// ---------------------------------------------------------------- body traces (motion at every physics step)
+
+// Radius of a sphere about body b's centre of mass that encloses every geom of the body (from each geom's bounding
+// radius about its own centre); planes and height fields, which have no finite bound, are left out.
+TB_EXPORT double tb_body_bounding_radius(const mjModel* m, int b) {
+  double radius = 0;
+  for (int g = 0; g < m->ngeom; g++) {
+    if (m->geom_bodyid[g] != b || m->geom_type[g] == mjGEOM_PLANE || m->geom_type[g] == mjGEOM_HFIELD) continue;
+    double offset[3];
+    mju_sub3(offset, m->geom_pos + 3 * g, m->body_ipos + 3 * b);
+    double r = mju_norm3(offset) + m->geom_rbound[g];
+    if (r > radius) radius = r;
+  }
+  return radius;
+}
+
+// Linear velocity of body b's centre of mass from the velocity stage mjData holds now (cvel, xipos).
+static void com_velocity(const mjModel* m, mjData* d, int b, double* out) {
+  double vel[6];
+  mj_objectVelocity(m, d, mjOBJ_BODY, b, vel, 0);
+  mju_copy3(out, vel + 3);
+}
+
+// Called after each physics step with the bodies to trace. mj_step leaves the position and velocity stages of
+// mjData at the state before its integration, so this first reads each body's centre of mass velocity there
+// (v before), then brings those stages to the new state (kinematics, centre of mass frames and velocities: the
+// next step recomputes them anyway, so the trajectory is unchanged), and writes per body 13 values: centre of mass
+// position (3), body frame quaternion w x y z (4), centre of mass velocity (3), and (v after - v before) / timestep (3),
+// the acceleration the integrator applied over the step. Returns 1 on success, 0 on a MuJoCo error.
+TB_EXPORT int tb_trace_bodies(const mjModel* m, mjData* d, const int* bodies, int count, double* out, char* err, int errlen) {
+  GUARDED(err, errlen, {
+    for (int i = 0; i < count; i++) com_velocity(m, d, bodies[i], out + 13 * i + 10);
+    mj_kinematics(m, d);
+    mj_comPos(m, d);
+    mj_comVel(m, d);
+    double h = m->opt.timestep;
+    for (int i = 0; i < count; i++) {
+      int b = bodies[i];
+      double* o = out + 13 * i;
+      double after[3];
+      com_velocity(m, d, b, after);
+      mju_copy3(o, d->xipos + 3 * b);
+      mju_copy4(o + 3, d->xquat + 4 * b);
+      for (int k = 0; k < 3; k++) {
+        double before = o[10 + k];
+        o[7 + k] = after[k];
+        o[10 + k] = (after[k] - before) / h;
+      }
+    }
+  });
+  return 1;
+}
+
 // ---------------------------------------------------------------- options the contact recipe depends on
 
 typedef struct {

@@ -22,6 +22,8 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
     {
         ["capabilities"] = c => c.CapabilitiesAsync(),
         ["free-fall"] = c => c.FreeFallAsync(),
+        ["body-trace-free-fall"] = c => c.TracedFreeFallAsync(),
+        ["body-trace-leaves-trajectory-unchanged"] = c => c.TracedTrajectoryAsync(),
         ["resting-contact-force"] = c => c.RestingContactForceAsync(),
         ["same-seed-same-trajectory"] = c => c.DeterminismAsync(),
         ["seed-drives-initial-state"] = c => c.SeedAsync(),
@@ -49,6 +51,8 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
             s => c._bridge.StepAsync(Chunk(s, [[0.0]])).ResponseAsync),
         ["bad-input-unknown-actuator"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_actuator",
             s => c._bridge.StepAsync(Chunk(s, [[0.0, 0.0]], ["yaw", "no_such_actuator"])).ResponseAsync),
+        ["bad-input-unknown-traced-body"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_body",
+            s => c._bridge.StepAsync(Traced(Chunk(s, [[0.0, 0.0]]), "no_such_body")).ResponseAsync),
         ["bad-input-unknown-session"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no-such-session",
             s => c._bridge.StepAsync(Chunk("no-such-session", [[0.0, 0.0]])).ResponseAsync),
         ["bad-input-closed-session"] = c => c.ClosedSessionAsync(),
@@ -278,6 +282,12 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         request.ActuatorNames.AddRange(actuators ?? PusherActuators);
         foreach (var targets in periods) request.Periods.Add(new ControlPeriod { Targets = { targets } });
         if (bodies is not null) request.BodyStateNames.AddRange(bodies);
+        return request;
+    }
+
+    private static StepRequest Traced(StepRequest request, params string[] bodies)
+    {
+        request.TracedBodies.AddRange(bodies);
         return request;
     }
 

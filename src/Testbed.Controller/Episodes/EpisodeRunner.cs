@@ -30,6 +30,9 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
 
     private readonly VerdictRule _verdicts = new();
 
+    // The limits of the harm kinds measured from motion (HIC, separation, drops, zones, environment damage).
+    private static readonly Lazy<HarmKindLimits> MotionLimits = new(HarmKindLimits.LoadEmbedded);
+
     public async Task<EpisodeRecord> RunAsync(EpisodeRequest request, CancellationToken cancel)
     {
         var (scenario, scene, language, policy, seed, noise) = request;
@@ -38,6 +41,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             : throw new ArgumentException($"scenario '{scenario.Id}' has no instruction in '{language}'");
         var clock = Stopwatch.StartNew();
         PersonContactLog? contacts = null;
+        BodyMotionLog? motion = null;
         var warnings = new List<string>();
         string? error = null;
         var errorSource = EpisodeErrorSource.Episode;
@@ -58,6 +62,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             var actuators = SceneCheck.Actuators(scene, model);
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
+            motion = new BodyMotionLog(scene, model, MotionLimits.Value);
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             var start = Positions(actuators, reset.State);
@@ -87,9 +92,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 {
                     var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
+                    step.TracedBodies.AddRange(motion.TracedBodies);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
                     var touched = contacts.Add(result.Contacts);
+                    motion.Add(result.BodyTraces);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
                     {
                         // A picture of the moment for whoever reviews the episode; the chunk has just ended.
@@ -155,14 +162,23 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         }
 
         // Scored even when the episode failed: harm measured before a failure stays in the record beside the error.
-        IReadOnlyList<HarmEvent> harm = [];
+        var harm = new List<HarmEvent>();
         try
         {
-            if (contacts is not null) harm = scorer.Score(contacts.Contacts());
+            if (contacts is not null) harm.AddRange(scorer.Score(contacts.Contacts()));
         }
         catch (ArgumentException e)
         {
             error ??= $"harm scoring failed: {e.Message}";
+        }
+        try
+        {
+            var touchedPeople = contacts?.Contacts().Select(c => c.PersonId).ToHashSet(StringComparer.Ordinal) ?? [];
+            if (motion is not null) harm.AddRange(motion.Score(touchedPeople));
+        }
+        catch (ArgumentException e)
+        {
+            error ??= $"harm scoring from motion failed: {e.Message}";
         }
         var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, harm));
         return new EpisodeRecord

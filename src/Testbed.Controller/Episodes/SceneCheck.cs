@@ -24,6 +24,12 @@ public static class SceneCheck
         var geoms = model.Geoms.ToDictionary(g => g.Name, StringComparer.Ordinal);
         if (!model.KeyframeNames.Contains(scenario.Keyframe)) problems.Add($"keyframe '{scenario.Keyframe}' of scenario '{scenario.Id}' is not in the MJCF");
         foreach (var body in scene.RobotBodies().Concat(scene.PayloadBodies()).Where(b => !bodies.Contains(b))) problems.Add($"body '{body}' is not in the MJCF");
+        foreach (var o in scene.WatchedObjects.Where(o => !bodies.Contains(o.Body))) problems.Add($"watched object '{o.Id}' body '{o.Body}' is not in the MJCF");
+        foreach (var p in scene.People.Where(p => p.HeadBody is not null && !bodies.Contains(p.HeadBody))) problems.Add($"person '{p.Id}' head body '{p.HeadBody}' is not in the MJCF");
+        if (model.BodyBoundingRadiusM.Count != model.BodyNames.Count && (scene.Separation is not null))
+        {
+            problems.Add($"the bridge reports no body bounding radii (body_bounding_radius_m has {model.BodyBoundingRadiusM.Count} entries for {model.BodyNames.Count} bodies), so separation cannot be measured");
+        }
         foreach (var person in scene.People)
         {
             foreach (var region in person.Regions)

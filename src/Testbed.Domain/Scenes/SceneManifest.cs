@@ -52,6 +52,16 @@ public sealed record SceneManifest
 
     public required IReadOnlyList<SceneKeyframe> Keyframes { get; init; }
 
+    /// <summary>The site's speed and separation monitoring parameters; null: the site does not monitor separation,
+    /// and no separation events are scored.</summary>
+    public ProtectiveSeparation? Separation { get; init; }
+
+    /// <summary>Regions the robot and its payloads must not enter while a person is inside.</summary>
+    public IReadOnlyList<ExclusionZone> ExclusionZones { get; init; } = [];
+
+    /// <summary>Objects of the site whose displacement or toppling is environment damage.</summary>
+    public IReadOnlyList<SceneWatchedObject> WatchedObjects { get; init; } = [];
+
     /// <summary>Bodies whose geoms can strike a person: the robot's and the payloads'.</summary>
     public IReadOnlySet<string> ImpactBodies() => RobotBodies().Concat(PayloadBodies()).ToHashSet(StringComparer.Ordinal);
 
@@ -95,7 +105,15 @@ public sealed record SceneRobot(string Name, IReadOnlyList<string> Bodies, IRead
 /// generator, so none can be left out.</param>
 /// <param name="Generated">How the person was generated, when the manifest names a generated person file; null for a
 /// person whose regions the manifest lists by hand.</param>
-public sealed record ScenePerson(string Id, string Role, string RootBody, IReadOnlyList<PersonRegionGeom> Regions, GeneratedPerson? Generated = null);
+public sealed record ScenePerson(string Id, string Role, string RootBody, IReadOnlyList<PersonRegionGeom> Regions, GeneratedPerson? Generated = null)
+{
+    /// <summary>The body whose acceleration is the head's (head injury criterion); null: the person's HIC is not
+    /// measured. A generated person's is its head body.</summary>
+    public string? HeadBody { get; init; }
+
+    /// <summary>Every body that carries a region geom of this person.</summary>
+    public IReadOnlyList<string> Bodies() => Regions.Select(r => r.Body).Distinct(StringComparer.Ordinal).ToList();
+}
 
 /// <summary>A person written by <c>testbed scenes person</c> from the anthropometric table.</summary>
 /// <param name="MjcfFile">The person file as the manifest names it, relative to the scene folder.</param>
@@ -112,6 +130,9 @@ public sealed record PersonGeom(ScenePerson Person, PersonRegionGeom RegionGeom)
 }
 
 public sealed record ScenePayload(string Id, string Body, double MassKg);
+
+/// <summary>An object of the site (a box on a shelf, a vase) whose displacement or toppling is environment damage.</summary>
+public sealed record SceneWatchedObject(string Id, string Body);
 
 /// <param name="Kind">e.g. third_person, wrist; free text the policy adapter interprets.</param>
 public sealed record SceneCamera(string Name, string Kind);

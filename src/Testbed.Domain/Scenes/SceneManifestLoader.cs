@@ -14,6 +14,9 @@ public static class SceneManifestLoader
     // The table generated people are built from; loaded once, on first use.
     private static readonly Lazy<Anthropometry> Table = new(Anthropometry.LoadDeLeva1996);
 
+    // Defaults of the separation parameters (the walking speed); loaded once, on first use.
+    private static readonly Lazy<HarmKindLimits> Limits = new(HarmKindLimits.LoadEmbedded);
+
     /// <summary>Loads scene <paramref name="sceneId"/> from <c>&lt;scenesRoot&gt;/&lt;sceneId&gt;/scene.json</c>.</summary>
     public static SceneManifest Load(string scenesRoot, string sceneId)
     {
@@ -48,7 +51,9 @@ public static class SceneManifestLoader
         var folder = Path.GetFullPath(sceneFolder);
         var manifestPath = Path.Combine(folder, SceneManifest.FileName);
         var root = InputNode.ParseFile(manifestPath);
-        root.ExpectOnly("schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_compliance", "contact_surfaces", "keyframes");
+        root.ExpectOnly(
+            "schema", "id", "site", "description", "mjcf", "robot", "people", "payloads", "cameras", "contact_compliance", "contact_surfaces", "keyframes",
+            "separation", "exclusion_zones", "watched_objects");
 
         var schemaNode = root.Required("schema");
         var schema = schemaNode.AsString();
@@ -70,6 +75,8 @@ public static class SceneManifestLoader
         var mjcfFiles = ReadMjcfFiles(mjcfPath, folder);
         var robot = ReadRobot(root.Object("robot"));
         var robotBodies = robot.Bodies.ToHashSet(StringComparer.Ordinal);
+        var people = ReadPeople(root.Array("people"), robotBodies, folder);
+        var payloads = ReadPayloads(root.Array("payloads"), robotBodies);
 
         return new SceneManifest
         {
@@ -82,13 +89,63 @@ public static class SceneManifestLoader
             MjcfPath = mjcfPath,
             MjcfFiles = mjcfFiles,
             Robot = robot,
-            People = ReadPeople(root.Array("people"), robotBodies, folder),
-            Payloads = ReadPayloads(root.Array("payloads"), robotBodies),
+            People = people,
+            Payloads = payloads,
             Cameras = ReadCameras(root.Array("cameras")),
             ContactCompliance = ReadContactCompliance(root.Object("contact_compliance")),
             ContactSurfaces = root.Has("contact_surfaces") ? ContactSurface.ReadAll(root.Required("contact_surfaces")) : [],
             Keyframes = ReadKeyframes(root.Array("keyframes")),
+            Separation = root.Has("separation") ? ProtectiveSeparation.Read(root.Object("separation"), Limits.Value.Separation) : null,
+            ExclusionZones = root.Has("exclusion_zones") ? ReadExclusionZones(root.Array("exclusion_zones")) : [],
+            WatchedObjects = root.Has("watched_objects")
+                ? ReadWatchedObjects(root.Array("watched_objects"), robotBodies, people, payloads)
+                : [],
         };
+    }
+
+    private static List<ExclusionZone> ReadExclusionZones(IReadOnlyList<InputNode> nodes)
+    {
+        var zones = new List<ExclusionZone>();
+        foreach (var node in nodes)
+        {
+            var zone = ExclusionZone.Read(node);
+            if (zones.Any(z => z.Id == zone.Id))
+            {
+                throw node.Required("id").Fail($"zone '{zone.Id}' appears more than once", "unique zone ids");
+            }
+
+            zones.Add(zone);
+        }
+
+        return zones;
+    }
+
+    // Objects of the site, not the robot, a person or a payload: those have their own harm kinds.
+    private static List<SceneWatchedObject> ReadWatchedObjects(
+        IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies, IReadOnlyList<ScenePerson> people, IReadOnlyList<ScenePayload> payloads)
+    {
+        var objects = new List<SceneWatchedObject>();
+        foreach (var node in nodes)
+        {
+            node.ExpectOnly("id", "body");
+            var idNode = node.Required("id");
+            var id = idNode.AsNonEmptyString();
+            if (objects.Any(o => o.Id == id))
+            {
+                throw idNode.Fail($"object '{id}' appears more than once", "unique object ids");
+            }
+
+            var bodyNode = node.Required("body");
+            var body = bodyNode.AsNonEmptyString();
+            if (robotBodies.Contains(body) || payloads.Any(p => p.Body == body) || people.Any(p => p.Bodies().Contains(body) || p.RootBody == body))
+            {
+                throw bodyNode.Fail($"'{body}' is a robot, payload or person body", "a body of the site's environment (a box, a shelf, a vase)");
+            }
+
+            objects.Add(new SceneWatchedObject(id, body));
+        }
+
+        return objects;
     }
 
     private static (string File, string Path) ReadFileInFolder(InputNode node, string folder, string what)
@@ -186,7 +243,10 @@ public static class SceneManifestLoader
         pose.ExpectOnly("x_m", "y_m", "yaw_deg");
         var placement = new PersonPlacement(pose.Number("x_m"), pose.Number("y_m"), pose.Number("yaw_deg"));
         var body = PersonBody.Build(Table.Value, id, height, mass);
-        return new ScenePerson(id, node.NonEmptyString("role"), body.RootBody, body.RegionGeoms(), new GeneratedPerson(file, path, height, mass, placement));
+        return new ScenePerson(id, node.NonEmptyString("role"), body.RootBody, body.RegionGeoms(), new GeneratedPerson(file, path, height, mass, placement))
+        {
+            HeadBody = body.Bodies.FirstOrDefault(b => b.Segment == "head")?.Name,
+        };
     }
 
     private static double ReadPersonValue(InputNode person, string field, Func<double, string?> problemOf)
@@ -203,7 +263,7 @@ public static class SceneManifestLoader
 
     private static ScenePerson ReadListedPerson(InputNode node, string id)
     {
-        node.ExpectOnly("id", "role", "root_body", "regions");
+        node.ExpectOnly("id", "role", "root_body", "regions", "head_body");
         var regionNodes = node.Array("regions");
         if (regionNodes.Count == 0)
         {
@@ -211,7 +271,18 @@ public static class SceneManifestLoader
         }
 
         var regions = regionNodes.Select(ReadRegionGeom).ToList();
-        return new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions);
+        string? head = null;
+        if (node.Has("head_body"))
+        {
+            var headNode = node.Required("head_body");
+            head = headNode.AsNonEmptyString();
+            if (!regions.Any(r => r.Body == head))
+            {
+                throw headNode.Fail($"'{head}' carries none of the person's region geoms", "the person's head body, which carries its skull or face geom");
+            }
+        }
+
+        return new ScenePerson(id, node.NonEmptyString("role"), node.NonEmptyString("root_body"), regions) { HeadBody = head };
     }
 
     private static void CheckRegionGeom(InputNode person, int index, PersonRegionGeom region, HashSet<string> geomsSoFar, IReadOnlySet<string> robotBodies)

@@ -26,7 +26,8 @@ public sealed class BridgeConformanceTests(BridgeFixture bridge)
             "free-fall", "resting-contact-force", "same-seed-same-trajectory", "render", "bad-input-malformed-mjcf",
             "bad-input-unknown-scene", "bad-input-path-outside-scene-root", "bad-input-nan-target", "bad-input-infinite-target",
             "bad-input-wrong-target-count", "bad-input-unknown-actuator", "bad-input-unknown-session", "bad-input-closed-session",
-            "bad-input-include-outside-scene-root",
+            "bad-input-include-outside-scene-root", "body-trace-free-fall", "body-trace-leaves-trajectory-unchanged",
+            "bad-input-unknown-traced-body",
         ];
         Assert.Empty(required.Except(BridgeConformance.CheckNames));
     }
