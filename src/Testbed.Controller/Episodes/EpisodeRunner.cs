@@ -39,6 +39,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         var clock = Stopwatch.StartNew();
         PersonContactLog? contacts = null;
         var warnings = new List<string>();
+        var policyTexts = new List<string>();
+        var policyLatencies = new List<double>();
         string? error = null;
         var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
@@ -71,7 +73,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             time = reset.State.TimeS;
             while (true)
             {
-                var images = await RenderAsync(sessionId, policy.Cameras, cancel);
+                var images = await RenderAsync(sessionId, policy.Cameras, cancel, (uint)policy.ImageWidth, (uint)policy.ImageHeight);
                 PolicyAction action;
                 try
                 {
@@ -81,6 +83,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 {
                     throw new EpisodeFailure($"policy '{policy.Name}' failed to answer at t={time:F3} s: {e.Message}");
                 }
+                if (action.Text is { Length: > 0 } said) policyTexts.Add($"t={time:F3} s: {said}");
+                if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 if (action.Periods.Count > 0)
@@ -172,7 +176,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
         };
     }
 
