@@ -2,10 +2,12 @@
 # Installs what the example policy server needs from Debian (as root), or names exactly what to install.
 # Called by `./testbed test` (the suite starts this server) and usable on its own. Exit 0 when all is there.
 set -euo pipefail
-python_module_missing() { ! python3 -c "import $1" >/dev/null 2>&1; }
+# Debian's own interpreter: apt installs the modules for it, whatever python3 comes first on PATH (pyenv, conda).
+PYTHON=/usr/bin/python3
+python_module_missing() { ! "$PYTHON" -c "import $1" >/dev/null 2>&1; }
 missing=()
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if command -v python3 >/dev/null 2>&1; then
+[[ -x $PYTHON ]] || missing+=(python3)
+if [[ -x $PYTHON ]]; then
   python_module_missing grpc && missing+=(python3-grpcio)
   python_module_missing grpc_tools && missing+=(python3-grpc-tools)
   python_module_missing google.protobuf && missing+=(python3-protobuf)
