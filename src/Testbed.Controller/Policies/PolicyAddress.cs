@@ -19,18 +19,18 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
     private static readonly Dictionary<string, PolicyProtocol> Supported = new(StringComparer.Ordinal)
     {
         ["grpc"] = PolicyProtocol.Grpc,
+        ["openpi+ws"] = PolicyProtocol.OpenPi,
     };
 
     /// <summary>Schemes the issue names whose adapters are not written yet: refused with a clear message.</summary>
     private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
     {
-        ["openpi+ws"] = "openpi's websocket policy server",
         ["grpcs"] = "the neutral gRPC policy service over TLS",
         ["openvla+http"] = "OpenVLA's REST /act server",
         ["gr00t+tcp"] = "GR00T's ZeroMQ policy server",
     };
 
-    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>

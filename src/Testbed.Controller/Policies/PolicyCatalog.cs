@@ -37,7 +37,7 @@ public sealed record PolicySelection(PolicyAddress Address, PolicyConfig Config)
     {
         PolicyProtocol.Scripted => new ScriptedTaskPolicy(),
         PolicyProtocol.Grpc => new Grpc.GrpcPolicy(Address, Config),
-        PolicyProtocol.OpenPi => throw new NotSupportedException($"policy {Address.Text}: the openpi adapter is not written yet"),
+        PolicyProtocol.OpenPi => new OpenPi.OpenPiPolicy(Address, Config),
         _ => throw new ArgumentOutOfRangeException(nameof(Address), Address.Protocol, "unknown policy protocol"),
     };
 }

@@ -49,6 +49,9 @@ public sealed record PolicyConfig
 
     public ActionNormalisation? Normalisation { get; init; }
 
+    /// <summary>The observation key of the joint positions, for servers whose observation is a keyed map (openpi).</summary>
+    public string StateKey { get; init; } = "observation/state";
+
     /// <summary>Longest wait for one policy call (connect or act).</summary>
     public double CallTimeoutS { get; init; } = 30;
 
@@ -72,7 +75,7 @@ public sealed record PolicyConfig
             text.Append(n.Quantiles ? "q" : "m");
             foreach (var x in n.Offset.Concat(n.Scale)) text.Append(',').Append(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
-        text.Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        text.Append('|').Append(StateKey).Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
     }
 
@@ -134,6 +137,12 @@ public sealed record PolicyConfig
                             : throw new FormatException($"{Where()}: expected a non-empty string, where {InstructionPlaceholder} stands for the instruction"),
                     },
                     "normalisation" => config with { Normalisation = v.ValueKind == JsonValueKind.Null ? null : ReadNormalisation(v, Where()) },
+                    "state_key" => config with
+                    {
+                        StateKey = v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0
+                            ? v.GetString()!
+                            : throw new FormatException($"{Where()}: expected a non-empty string, e.g. observation/state"),
+                    },
                     "call_timeout_s" => config with
                     {
                         CallTimeoutS = v.ValueKind == JsonValueKind.Number && v.GetDouble() is > 0 and <= 3600 and var s
@@ -141,7 +150,7 @@ public sealed record PolicyConfig
                             : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
                     },
                     _ => throw new FormatException(
-                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s"),
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s"),
                 };
             }
             return config;

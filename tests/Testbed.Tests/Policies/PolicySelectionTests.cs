@@ -13,6 +13,7 @@ public sealed class PolicySelectionTests
     [InlineData("grpc://127.0.0.1:50051", PolicyProtocol.Grpc, "127.0.0.1", 50051)]
     [InlineData("grpc://policy-host.lab:8000/", PolicyProtocol.Grpc, "policy-host.lab", 8000)]
     [InlineData("grpc://[::1]:7000", PolicyProtocol.Grpc, "::1", 7000)]
+    [InlineData("openpi+ws://gpu-box:8000", PolicyProtocol.OpenPi, "gpu-box", 8000)]
     public void Supported_policies_parse_into_protocol_host_and_port(string text, PolicyProtocol protocol, string host, int port)
     {
         var address = PolicyAddress.Parse(text);
@@ -24,7 +25,6 @@ public sealed class PolicySelectionTests
     [InlineData("openvla+http://gpu:8000", "openvla+http://")]
     [InlineData("gr00t+tcp://gpu:5555", "gr00t+tcp://")]
     [InlineData("grpcs://gpu:443", "grpcs://")]
-    [InlineData("openpi+ws://gpu:8000", "openpi+ws://")]
     public void Schemes_of_servers_not_yet_supported_are_refused_by_name(string text, string scheme)
     {
         var e = Assert.Throws<FormatException>(() => PolicyAddress.Parse(text));
