@@ -17,7 +17,7 @@ public delegate void MessageWriting(ref MessagePackWriter writer);
 /// <summary>What the fake openpi server does with each observation.</summary>
 public enum FakeOpenPiBehaviour
 {
-    /// <summary>Answers ten rows holding the observed state, as float32.</summary>
+    /// <summary>Answers ten rows holding the state of the first observation, as float32.</summary>
     HoldFloat32,
     /// <summary>The same as float64.</summary>
     HoldFloat64,
@@ -91,6 +91,7 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
     private async Task ServeAsync(WebSocket socket, CancellationToken cancel)
     {
         await socket.SendAsync(Encode((ref MessagePackWriter w) => w.WriteMapHeader(0)), WebSocketMessageType.Binary, true, cancel);
+        double[]? firstState = null;
         while (socket.State == WebSocketState.Open)
         {
             var message = await ReceiveAsync(socket, cancel);
@@ -103,7 +104,8 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
                 await FailAsync(socket, "KeyError: 'observation/state'", cancel);
                 return;
             }
-            var joints = Enumerable.Range(0, state.Data.Length / 8).Select(i => BitConverter.ToDouble(state.Data, i * 8)).ToArray();
+            // Holds the pose the episode started in (answering the observed pose instead would let the arm sag).
+            var joints = firstState ??= Enumerable.Range(0, state.Data.Length / 8).Select(i => BitConverter.ToDouble(state.Data, i * 8)).ToArray();
             switch (behaviour)
             {
                 case FakeOpenPiBehaviour.HoldFloat32 or FakeOpenPiBehaviour.HoldFloat64:
