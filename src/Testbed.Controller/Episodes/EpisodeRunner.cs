@@ -64,10 +64,17 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
-            await policy.BeginEpisodeAsync(new EpisodeBrief(
-                scenario, language, instruction, scene.Robot.Actuators,
-                actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
-                start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+            try
+            {
+                await policy.BeginEpisodeAsync(new EpisodeBrief(
+                    scenario, language, instruction, scene.Robot.Actuators,
+                    actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
+                    start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+            {
+                throw new EpisodeFailure($"policy '{policy.Name}' failed to start the episode: {e.Message}");
+            }
 
             var positions = start;
             time = reset.State.TimeS;

@@ -9,6 +9,44 @@ public sealed class PolicyServerRunTests
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "testbed.dll");
 
+    private static async Task<(int Exit, string Out, string Err)> ProbeAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
+        foreach (var a in (string[])[Program, "policy", "probe", .. args]) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Probe_prints_what_a_fitting_policy_answered_and_exits_0()
+    {
+        await using var server = await ExamplePolicyServer.StartAsync("--policy", "hold", "--camera", "wrist");
+
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--language", "de");
+
+        Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("cameras: wrist 224x224", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"answered in \d+\.\d ms: 10 row\(s\) executed per query, 7 value\(s\) each", stdout);
+        Assert.Contains("the policy said: holding the start pose", stdout, StringComparison.Ordinal);
+        Assert.Contains("fits the robot", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_names_the_mismatch_of_a_policy_that_does_not_fit_and_exits_1()
+    {
+        await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.WrongDimension);
+
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri);
+
+        Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("does not fit: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("has 14 values; expected 7, one per robot actuator (arm_yaw, arm_shoulder", stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Out, string Err, JsonElement[] Episodes)> RunAsync(string output, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
