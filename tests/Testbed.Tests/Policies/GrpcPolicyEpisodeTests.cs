@@ -93,9 +93,10 @@ public sealed class GrpcPolicyEpisodeTests(BridgeFixture bridge)
         Assert.Contains("grpc://127.0.0.1:9", episode.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>A config with a short call deadline, in the test output folder (one file, rewritten alike by every test).</summary>
     private static string PolicyConfigWithTimeout()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"policy-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(AppContext.BaseDirectory, "grpc-policy-test-config.json");
         File.WriteAllText(path, """{"call_timeout_s": 5}""");
         return path;
     }
