@@ -82,6 +82,17 @@ public sealed class PolicyServerRunTests
             Assert.All(episodes, e => Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(server.Uri)}#config-[0-9a-f]{{8}}$", e.GetProperty("policy").GetString()));
             Assert.All(episodes, e => Assert.Equal("refused", e.GetProperty("verdict").GetString()));
             Assert.All(episodes, e => Assert.True(e.GetProperty("policy_latencies_s").GetArrayLength() > 40));
+
+            // The manifest keeps the policy's name, not its URI and config file: resuming needs them again, and
+            // a config whose hash differs is another policy.
+            var folder = Directory.GetDirectories(Path.Combine(output, "runs")).Single();
+            var withoutPolicy = await RunAsync(Path.Combine(output, "runs"), "--resume", folder);
+            Assert.True(withoutPolicy.Exit == 2, $"exit {withoutPolicy.Exit}: {withoutPolicy.Out}{withoutPolicy.Err}");
+            Assert.Contains("give --policy URI", withoutPolicy.Err, StringComparison.Ordinal);
+            File.WriteAllText(config, """{"cameras": {"observation/image": "wrist"}}""");
+            var otherConfig = await RunAsync(Path.Combine(output, "runs"), "--resume", folder, "--policy", server.Uri, "--policy-config", config);
+            Assert.True(otherConfig.Exit == 2, $"exit {otherConfig.Exit}: {otherConfig.Out}{otherConfig.Err}");
+            Assert.Contains("policy", otherConfig.Err, StringComparison.Ordinal);
         }
         finally
         {
