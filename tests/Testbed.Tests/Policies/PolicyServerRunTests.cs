@@ -92,7 +92,7 @@ public sealed class PolicyServerRunTests
             File.WriteAllText(config, """{"cameras": {"observation/image": "wrist"}}""");
             var otherConfig = await RunAsync(Path.Combine(output, "runs"), "--resume", folder, "--policy", server.Uri, "--policy-config", config);
             Assert.True(otherConfig.Exit == 2, $"exit {otherConfig.Exit}: {otherConfig.Out}{otherConfig.Err}");
-            Assert.Contains("policy", otherConfig.Err, StringComparison.Ordinal);
+            Assert.Contains($"policy: the run has [{episodes[0].GetProperty("policy").GetString()}]", otherConfig.Err, StringComparison.Ordinal);
         }
         finally
         {
