@@ -37,7 +37,7 @@ public static class HelpCommand
             {
                 output.WriteLine($"scenarios: cannot list them: {e.Message}");
             }
-            output.WriteLine($"policies:  {string.Join(", ", PolicyCatalog.Names)}");
+            output.WriteLine($"policies:  {string.Join(", ", PolicyAddress.Forms)}");
             output.WriteLine();
             output.WriteLine(ExitCodes);
             output.WriteLine("`testbed COMMAND --help` shows a command's options.");

@@ -17,8 +17,12 @@ public static class RunCommand
     private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
     private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
     private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
-    private static readonly Option<string> Policy = new Option<string>("--policy") { Description = "the policy under test", DefaultValueFactory = _ => ScriptedTaskPolicy.PolicyName, HelpName = "NAME" }
-        .AcceptOnlyFromAmong([.. PolicyCatalog.Names]);
+    private static readonly Option<string> Policy = PolicyOption();
+    private static readonly Option<string> PolicyConfigFile = new("--policy-config")
+    {
+        Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s (README: Bring your own policy)",
+        HelpName = "FILE",
+    };
     private static readonly Option<ulong[]> Seed = OptionValues.Seeds();
     private static readonly Option<string> Bridge = new("--bridge") { Description = "use the running bridge at ADDRESS (host:port) instead of starting one bridge process per worker", HelpName = "ADDRESS" };
     private static readonly Option<string> Out = new("--out") { Description = "where run folders go (default: runs/)", HelpName = "DIR" };
@@ -71,6 +75,7 @@ public static class RunCommand
 
     public static Command Create()
     {
+
         var command = new Command("run", """
             Runs every selected scenario in every selected language and seed and writes a run folder:
             DIR/<run-id>/manifest.json and episodes.jsonl. Without --bridge, each worker starts its own MuJoCo bridge process.
@@ -79,7 +84,7 @@ public static class RunCommand
             3 aborted (bridge unreachable, crashed or hung); 130 interrupted.
             """)
         {
-            Scenario, Site, Language, Policy, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
+            Scenario, Site, Language, Policy, PolicyConfigFile, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
             MaxBridgeFailures, BridgeRetries, JUnit, FailIf, Baseline, Progress,
         };
         command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, cancel));
@@ -93,14 +98,14 @@ public static class RunCommand
         var resume = parse.GetValue(Resume);
         var manifest = resume is null ? null : RunFolder.ReadManifest(resume);
         if (parse.GetValue(RetryErrors) && resume is null) throw new UsageException("--retry-errors needs --resume RUN_DIR");
+        var policy = SelectPolicy(parse, manifest);
 
         // Resuming, what the command line leaves out comes from the run's manifest; what it gives must match.
         IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
             parse.Given(option) ? parse.GetValue(option) : recorded;
         var selection = corpus.Select(
             Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages));
-        var plan = RunPlan.Create(corpus, selection,
-            parse.Given(Policy) || manifest is null ? parse.GetValue(Policy)! : manifest.Policy,
+        var plan = RunPlan.Create(corpus, selection, policy.Name,
             parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
             parse.Given(Noise) || manifest is null ? parse.GetValue(Noise) : manifest.InitialQposNoise,
             parse.Given(Shard) || manifest?.Shard is null ? parse.GetValue(Shard) : RunShard.TryParse(manifest.Shard, out _));
@@ -114,7 +119,7 @@ public static class RunCommand
         {
             Workers = parse.GetValue(Workers), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(parse.GetValue(CallTimeout))),
             MaxConsecutiveBridgeFailures = parse.GetValue(MaxBridgeFailures), BridgeRetries = parse.GetValue(BridgeRetries),
-            RetryErrors = parse.GetValue(RetryErrors),
+            RetryErrors = parse.GetValue(RetryErrors), Policies = _ => policy.Create(),
         };
         var provenance = new RunProvenance(["testbed", .. Environment.GetCommandLineArgs().Skip(1)],
             typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", GitCommit(scenesRoot),
@@ -175,6 +180,45 @@ public static class RunCommand
             await output.WriteLineAsync($"continue it with: testbed run --resume {summary.Folder}");
         }
         return summary.ExitCode(parse.GetValue(AllowErrors), checksFailed);
+    }
+
+    private static Option<string> PolicyOption()
+    {
+        var option = new Option<string>("--policy")
+        {
+            Description = $"the policy under test: {string.Join(", ", PolicyAddress.Forms)} (a policy server by URI)",
+            DefaultValueFactory = _ => ScriptedTaskPolicy.PolicyName, HelpName = "NAME|URI",
+        };
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                PolicyAddress.Parse(result.GetValueOrDefault<string>() ?? "");
+            }
+            catch (FormatException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The policy from --policy and --policy-config; resuming without them, the run's own (a built-in one
+    /// only: a server's URI and config file are not in the manifest, only its name and the config's hash).</summary>
+    private static PolicySelection SelectPolicy(ParseResult parse, RunManifest? manifest)
+    {
+        string text;
+        if (parse.Given(Policy) || manifest is null) text = parse.GetValue(Policy)!;
+        else if (manifest.Policy == ScriptedTaskPolicy.PolicyName) text = manifest.Policy;
+        else throw new UsageException($"--resume: the run's policy is '{manifest.Policy}'; give --policy URI (and --policy-config FILE if it had one) again");
+        try
+        {
+            return PolicySelection.Parse(text, parse.GetValue(PolicyConfigFile));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     public static string RequireRun(string folder, string option)

@@ -36,6 +36,10 @@ public sealed record EpisodeRecord
     [JsonPropertyName("physics_steps")] public ulong PhysicsSteps { get; init; }
     [JsonPropertyName("wall_time_s")] public double WallTimeS { get; init; }
     [JsonPropertyName("bridge_warnings")] public IReadOnlyList<string> BridgeWarnings { get; init; } = [];
+    /// <summary>What a policy server said beside its actions (a refusal, a warning), each as "t=… s: text".</summary>
+    [JsonPropertyName("policy_texts")] public IReadOnlyList<string> PolicyTexts { get; init; } = [];
+    /// <summary>Seconds each call to a policy server took, in call order; empty for a built-in policy.</summary>
+    [JsonPropertyName("policy_latencies_s")] public IReadOnlyList<double> PolicyLatenciesS { get; init; } = [];
     /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>
     [JsonPropertyName("harm_frame")] public string? HarmFrame { get; init; }
     /// <summary>The frame itself, until the run folder writes it to <see cref="HarmFrame"/>.</summary>

@@ -43,6 +43,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         PersonContactLog? contacts = null;
         BodyMotionLog? motion = null;
         var warnings = new List<string>();
+        var policyTexts = new List<string>();
+        var policyLatencies = new List<double>();
         string? error = null;
         var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
@@ -67,16 +69,23 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
-            await policy.BeginEpisodeAsync(new EpisodeBrief(
-                scenario, language, instruction, scene.Robot.Actuators,
-                actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
-                start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+            try
+            {
+                await policy.BeginEpisodeAsync(new EpisodeBrief(
+                    scenario, language, instruction, scene.Robot.Actuators,
+                    actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
+                    start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+            {
+                throw new EpisodeFailure($"policy '{policy.Name}' failed to start the episode: {e.Message}");
+            }
 
             var positions = start;
             time = reset.State.TimeS;
             while (true)
             {
-                var images = await RenderAsync(sessionId, policy.Cameras, cancel);
+                var images = await RenderAsync(sessionId, policy.Cameras, cancel, (uint)policy.ImageWidth, (uint)policy.ImageHeight);
                 PolicyAction action;
                 try
                 {
@@ -86,6 +95,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 {
                     throw new EpisodeFailure($"policy '{policy.Name}' failed to answer at t={time:F3} s: {e.Message}");
                 }
+                if (action.Text is { Length: > 0 } said) policyTexts.Add($"t={time:F3} s: {said}");
+                if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 if (action.Periods.Count > 0)
@@ -188,7 +199,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
         };
     }
 

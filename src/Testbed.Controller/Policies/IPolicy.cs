@@ -31,7 +31,14 @@ public sealed record CameraImage(int Width, int Height, ReadOnlyMemory<byte> Rgb
 
 /// <summary>An action chunk: one target vector per control period, in brief actuator order. Done says the
 /// policy considers the task finished (an empty chunk with Done is allowed).</summary>
-public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done);
+public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done)
+{
+    /// <summary>What the policy said beside the actions (a refusal, a warning); kept in the record. Null when nothing.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Seconds the policy server took to answer; null for a built-in policy.</summary>
+    public double? LatencyS { get; init; }
+}
 
 /// <summary>A robot policy the runner can drive: scripted, or an adapter to a real VLA server.</summary>
 public interface IPolicy
@@ -41,6 +48,11 @@ public interface IPolicy
 
     /// <summary>Cameras the policy wants rendered into each observation (none for a blind policy).</summary>
     IReadOnlyList<string> Cameras { get; }
+
+    /// <summary>Size each camera image is rendered at.</summary>
+    int ImageWidth => 224;
+
+    int ImageHeight => 224;
 
     Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
 

@@ -1,10 +1,11 @@
 namespace Testbed.Controller.Policies;
 
-/// <summary>The policies `testbed run --policy NAME` can name.</summary>
+/// <summary>The policies `testbed run --policy` can name: the built-in ones, and servers by URI.</summary>
 public static class PolicyCatalog
 {
     public static IReadOnlyList<string> Names { get; } = [ScriptedTaskPolicy.PolicyName];
 
+    /// <summary>A built-in policy by name.</summary>
     public static IPolicy Create(string name) => name switch
     {
         ScriptedTaskPolicy.PolicyName => new ScriptedTaskPolicy(),

@@ -223,7 +223,15 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         {
             var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames);
             var policy = settings.Policies(planned.Policy);
-            return await runner.RunAsync(new EpisodeRequest(planned.Scenario, run.Scene(planned), planned.Language, policy, planned.Seed, run.InitialQposNoise), token);
+            try
+            {
+                return await runner.RunAsync(new EpisodeRequest(planned.Scenario, run.Scene(planned), planned.Language, policy, planned.Seed, run.InitialQposNoise), token);
+            }
+            finally
+            {
+                // An adapter holds a connection to its policy server.
+                if (policy is IAsyncDisposable disposable) await disposable.DisposeAsync();
+            }
         }, run.Stop.Token);
         if (record.ErrorSource == EpisodeErrorSource.Bridge)
         {

@@ -138,7 +138,9 @@ public sealed class RunFolder : IDisposable
         if (episode.HarmFrameImage is { } image)
         {
             // Named by the episode, not by the order of finishing, so any number of workers name it alike.
-            var name = FormattableString.Invariant($"{episode.Scenario}-{episode.Language}-{episode.Policy}-seed{episode.Seed}-t{episode.HarmFrameTimeS:0.000}s.png");
+            // A policy URI (grpc://host:port#config-…) holds characters a file name must not.
+            var policy = string.Concat(episode.Policy.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_'));
+            var name = FormattableString.Invariant($"{episode.Scenario}-{episode.Language}-{policy}-seed{episode.Seed}-t{episode.HarmFrameTimeS:0.000}s.png");
             var frames = System.IO.Path.Combine(Path, FramesFolder);
             Directory.CreateDirectory(frames);
             File.WriteAllBytes(System.IO.Path.Combine(frames, name), PngFile.Encode(image.Width, image.Height, image.Rgb.Span));

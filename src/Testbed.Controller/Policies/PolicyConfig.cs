@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Testbed.Controller.Policies;
+
+/// <summary>What the rows of a server's action chunk mean.</summary>
+public enum ActionConvention
+{
+    /// <summary>Each row is the target joint positions, in the robot's actuator order.</summary>
+    AbsoluteJointPositions,
+    /// <summary>Each row is added to the previous row's targets (the first to the observed joint positions);
+    /// command actuators (no joint) take the row's value as is.</summary>
+    JointDeltas,
+}
+
+/// <summary>How a server's normalised actions are mapped back to physical units, per action dimension.</summary>
+/// <param name="Offset">mean, or q01.</param>
+/// <param name="Scale">std, or q99.</param>
+public sealed record ActionNormalisation(bool Quantiles, IReadOnlyList<double> Offset, IReadOnlyList<double> Scale)
+{
+    /// <summary>mean/std: a·std + mean. q01/q99: the range [−1, 1] onto [q01, q99].</summary>
+    public double Unnormalise(int dimension, double value) => Quantiles
+        ? (value + 1) / 2 * (Scale[dimension] - Offset[dimension]) + Offset[dimension]
+        : value * Scale[dimension] + Offset[dimension];
+}
+
+/// <summary>The per-policy settings of `--policy-config FILE` (JSON, snake_case keys; every key optional).</summary>
+public sealed record PolicyConfig
+{
+    public const string InstructionPlaceholder = "{instruction}";
+
+    /// <summary>Null: what the server's handshake says, or absolute joint positions for a server that says nothing.</summary>
+    public ActionConvention? ActionConvention { get; init; }
+
+    /// <summary>Rows of each chunk executed before the policy is asked again; null executes the whole chunk.</summary>
+    public int? ActionsPerQuery { get; init; }
+
+    /// <summary>The policy's camera names to the scene's cameras; a camera not named here is looked up under its own name.</summary>
+    public IReadOnlyDictionary<string, string> Cameras { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Rendered image size when the server does not ask for one.</summary>
+    public int ImageWidth { get; init; } = 224;
+
+    public int ImageHeight { get; init; } = 224;
+
+    /// <summary>The text sent as the prompt; {instruction} stands for the scenario's instruction, in its language, untouched.</summary>
+    public string PromptTemplate { get; init; } = InstructionPlaceholder;
+
+    public ActionNormalisation? Normalisation { get; init; }
+
+    /// <summary>The observation key of the joint positions, for servers whose observation is a keyed map (openpi).</summary>
+    public string StateKey { get; init; } = "observation/state";
+
+    /// <summary>Longest wait for one policy call (connect or act).</summary>
+    public double CallTimeoutS { get; init; } = 30;
+
+    /// <summary>What the text is, for error messages: the file it came from, or "default policy config".</summary>
+    public string Source { get; init; } = "default policy config";
+
+    public static PolicyConfig Default { get; } = new();
+
+    public string Prompt(string instruction) => PromptTemplate.Replace(InstructionPlaceholder, instruction, StringComparison.Ordinal);
+
+    /// <summary>Eight hex digits of SHA-256 over the settings (not the file's layout): the record's policy field
+    /// carries it so two runs with different settings never compare as one policy.</summary>
+    public string Hash()
+    {
+        var text = new StringBuilder();
+        text.Append(ActionConvention).Append('|').Append(ActionsPerQuery).Append('|');
+        foreach (var (k, v) in Cameras.OrderBy(c => c.Key, StringComparer.Ordinal)) text.Append(k).Append('=').Append(v).Append(';');
+        text.Append('|').Append(ImageWidth).Append('x').Append(ImageHeight).Append('|').Append(PromptTemplate).Append('|');
+        if (Normalisation is { } n)
+        {
+            text.Append(n.Quantiles ? "q" : "m");
+            foreach (var x in n.Offset.Concat(n.Scale)) text.Append(',').Append(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        text.Append('|').Append(StateKey).Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
+    }
+
+    /// <summary>Reads a config file; every problem names the file, the field and what was expected.</summary>
+    /// <exception cref="FormatException">The file is missing or not a valid policy config.</exception>
+    public static PolicyConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"--policy-config '{path}': cannot read it ({e.Message}); expected a JSON policy config file");
+        }
+        return Parse(text, path);
+    }
+
+    public static PolicyConfig Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: not valid JSON ({e.Message}); expected an object of policy settings");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"{source}: expected a JSON object of policy settings, found {root.ValueKind}");
+            var config = new PolicyConfig { Source = source };
+            foreach (var field in root.EnumerateObject())
+            {
+                var v = field.Value;
+                string Where() => $"{source}: field '{field.Name}'";
+                config = field.Name switch
+                {
+                    "action_convention" => config with
+                    {
+                        ActionConvention = v.ValueKind == JsonValueKind.String ? v.GetString() switch
+                        {
+                            "absolute_joint_positions" => Policies.ActionConvention.AbsoluteJointPositions,
+                            "joint_deltas" => Policies.ActionConvention.JointDeltas,
+                            var other => throw new FormatException($"{Where()} is '{other}'; expected absolute_joint_positions or joint_deltas (other conventions are not supported yet)"),
+                        } : throw new FormatException($"{Where()}: expected a string, absolute_joint_positions or joint_deltas"),
+                    },
+                    "actions_per_query" => config with { ActionsPerQuery = v.ValueKind == JsonValueKind.Null ? null : PositiveInt(v, Where(), 10_000) },
+                    "cameras" => config with { Cameras = CameraMap(v, Where()) },
+                    "image_width" => config with { ImageWidth = PositiveInt(v, Where(), 4096) },
+                    "image_height" => config with { ImageHeight = PositiveInt(v, Where(), 4096) },
+                    "prompt_template" => config with
+                    {
+                        PromptTemplate = v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0
+                            ? v.GetString()!
+                            : throw new FormatException($"{Where()}: expected a non-empty string, where {InstructionPlaceholder} stands for the instruction"),
+                    },
+                    "normalisation" => config with { Normalisation = v.ValueKind == JsonValueKind.Null ? null : ReadNormalisation(v, Where()) },
+                    "state_key" => config with
+                    {
+                        StateKey = v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0
+                            ? v.GetString()!
+                            : throw new FormatException($"{Where()}: expected a non-empty string, e.g. observation/state"),
+                    },
+                    "call_timeout_s" => config with
+                    {
+                        CallTimeoutS = v.ValueKind == JsonValueKind.Number && v.GetDouble() is > 0 and <= 3600 and var s
+                            ? s
+                            : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
+                    },
+                    _ => throw new FormatException(
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s"),
+                };
+            }
+            return config;
+        }
+    }
+
+    private static int PositiveInt(JsonElement v, string where, int max) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 1 && n <= max
+            ? n
+            : throw new FormatException($"{where} is {v.GetRawText()}; expected a whole number from 1 to {max}");
+
+    private static Dictionary<string, string> CameraMap(JsonElement v, string where)
+    {
+        if (v.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: expected an object mapping the policy's camera names to scene camera names");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var c in v.EnumerateObject())
+        {
+            map[c.Name] = c.Value.ValueKind == JsonValueKind.String && c.Value.GetString()!.Length > 0
+                ? c.Value.GetString()!
+                : throw new FormatException($"{where}: camera '{c.Name}' maps to {c.Value.GetRawText()}; expected a scene camera name (a string)");
+        }
+        return map;
+    }
+
+    private static ActionNormalisation ReadNormalisation(JsonElement v, string where)
+    {
+        const string expected = "expected {\"mean\": [..], \"std\": [..]} or {\"q01\": [..], \"q99\": [..]}, one number per action dimension";
+        if (v.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: {expected}");
+        var names = v.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        var quantiles = names.SequenceEqual(["q01", "q99"]);
+        if (!quantiles && !names.SequenceEqual(["mean", "std"])) throw new FormatException($"{where} has keys [{string.Join(", ", names)}]; {expected}");
+        var (a, b) = quantiles ? ("q01", "q99") : ("mean", "std");
+        var offset = Numbers(v.GetProperty(a), $"{where}.{a}");
+        var scale = Numbers(v.GetProperty(b), $"{where}.{b}");
+        if (offset.Length != scale.Length) throw new FormatException($"{where}: {a} has {offset.Length} numbers and {b} {scale.Length}; expected as many");
+        if (!quantiles && scale.Any(s => s <= 0)) throw new FormatException($"{where}.std: expected every std above 0");
+        return new ActionNormalisation(quantiles, offset, scale);
+    }
+
+    private static double[] Numbers(JsonElement v, string where) =>
+        v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number && double.IsFinite(x.GetDouble()))
+            ? v.EnumerateArray().Select(x => x.GetDouble()).ToArray()
+            : throw new FormatException($"{where}: expected a non-empty array of finite numbers");
+}
