@@ -57,7 +57,6 @@ internal static unsafe partial class MujocoShim
         public double ApproachSpeed;
         public double InverseMass1, InverseMass2, InverseMass, InverseMassSticking;
         public double Stiffness;
-        public int Points;
         public int Contact;
     }
 

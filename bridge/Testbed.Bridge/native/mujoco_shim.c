@@ -386,6 +386,7 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 typedef struct {
   double side1, side2, pair, sticking;
 } tb_inverse_masses_t;
+_Static_assert(sizeof(tb_inverse_masses_t) == 4 * sizeof(mjtNum), "contact masses are allocated as 4 mjtNum on MuJoCo's stack");
 
 static tb_inverse_masses_t contact_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p,
                                                   const double* frame, int frictional) {
@@ -468,7 +469,6 @@ typedef struct {
   double inv_mass;          // 1/kg: the pair, J M^-1 J^T along the normal
   double inv_mass_sticking; // 1/kg: the pair along the normal with the tangential directions held
   double stiffness;         // N/m applied to this contact, 0 when the contact is not compliant
-  int points;               // contact points of this geom pair in this step
   int contact;              // index in mjData.contact
 } tb_contact_t;
 
@@ -492,10 +492,6 @@ static int compliant_geom_of(const tb_compliance_t* cmp, const mjContact* c) {
   return -1;
 }
 
-static int same_pair(const mjContact* a, const mjContact* b) {
-  return (a->geom1 == b->geom1 && a->geom2 == b->geom2) || (a->geom1 == b->geom2 && a->geom2 == b->geom1);
-}
-
 // Overwrites the normal row of each compliant contact after mj_makeConstraint, so that its force is
 // f = k * penetration + c * closing speed, whatever pushes the bodies (contact physics notes in
 // docs/contact-physics.md). With impedance d, MuJoCo's force on a row is
@@ -505,7 +501,8 @@ static int same_pair(const mjContact* a, const mjContact* b) {
 // small d passes almost none of the
 // external push a0 through instantly. The friction rows keep MuJoCo's values; the elliptic cone's
 // regularised coefficient mu = f0 sqrt(R_t / R_n) is rescaled to the new R_n.
-static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t* cmp) {
+// masses[i] receives contact i's inverse effective masses, for record_watched to report without solving again.
+static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t* cmp, tb_inverse_masses_t* masses) {
   double dimp = cmp->impedance;
   for (int i = 0; i < d->ncon; i++) {
     mjContact* c = d->contact + i;
@@ -527,9 +524,9 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
       if (depth > deepest) deepest = depth;
     }
     double share = total > 0 ? deepest / total : 1.0 / points;
-    tb_inverse_masses_t masses =
-        contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, 0);
-    double a = masses.pair;
+    masses[i] = contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
+                                       c->dim > 1);
+    double a = masses[i].pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
     int row = c->efc_address;
     double k = cmp->stiffness[g];
@@ -550,8 +547,9 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
   }
 }
 
+// masses: what apply_compliance computed for each compliant contact (NULL when nothing is compliant).
 static void record_watched(const mjModel* m, mjData* d, const unsigned char* watched, const tb_compliance_t* cmp,
-                           tb_contact_t* out, int max, volatile int* n) {
+                           const tb_inverse_masses_t* masses, tb_contact_t* out, int max, volatile int* n) {
   for (int i = 0; i < d->ncon; i++) {
     const mjContact* c = d->contact + i;
     if (c->efc_address < 0 || !(watched[c->geom1] || watched[c->geom2])) continue;
@@ -570,17 +568,12 @@ static void record_watched(const mjModel* m, mjData* d, const unsigned char* wat
       // The normal points from geom1 to geom2; geom1 closing on geom2 moves along +normal.
       o->approach_speed = point_velocity_along(m, d, c->geom1, c->pos, c->frame) -
                           point_velocity_along(m, d, c->geom2, c->pos, c->frame);
-      for (int j = 0; j < d->ncon; j++) {
-        if (d->contact[j].efc_address >= 0 && same_pair(c, d->contact + j)) o->points++;
-      }
       int g = cmp ? compliant_geom_of(cmp, c) : -1;
       if (g >= 0) {
-        tb_inverse_masses_t masses =
-            contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame, c->dim > 1);
-        o->inv_mass1 = masses.side1;
-        o->inv_mass2 = masses.side2;
-        o->inv_mass = masses.pair;
-        o->inv_mass_sticking = masses.sticking;
+        o->inv_mass1 = masses[i].side1;
+        o->inv_mass2 = masses[i].side2;
+        o->inv_mass = masses[i].pair;
+        o->inv_mass_sticking = masses[i].sticking;
         o->stiffness = cmp->stiffness[g];
       }
     }
@@ -611,12 +604,17 @@ static void step_euler_with_compliance(const mjModel* m, mjData* d, const unsign
   mj_factorM(m, d);
   mj_collision(m, d);
   mj_makeConstraint(m, d);
-  apply_compliance(m, d, cmp);
+  // Per-contact masses live on MuJoCo's stack from the adjustment until they are recorded (the stages between
+  // release what they take).
+  int mark = d->pstack;
+  tb_inverse_masses_t* masses = (tb_inverse_masses_t*)mj_stackAlloc(d, 4 * (d->ncon > 0 ? d->ncon : 1));
+  apply_compliance(m, d, cmp, masses);
   mj_transmission(m, d);
   mj_projectConstraint(m, d);
   mj_sensorPos(m, d);
   if (m->opt.enableflags & mjENBL_ENERGY) mj_energyPos(m, d);
-  record_watched(m, d, watched, cmp, out, max, n);
+  record_watched(m, d, watched, cmp, masses, out, max, n);
+  d->pstack = mark;
   mj_forwardSkip(m, d, mjSTAGE_POS, 0);
   mj_checkAcc(m, d);
   if (m->opt.enableflags & mjENBL_FWDINV) mj_compareFwdInv(m, d);
@@ -634,7 +632,7 @@ TB_EXPORT int tb_step_watched(const mjModel* m, mjData* d, const unsigned char* 
       step_euler_with_compliance(m, d, watched, cmp, out, max, &n);
     } else {
       mj_step1(m, d);
-      record_watched(m, d, watched, NULL, out, max, &n);
+      record_watched(m, d, watched, NULL, NULL, out, max, &n);
       mj_step2(m, d);
     }
     record_forces(m, d, out, n < max ? n : max);
