@@ -1,4 +1,5 @@
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Policies;
 
@@ -35,6 +36,9 @@ public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done)
 {
     /// <summary>What the policy said beside the actions (a refusal, a warning); kept in the record. Null when nothing.</summary>
     public string? Text { get; init; }
+
+    /// <summary>Whether <see cref="Text"/> refuses or warns; <see cref="PolicyTextKind.None"/> when there is no text.</summary>
+    public PolicyTextKind TextKind { get; init; }
 
     /// <summary>Seconds the policy server took to answer; null for a built-in policy.</summary>
     public double? LatencyS { get; init; }
