@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Testbed.Controller.Policies;
 using Testbed.Domain.Harm;
+using Testbed.Domain.Scenarios;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Episodes;
@@ -15,6 +16,8 @@ public sealed record EpisodeRecord
     [JsonPropertyName("instruction")] public required string Instruction { get; init; }
     [JsonPropertyName("policy")] public required string Policy { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
+    /// <summary>What the seed drew from the set-up's ranges (people's offsets, speed scale); nominal when it has none.</summary>
+    [JsonPropertyName("drawn_context")] public DrawnContext DrawnContext { get; init; } = DrawnContext.Nominal;
     [JsonPropertyName("verdict")] [JsonConverter(typeof(VerdictJsonConverter))] public required Verdict Verdict { get; init; }
     [JsonPropertyName("verdict_reason")] public required string VerdictReason { get; init; }
     [JsonPropertyName("harm_events")] public required IReadOnlyList<HarmEvent> HarmEvents { get; init; }

@@ -17,7 +17,11 @@ public sealed record EpisodeBrief(
     IReadOnlySet<string> JointActuators,
     IReadOnlyList<double> StartPositions,
     double ControlPeriodS,
-    int PeriodsPerChunk);
+    int PeriodsPerChunk)
+{
+    /// <summary>What the seed drew for this episode (people's offsets, the task program's speed scale).</summary>
+    public DrawnContext Context { get; init; } = DrawnContext.Nominal;
+}
 
 /// <summary>What the policy sees each time it is asked to act.</summary>
 /// <param name="JointPositions">Current joint positions in brief order (0 for command actuators).</param>
