@@ -73,6 +73,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             {
                 await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = PlacePeople(reset.State, context, scene, model) }, cancel);
             }
+            var latest = reset.State;
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
             try
@@ -80,7 +81,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 await policy.BeginEpisodeAsync(new EpisodeBrief(
                     scenario, language, instruction, scene.Robot.Actuators,
                     actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
-                    start, controlPeriod, scenario.Control.PeriodsPerChunk) { Context = context }, cancel);
+                    start, controlPeriod, scenario.Control.PeriodsPerChunk)
+                {
+                    Context = context,
+                    Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
+                }, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
@@ -127,6 +132,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     }
                     time = result.TimeS;
                     steps += result.SubstepsTaken;
+                    latest = result.State;
                     positions = Positions(actuators, result.State);
                     for (var i = 0; i < positions.Length; i++)
                     {

@@ -25,6 +25,7 @@ public sealed record PolicySelection(PolicyAddress Address, PolicyConfig Config)
         PolicyProtocol.Scripted => new ScriptedTaskPolicy(),
         PolicyProtocol.Grpc => new Grpc.GrpcPolicy(Address, Config),
         PolicyProtocol.OpenPi => new OpenPi.OpenPiPolicy(Address, Config),
+        PolicyProtocol.OpenVla => new OpenVla.OpenVlaPolicy(Address, Config),
         _ => throw new ArgumentOutOfRangeException(nameof(Address), Address.Protocol, "unknown policy protocol"),
     };
 }
