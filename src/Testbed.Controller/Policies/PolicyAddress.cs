@@ -13,6 +13,8 @@ public enum PolicyProtocol
     OpenPi,
     /// <summary>OpenVLA's REST server: POST /act with json_numpy arrays (`openvla+http://`).</summary>
     OpenVla,
+    /// <summary>GR00T's ZeroMQ REQ/REP server: msgpack with .npy-wrapped arrays (`gr00t+tcp://`).</summary>
+    Gr00t,
 }
 
 /// <summary>Where a policy is: `scripted`, or a URI whose scheme names the server's wire protocol.</summary>
@@ -23,16 +25,16 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
         ["grpc"] = PolicyProtocol.Grpc,
         ["openpi+ws"] = PolicyProtocol.OpenPi,
         ["openvla+http"] = PolicyProtocol.OpenVla,
+        ["gr00t+tcp"] = PolicyProtocol.Gr00t,
     };
 
     /// <summary>Schemes the issue names whose adapters are not written yet: refused with a clear message.</summary>
     private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
     {
         ["grpcs"] = "the neutral gRPC policy service over TLS",
-        ["gr00t+tcp"] = "GR00T's ZeroMQ policy server",
     };
 
-    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>

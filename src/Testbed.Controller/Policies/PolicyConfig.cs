@@ -111,6 +111,12 @@ public sealed record PolicyConfig
     /// <summary>OpenVLA: send the request JSON as a string under "encoded", and read the reply as a JSON string.</summary>
     public bool DoubleEncoded { get; init; }
 
+    /// <summary>GR00T: each state modality key to the robot actuators whose positions it holds, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> StateMap { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>GR00T: each action modality key to the robot actuators its values drive, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ActionMap { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The observation key of the joint positions, for servers whose observation is a keyed map (openpi).</summary>
     public string StateKey { get; init; } = "observation/state";
 
@@ -142,6 +148,10 @@ public sealed record PolicyConfig
         if (Gripper != GripperConvention.OneOpen) text.Append("|gripper ").Append(Gripper.Open.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(Gripper.Closed.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         if (UnnormKey is not null) text.Append("|unnorm ").Append(UnnormKey);
         if (DoubleEncoded) text.Append("|double-encoded");
+        foreach (var (name, map) in new[] { ("state", StateMap), ("action", ActionMap) })
+        {
+            foreach (var (key, actuators) in map.OrderBy(m => m.Key, StringComparer.Ordinal)) text.Append('|').Append(name).Append(' ').Append(key).Append('=').AppendJoin(',', actuators);
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
     }
 
@@ -196,6 +206,8 @@ public sealed record PolicyConfig
                             ? v.GetString()
                             : throw new FormatException($"{Where()}: expected the dataset name whose statistics the server un-normalises with, e.g. bridge_orig"),
                     },
+                    "state_map" => config with { StateMap = ActuatorMap(v, Where()) },
+                    "action_map" => config with { ActionMap = ActuatorMap(v, Where()) },
                     "double_encoded" => config with
                     {
                         DoubleEncoded = v.ValueKind is JsonValueKind.True or JsonValueKind.False
@@ -226,11 +238,30 @@ public sealed record PolicyConfig
                             : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
                     },
                     _ => throw new FormatException(
-                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded"),
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map"),
                 };
             }
             return config;
         }
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ActuatorMap(JsonElement v, string where)
+    {
+        const string expected = "expected an object mapping each modality key to an array of robot actuator names, e.g. {\"single_arm\": [\"arm_yaw\", …], \"gripper\": [\"suction\"]}";
+        if (v.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: {expected}");
+        var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var entry in v.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Array || entry.Value.GetArrayLength() == 0
+                || entry.Value.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String || a.GetString()!.Length == 0))
+            {
+                throw new FormatException($"{where}: '{entry.Name}' is {entry.Value.GetRawText()}; {expected}");
+            }
+
+            map[entry.Name] = entry.Value.EnumerateArray().Select(a => a.GetString()!).ToArray();
+        }
+
+        return map;
     }
 
     private static GripperConvention ReadGripper(JsonElement v, string where)
