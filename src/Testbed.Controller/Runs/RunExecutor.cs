@@ -29,7 +29,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         {
             RunId = runId, Status = RunStatus.Running, StartedAt = started, CommandLine = provenance.CommandLine,
             TestbedVersion = provenance.TestbedVersion, GitCommit = provenance.GitCommit, Host = Environment.MachineName,
-            Bridge = new BridgeInfo("", false, "", "", "", "", ""), Policy = plan.Policy, Seeds = plan.Seeds, InitialQposNoise = plan.InitialQposNoise,
+            Bridge = new BridgeInfo("", false, "", "", "", "", ""), Policies = plan.Policies, Seeds = plan.Seeds, InitialQposNoise = plan.InitialQposNoise,
             Languages = plan.Selection.Languages.Select(l => l.Value).ToArray(), Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
             SceneSha256 = plan.SceneSha256, CorpusSha256 = plan.Corpus.ContentHash, HarmModel = provenance.HarmModel,
             PlanSha256 = plan.Sha256, Shard = plan.Shard?.ToString(), EpisodesInPlan = plan.All.Count, EpisodesPlanned = plan.Episodes.Count,

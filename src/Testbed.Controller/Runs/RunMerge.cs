@@ -35,7 +35,7 @@ public static class RunMerge
             throw new RunInputException($"--out '{output}' already exists and is not an empty folder; expected a new folder for the merged run");
         }
 
-        var plan = RunPlan.Keys(first.Manifest.Scenarios, first.Manifest.Languages, first.Manifest.Policy, first.Manifest.Seeds);
+        var plan = RunPlan.Keys(first.Manifest.Scenarios, first.Manifest.Languages, first.Manifest.Policies, first.Manifest.Seeds);
         var index = plan.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
         var kept = new Dictionary<EpisodeKey, (RecordedEpisode Episode, string Folder)>();
         var seenIn = new Dictionary<EpisodeKey, List<string>>();
