@@ -201,7 +201,7 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            problems.Add(new SceneProblem(scene.MjcfPath, "", $"does not load in the bridge, opened as episodes open it (person contacts compliant): {e.StatusCode}: {e.Status.Detail}"));
+            await ExplainRefusalAsync(scene, e, problems, cancel);
             return null;
         }
         try
@@ -231,6 +231,35 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
         finally
         {
             await bridge.CloseQuietlyAsync(opened.SessionId);
+        }
+    }
+
+    /// <summary>The bridge refuses a session whose watched bodies or compliant geoms are not in the model, naming the
+    /// first; opened plainly (nothing watched, nothing compliant), the model tells every manifest entry that names
+    /// something it lacks, each with its field path.</summary>
+    private async Task ExplainRefusalAsync(SceneManifest scene, RpcException refusal, List<SceneProblem> problems, CancellationToken cancel)
+    {
+        var refused = new SceneProblem(scene.MjcfPath, "", $"does not load in the bridge, opened as episodes open it (person contacts compliant): {refusal.StatusCode}: {refusal.Status.Detail}");
+        OpenSessionResponse plain;
+        try
+        {
+            plain = await bridge.OpenSessionAsync(new OpenSessionRequest { SceneId = scene.Id }, cancel);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            problems.Add(refused);
+            return;
+        }
+        try
+        {
+            var mismatches = SceneCheck.Mismatches(scene, plain.Model);
+            problems.AddRange(mismatches.Select(m => new SceneProblem(scene.ManifestPath, m.Entry, m.Problem)));
+            // A refusal for something missing is what the entries above name; any other refusal is a problem of its own.
+            if (mismatches.Count == 0 || refusal.StatusCode != StatusCode.NotFound) problems.Add(refused);
+        }
+        finally
+        {
+            await bridge.CloseQuietlyAsync(plain.SessionId);
         }
     }
 
