@@ -213,7 +213,7 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
             var regionGeoms = scene.People.Sum(p => p.Regions.Count);
             checks.Add($"every manifest entry names a real body, geom, actuator, camera or keyframe; {scene.People.Count} person(s), {regionGeoms} region geom(s), every person geom has a region");
             foreach (var setup in setups) problems.AddRange(SetupMismatches(setup, scene, model));
-            checks.Add("set-up plans within the actuators' control ranges; seeded people on mocap roots");
+            if (setups.Count > 0) checks.Add("set-up keyframes in the MJCF; plans within the actuators' control ranges; seeded people on mocap roots");
             foreach (var keyframe in setups.SelectMany(s => s.Variants.Values).Select(v => v.Keyframe).Distinct(StringComparer.Ordinal).Where(model.KeyframeNames.Contains))
             {
                 try
