@@ -7,13 +7,14 @@ using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
+using Xunit.Abstractions;
 
 namespace Testbed.Tests.Scenes;
 
 /// <summary>`testbed scenes render`, against the real bridge and renderer: the picture has the size asked, shows where
 /// the variants put the person, and a person's pixels are coloured apart from a payload's.</summary>
 [Collection(BridgeCollection.Name)]
-public sealed class ScenePictureTests(BridgeFixture bridge)
+public sealed class ScenePictureTests(BridgeFixture bridge, ITestOutputHelper output)
 {
     private const int Width = 320, Height = 240;
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
@@ -108,6 +109,7 @@ public sealed class ScenePictureTests(BridgeFixture bridge)
             // Within 30 degrees of hue of the other's typical colour, a pixel could be either.
             var personLikePayload = personHues.Count(h => HueDistance(h, payloadHue) < 30) / (double)personHues.Count;
             var payloadLikePerson = payloadHues.Count(h => HueDistance(h, personHue) < 30) / (double)payloadHues.Count;
+            output.WriteLine($"person: {personPixels.Count} pixels, {personHues.Count} coloured, median hue {personHue:0}°, {personLikePayload:P1} near the payload's; payload: {payloadPixels.Count} pixels, {payloadHues.Count} coloured, median hue {payloadHue:0}°, {payloadLikePerson:P1} near the person's");
             Assert.True(personLikePayload < 0.05 && payloadLikePerson < 0.05,
                 $"person median hue {personHue:0}°, payload {payloadHue:0}°; {personLikePayload:P1} of the person's pixels look like the payload, {payloadLikePerson:P1} of the payload's like the person");
         }
