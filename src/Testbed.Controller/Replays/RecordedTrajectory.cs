@@ -46,6 +46,7 @@ public sealed record RecordedTrajectory(RunManifest Manifest, EpisodeRecord Reco
             throw new RunInputException($"episode on line {line} of {runFolder}/{RunFolder.EpisodesFile} ({found.Key}) has no trajectory; it was recorded by a testbed without trajectories, or the bridge did not describe its model");
         }
         var folder = Path.Combine(runFolder, record.Trajectory);
+        var changed = FilesChangedSinceRun(record, folder);
         EpisodeTrajectory trajectory;
         try
         {
@@ -53,18 +54,25 @@ public sealed record RecordedTrajectory(RunManifest Manifest, EpisodeRecord Reco
         }
         catch (TrajectoryFileException e)
         {
-            throw new RunInputException(e.Message);
-        }
-        var changed = new List<string>();
-        if (record.TrajectorySha256 is { } recorded)
-        {
-            foreach (var (file, hash) in recorded.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                var path = Path.Combine(folder, file);
-                var now = File.Exists(path) ? TrajectoryFile.Hashes(folder).GetValueOrDefault(file) : null;
-                if (now != hash) changed.Add($"{record.Trajectory}/{file} was changed after the run wrote it (SHA-256 {hash[..12]}… recorded, {(now is null ? "file missing" : now[..12] + "…")} now)");
-            }
+            throw new RunInputException(changed.Count == 0 ? e.Message : $"{e.Message}; {string.Join("; ", changed)}");
         }
         return new RecordedTrajectory(manifest, record, line, folder, trajectory, changed);
+    }
+
+    /// <summary>Files whose SHA-256 is not the one the run recorded, each with both hashes.</summary>
+    private static IReadOnlyList<string> FilesChangedSinceRun(EpisodeRecord record, string folder)
+    {
+        var changed = new List<string>();
+        if (record.TrajectorySha256 is not { } recorded) return changed;
+        foreach (var (file, hash) in recorded.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var path = Path.Combine(folder, file);
+            var now = File.Exists(path) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : null;
+            if (now != hash)
+            {
+                changed.Add($"{record.Trajectory}/{file} was changed after the run wrote it (SHA-256 {hash[..Math.Min(12, hash.Length)]}… recorded, {(now is null ? "file missing" : now[..12] + "…")} now)");
+            }
+        }
+        return changed;
     }
 }
