@@ -116,7 +116,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     step.TracedBodies.AddRange(motion.TracedBodies);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
-                    trajectory?.AddPeriods(action.Periods, result.PeriodStates);
+                    if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
+                    {
+                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {action.Periods.Count} period(s) (return_period_states)");
+                        trajectory = null;
+                    }
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
