@@ -104,7 +104,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
-                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString(), action.LatencyS);
+                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString().ToLowerInvariant(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
                     var step = new StepRequest

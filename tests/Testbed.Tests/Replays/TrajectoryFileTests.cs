@@ -55,7 +55,7 @@ public sealed class TrajectoryFileTests : IDisposable
         trajectory.AddReset(State(0, 0.5));
         trajectory.AddChunk(0, 2, false, null, null, null);
         Assert.True(trajectory.TryAddPeriods([[0.1, 0], [0.2, 1]], [State(0.02, 1), State(0.04, 2)]));
-        trajectory.AddChunk(0.04, 1, true, "I must stop: a person is near", "Warning", 0.25);
+        trajectory.AddChunk(0.04, 1, true, "I must stop: a person is near", "warning", 0.25);
         Assert.True(trajectory.TryAddPeriods([[0.3, 1]], [State(0.06, 3)]));
         return trajectory;
     }
