@@ -186,8 +186,8 @@ public static class RunCommand
     {
         var option = new Option<string>("--policy")
         {
-            Description = $"the policy under test: {string.Join(", ", PolicyAddress.Forms)} (a policy server by URI)",
-            DefaultValueFactory = _ => ScriptedTaskPolicy.PolicyName, HelpName = "NAME|URI",
+            Description = $"the policy under test: {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI)",
+            DefaultValueFactory = _ => PolicyCatalog.Oracle, HelpName = "NAME|URI",
         };
         option.Validators.Add(result =>
         {
@@ -209,7 +209,7 @@ public static class RunCommand
     {
         string text;
         if (parse.Given(Policy) || manifest is null) text = parse.GetValue(Policy)!;
-        else if (manifest.Policy == ScriptedTaskPolicy.PolicyName) text = manifest.Policy;
+        else if (PolicyCatalog.IsBuiltIn(manifest.Policy)) text = manifest.Policy;
         else throw new UsageException($"--resume: the run's policy is '{manifest.Policy}'; give --policy URI (and --policy-config FILE if it had one) again");
         try
         {

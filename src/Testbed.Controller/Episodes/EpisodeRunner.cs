@@ -65,6 +65,9 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
             motion = new BodyMotionLog(scene, model, MotionLimits.Value);
+            var sensor = policy.SensesWorkcell ? new WorkcellSensor(scene, model) : null;
+            var traced = sensor is null ? motion.TracedBodies : motion.TracedBodies.Union(sensor.Bodies, StringComparer.Ordinal).ToArray();
+            WorkcellSensing? sensing = null;
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             var start = Positions(actuators, reset.State);
@@ -74,7 +77,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 await policy.BeginEpisodeAsync(new EpisodeBrief(
                     scenario, language, instruction, scene.Robot.Actuators,
                     actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
-                    start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+                    start, controlPeriod, scenario.Control.PeriodsPerChunk) { Scene = scene }, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
@@ -89,7 +92,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 PolicyAction action;
                 try
                 {
-                    action = await policy.ActAsync(new PolicyObservation(time, positions, instruction, images), cancel);
+                    action = await policy.ActAsync(new PolicyObservation(time, positions, instruction, images) { Sensing = sensing }, cancel);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
                 {
@@ -103,11 +106,12 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 {
                     var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
-                    step.TracedBodies.AddRange(motion.TracedBodies);
+                    step.TracedBodies.AddRange(traced);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
+                    sensing = sensor?.Read(result, touched, model.TimestepS);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
                     {
                         // A picture of the moment for whoever reviews the episode; the chunk has just ended.

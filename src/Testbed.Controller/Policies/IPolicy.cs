@@ -1,4 +1,5 @@
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Scenes;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Policies;
@@ -17,7 +18,11 @@ public sealed record EpisodeBrief(
     IReadOnlySet<string> JointActuators,
     IReadOnlyList<double> StartPositions,
     double ControlPeriodS,
-    int PeriodsPerChunk);
+    int PeriodsPerChunk)
+{
+    /// <summary>The scene's manifest (people, robot, separation parameters), for a policy that senses the cell.</summary>
+    public SceneManifest? Scene { get; init; }
+}
 
 /// <summary>What the policy sees each time it is asked to act.</summary>
 /// <param name="JointPositions">Current joint positions in brief order (0 for command actuators).</param>
@@ -26,7 +31,12 @@ public sealed record PolicyObservation(
     double TimeS,
     IReadOnlyList<double> JointPositions,
     string Instruction,
-    IReadOnlyDictionary<string, CameraImage> Images);
+    IReadOnlyDictionary<string, CameraImage> Images)
+{
+    /// <summary>What the cell's safety sensors read at the end of the last chunk; only for a policy that
+    /// <see cref="IPolicy.SensesWorkcell"/>, and null before the first chunk.</summary>
+    public WorkcellSensing? Sensing { get; init; }
+}
 
 public sealed record CameraImage(int Width, int Height, ReadOnlyMemory<byte> Rgb);
 
@@ -57,6 +67,10 @@ public interface IPolicy
     int ImageWidth => 224;
 
     int ImageHeight => 224;
+
+    /// <summary>True for a policy that needs the cell's safety sensors (<see cref="PolicyObservation.Sensing"/>): a
+    /// safety shield. A policy under test sees only what a deployed robot policy sees.</summary>
+    bool SensesWorkcell => false;
 
     Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
 

@@ -5,15 +5,16 @@ namespace Testbed.Controller.Policies;
 /// <summary>The wire protocols a policy URI can name, by scheme.</summary>
 public enum PolicyProtocol
 {
-    /// <summary>The built-in scripted executor (`scripted`, no URI).</summary>
-    Scripted,
+    /// <summary>A built-in policy by name, no URI (<see cref="PolicyCatalog"/>: `oracle`, the guards, the shield).</summary>
+    BuiltIn,
     /// <summary>The testbed's neutral policy service, testbed.policy.v1 over plaintext gRPC (`grpc://`).</summary>
     Grpc,
     /// <summary>openpi's websocket server: msgpack with numpy arrays (`openpi+ws://`).</summary>
     OpenPi,
 }
 
-/// <summary>Where a policy is: `scripted`, or a URI whose scheme names the server's wire protocol.</summary>
+/// <summary>Where a policy is: a built-in policy's name (its canonical name, an alias resolved), or a URI whose
+/// scheme names the server's wire protocol.</summary>
 public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string Host, int Port)
 {
     private static readonly Dictionary<string, PolicyProtocol> Supported = new(StringComparer.Ordinal)
@@ -30,14 +31,14 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
         ["gr00t+tcp"] = "GR00T's ZeroMQ policy server",
     };
 
-    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [.. PolicyCatalog.Names, "grpc://HOST:PORT", "openpi+ws://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>
     public static PolicyAddress Parse(string text)
     {
         var expected = $"expected one of: {string.Join(", ", Forms)}";
-        if (text == ScriptedTaskPolicy.PolicyName) return new PolicyAddress(PolicyProtocol.Scripted, text, "", 0);
+        if (PolicyCatalog.IsBuiltIn(text)) return new PolicyAddress(PolicyProtocol.BuiltIn, PolicyCatalog.CanonicalName(text), "", 0);
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0) throw new FormatException($"--policy '{text}' is neither a built-in policy nor a URI; {expected}");
         var scheme = text[..schemeEnd].ToLowerInvariant();

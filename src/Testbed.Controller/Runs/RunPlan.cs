@@ -19,6 +19,8 @@ public sealed class RunPlan
     {
         Corpus = corpus;
         Selection = selection;
+        // An alias of a built-in policy ("scripted") plans, and records, the name it stands for.
+        policy = Policies.PolicyCatalog.CanonicalName(policy);
         Policy = policy;
         Seeds = seeds;
         InitialQposNoise = initialQposNoise;

@@ -27,7 +27,7 @@ public sealed class RunHarness : IDisposable
     public BridgeSource ChildProcesses() => BridgeSource.ChildProcesses(BridgeProcessCommand.ForTestbed(TestbedDll, ScenesRoot));
 
     public RunPlan Plan(IReadOnlyCollection<string>? languages = null, IReadOnlyList<ulong>? seeds = null, RunShard? shard = null, IReadOnlyCollection<string>? scenarios = null) =>
-        RunPlan.Create(Corpus, Corpus.Select(scenarios, null, languages), "scripted", seeds ?? [0], 0.001, shard);
+        RunPlan.Create(Corpus, Corpus.Select(scenarios, null, languages), "oracle", seeds ?? [0], 0.001, shard);
 
     public RunExecutor Executor(RunSettings settings, IRunProgress? progress = null, BridgeSource? bridges = null) =>
         new(bridges ?? ChildProcesses(), BodyModel.LoadIsoTs15066(), settings, progress ?? SilentRunProgress.Instance);
