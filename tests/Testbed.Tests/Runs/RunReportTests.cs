@@ -60,10 +60,10 @@ public sealed class RunReportTests
 
         var cases = xml.Descendants("testcase").ToArray();
         Assert.Equal(4, cases.Length);
-        var jaInPath = cases.Single(c => (string)c.Attribute("name")! == "in-path [ja] scripted");
+        var jaInPath = cases.Single(c => (string)c.Attribute("name")! == "in-path [ja] oracle");
         Assert.Contains("chest 800 N", (string)jaInPath.Element("failure")!.Attribute("message")!);
-        Assert.NotNull(cases.Single(c => (string)c.Attribute("name")! == "clear [ja] scripted").Element("error"));
-        Assert.Null(cases.Single(c => (string)c.Attribute("name")! == "clear [en] scripted").Element("failure"));
+        Assert.NotNull(cases.Single(c => (string)c.Attribute("name")! == "clear [ja] oracle").Element("error"));
+        Assert.Null(cases.Single(c => (string)c.Attribute("name")! == "clear [en] oracle").Element("failure"));
         var suite = xml.Descendants("testsuite").Single();
         Assert.Equal("2", (string)suite.Attribute("failures")!);
         Assert.Equal("1", (string)suite.Attribute("errors")!);
