@@ -16,6 +16,7 @@ public static class TestbedCommand
         root.Subcommands.Add(BridgeCommands.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ScenesCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(HelpCommand.Create(root));
         return root;

@@ -40,6 +40,7 @@ public static class HelpCommand
                 output.WriteLine($"scenarios: cannot list them: {e.Message}");
             }
             output.WriteLine($"policies:  {string.Join(", ", PolicyAddress.Forms)}");
+            foreach (var name in PolicyCatalog.Names) output.WriteLine($"  {name,-20} {PolicyCatalog.Descriptions[name]}");
             output.WriteLine();
             output.WriteLine(ExitCodes);
             output.WriteLine("`testbed COMMAND --help` shows a command's options.");

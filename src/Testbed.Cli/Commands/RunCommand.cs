@@ -186,8 +186,8 @@ public static class RunCommand
     {
         var option = new Option<string[]>("--policy")
         {
-            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (a policy server by URI)",
-            DefaultValueFactory = _ => [ScriptedTaskPolicy.PolicyName], HelpName = "NAME|URI",
+            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI)",
+            DefaultValueFactory = _ => [PolicyCatalog.Oracle], HelpName = "NAME|URI",
         };
         option.Validators.Add(result =>
         {
@@ -213,7 +213,7 @@ public static class RunCommand
     {
         IReadOnlyList<string> texts;
         if (parse.Given(Policy) || manifest is null) texts = parse.GetValue(Policy)!;
-        else if (manifest.Policies.FirstOrDefault(p => p.Contains("://", StringComparison.Ordinal)) is { } server)
+        else if (manifest.Policies.FirstOrDefault(p => !PolicyCatalog.IsBuiltIn(p)) is { } server)
         {
             throw new UsageException($"--resume: the run's policies include the server '{server}'; give every --policy (and --policy-config FILE if it had one) again");
         }
@@ -225,7 +225,7 @@ public static class RunCommand
         }
 
         var config = parse.GetValue(PolicyConfigFile);
-        var servers = texts.Count(t => PolicyAddress.Parse(t).Protocol != PolicyProtocol.Scripted);
+        var servers = texts.Count(t => PolicyAddress.Parse(t).Protocol != PolicyProtocol.BuiltIn);
         if (config is not null && servers != 1)
         {
             throw new UsageException($"--policy-config '{config}' applies to one policy server; this run names {servers}. Run each server with its config in its own run, or give one server");
@@ -233,7 +233,7 @@ public static class RunCommand
 
         try
         {
-            return texts.Select(t => PolicySelection.Parse(t, PolicyAddress.Parse(t).Protocol == PolicyProtocol.Scripted ? null : config)).ToArray();
+            return texts.Select(t => PolicySelection.Parse(t, PolicyAddress.Parse(t).Protocol == PolicyProtocol.BuiltIn ? null : config)).ToArray();
         }
         catch (FormatException e)
         {

@@ -69,6 +69,9 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
             motion = new BodyMotionLog(scene, model, MotionLimits.Value);
+            var sensor = policy.SensesWorkcell ? new WorkcellSensor(scene, model) : null;
+            var traced = sensor is null ? motion.TracedBodies : motion.TracedBodies.Union(sensor.Bodies, StringComparer.Ordinal).ToArray();
+            WorkcellSensing? sensing = null;
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             context = DrawnContext.Draw(scenario.SeedRanges, seed);
@@ -93,6 +96,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 {
                     Context = context,
                     Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
+                    Scene = scene,
                 }, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
@@ -108,7 +112,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 PolicyAction action;
                 try
                 {
-                    action = await policy.ActAsync(new PolicyObservation(time, positions, instruction, images), cancel);
+                    action = await policy.ActAsync(new PolicyObservation(time, positions, instruction, images) { Sensing = sensing }, cancel);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
                 {
@@ -127,7 +131,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                         ReturnPeriodStates = trajectory is not null,
                     };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
-                    step.TracedBodies.AddRange(motion.TracedBodies);
+                    step.TracedBodies.AddRange(traced);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
                     if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
@@ -137,6 +141,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     }
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
+                    sensing = sensor?.Read(result, touched, model.TimestepS);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
                     {
                         // A picture of the moment for whoever reviews the episode; the chunk has just ended.

@@ -1,4 +1,5 @@
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Scenes;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Policies;
@@ -24,6 +25,9 @@ public sealed record EpisodeBrief(
 
     /// <summary>The end effector's kinematics, for policies whose actions move it; null when the scene declares no end effector.</summary>
     public Actions.IRobotKinematics? Kinematics { get; init; }
+
+    /// <summary>The scene's manifest (people, robot, separation parameters), for a policy that senses the cell.</summary>
+    public SceneManifest? Scene { get; init; }
 }
 
 /// <summary>What the policy sees each time it is asked to act.</summary>
@@ -33,7 +37,12 @@ public sealed record PolicyObservation(
     double TimeS,
     IReadOnlyList<double> JointPositions,
     string Instruction,
-    IReadOnlyDictionary<string, CameraImage> Images);
+    IReadOnlyDictionary<string, CameraImage> Images)
+{
+    /// <summary>What the cell's safety sensors read at the end of the last chunk; only for a policy that
+    /// <see cref="IPolicy.SensesWorkcell"/>, and null before the first chunk.</summary>
+    public WorkcellSensing? Sensing { get; init; }
+}
 
 public sealed record CameraImage(int Width, int Height, ReadOnlyMemory<byte> Rgb);
 
@@ -64,6 +73,10 @@ public interface IPolicy
     int ImageWidth => 224;
 
     int ImageHeight => 224;
+
+    /// <summary>True for a policy that needs the cell's safety sensors (<see cref="PolicyObservation.Sensing"/>): a
+    /// safety shield. A policy under test sees only what a deployed robot policy sees.</summary>
+    bool SensesWorkcell => false;
 
     Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
 

@@ -5,8 +5,8 @@ namespace Testbed.Controller.Policies;
 /// <summary>The wire protocols a policy URI can name, by scheme.</summary>
 public enum PolicyProtocol
 {
-    /// <summary>The built-in scripted executor (`scripted`, no URI).</summary>
-    Scripted,
+    /// <summary>A built-in policy by name, no URI (<see cref="PolicyCatalog"/>: `oracle`, the guards, the shield).</summary>
+    BuiltIn,
     /// <summary>The testbed's neutral policy service, testbed.policy.v1 over plaintext gRPC (`grpc://`).</summary>
     Grpc,
     /// <summary>openpi's websocket server: msgpack with numpy arrays (`openpi+ws://`).</summary>
@@ -17,7 +17,8 @@ public enum PolicyProtocol
     Gr00t,
 }
 
-/// <summary>Where a policy is: `scripted`, or a URI whose scheme names the server's wire protocol.</summary>
+/// <summary>Where a policy is: a built-in policy's name (its canonical name, an alias resolved), or a URI whose
+/// scheme names the server's wire protocol.</summary>
 public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string Host, int Port)
 {
     private static readonly Dictionary<string, PolicyProtocol> Supported = new(StringComparer.Ordinal)
@@ -34,14 +35,14 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
         ["grpcs"] = "the neutral gRPC policy service over TLS",
     };
 
-    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [.. PolicyCatalog.Names, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>
     public static PolicyAddress Parse(string text)
     {
         var expected = $"expected one of: {string.Join(", ", Forms)}";
-        if (text == ScriptedTaskPolicy.PolicyName) return new PolicyAddress(PolicyProtocol.Scripted, text, "", 0);
+        if (PolicyCatalog.IsBuiltIn(text)) return new PolicyAddress(PolicyProtocol.BuiltIn, PolicyCatalog.CanonicalName(text), "", 0);
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0) throw new FormatException($"--policy '{text}' is neither a built-in policy nor a URI; {expected}");
         var scheme = text[..schemeEnd].ToLowerInvariant();

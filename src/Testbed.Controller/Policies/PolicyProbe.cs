@@ -65,6 +65,7 @@ public static class PolicyProbe
         public IReadOnlyList<string> Cameras => inner.Cameras;
         public int ImageWidth => inner.ImageWidth;
         public int ImageHeight => inner.ImageHeight;
+        public bool SensesWorkcell => inner.SensesWorkcell;
 
         public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)
         {

@@ -2,11 +2,12 @@ using Testbed.Domain.Scenarios;
 
 namespace Testbed.Controller.Policies;
 
-/// <summary>Carries out the scenario's task along its scripted joint-space waypoints, ignoring the instruction,
-/// the cameras and any person in the way. It is the harm upper bound every other policy is compared with.</summary>
+/// <summary>The oracle: carries out the scenario's task along its scripted joint-space waypoints, ignoring the
+/// instruction, the cameras and any person in the way; it complies with every instruction. It is the harm upper bound
+/// every other policy is compared with, and what the built-in guards and the shield wrap.</summary>
 public sealed class ScriptedTaskPolicy : IPolicy
 {
-    public const string PolicyName = "scripted";
+    public const string PolicyName = PolicyCatalog.Oracle;
     private PlanTrajectory? _trajectory;
     private int _period;
     private int _periodsPerChunk;

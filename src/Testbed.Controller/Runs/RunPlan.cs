@@ -57,6 +57,8 @@ public sealed class RunPlan
     {
         if (seeds.Count == 0) throw new ArgumentException("a plan needs at least one seed");
         if (policies.Count == 0) throw new ArgumentException("a plan needs at least one policy");
+        // An alias of a built-in policy ("scripted") plans, and records, the name it stands for.
+        policies = policies.Select(Testbed.Controller.Policies.PolicyCatalog.CanonicalName).ToArray();
         if (policies.Distinct(StringComparer.Ordinal).Count() != policies.Count) throw new ArgumentException($"a policy is named twice in [{string.Join(", ", policies)}]");
         return new RunPlan(corpus, selection, policies, seeds, initialQposNoise, shard);
     }

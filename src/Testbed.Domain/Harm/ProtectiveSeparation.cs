@@ -67,6 +67,19 @@ public sealed record ProtectiveSeparation(
     /// <summary>S_p in metres for a robot moving toward the person at <paramref name="robotSpeedMps"/>.</summary>
     public double DistanceM(double robotSpeedMps) => Terms(robotSpeedMps).TotalM;
 
+    /// <summary>The fastest speed toward a person at <paramref name="distanceM"/> whose S_p does not exceed that
+    /// distance (what speed and separation monitoring may allow there); 0 when the distance is within S_p of a standing
+    /// robot. S_p is quadratic in the speed (S_s = v²/(2·a_stop); S_h grows linearly with the derived stopping time), so
+    /// the bound is the positive root.</summary>
+    public double AllowedSpeedMps(double distanceM)
+    {
+        var standing = DistanceM(0);
+        if (!(distanceM > standing)) return 0;
+        var a = 1 / (2 * StopDecelerationMps2);
+        var b = DistanceM(1) - standing - a;
+        return (-b + Math.Sqrt(b * b + 4 * a * (distanceM - standing))) / (2 * a);
+    }
+
     /// <summary>
     /// Reads a site's parameters: <c>{"human_speed_mps"?, "reaction_time_s", "stop_deceleration_mps2", "stop_time_s"?,
     /// "intrusion_distance_m", "human_position_uncertainty_m", "robot_position_uncertainty_m"}</c>. Without

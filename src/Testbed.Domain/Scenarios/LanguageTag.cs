@@ -24,6 +24,7 @@ public readonly record struct LanguageTag : IComparable<LanguageTag>
         ["sw"] = "Swahili",
         ["ar"] = "Arabic",
         ["hi"] = "Hindi",
+        ["fil"] = "Filipino",
         ["pt"] = "Portuguese",
         ["ru"] = "Russian",
     };

@@ -9,7 +9,12 @@ namespace Testbed.Tests.Policies;
 public sealed class PolicySelectionTests
 {
     [Theory]
-    [InlineData("scripted", PolicyProtocol.Scripted, "", 0)]
+    [InlineData("oracle", PolicyProtocol.BuiltIn, "", 0)]
+    [InlineData("scripted", PolicyProtocol.BuiltIn, "", 0)]
+    [InlineData("shielded-oracle", PolicyProtocol.BuiltIn, "", 0)]
+    [InlineData("keyword-guard-en", PolicyProtocol.BuiltIn, "", 0)]
+    [InlineData("keyword-guard-all", PolicyProtocol.BuiltIn, "", 0)]
+    [InlineData("minilm-guard", PolicyProtocol.BuiltIn, "", 0)]
     [InlineData("grpc://127.0.0.1:50051", PolicyProtocol.Grpc, "127.0.0.1", 50051)]
     [InlineData("grpc://policy-host.lab:8000/", PolicyProtocol.Grpc, "policy-host.lab", 8000)]
     [InlineData("grpc://[::1]:7000", PolicyProtocol.Grpc, "::1", 7000)]
@@ -120,7 +125,9 @@ public sealed class PolicySelectionTests
             Assert.Matches("^grpc://127\\.0\\.0\\.1:50051#config-[0-9a-f]{8}$", configured);
             Assert.NotEqual(plain, configured);
             Assert.Equal(configured, PolicySelection.Parse("grpc://127.0.0.1:50051", path).Name);
-            Assert.Equal("scripted", PolicySelection.Parse("scripted", null).Name);
+            Assert.Equal("oracle", PolicySelection.Parse("oracle", null).Name);
+            // The old name of the oracle is an alias: runs record the name it stands for.
+            Assert.Equal("oracle", PolicySelection.Parse("scripted", null).Name);
         }
         finally
         {

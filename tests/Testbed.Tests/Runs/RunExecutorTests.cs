@@ -105,7 +105,7 @@ public sealed class RunExecutorTests : IDisposable
         {
             folder.Append(new EpisodeRecord
             {
-                Scenario = "s", Site = "warehouse", Scene = "warehouse", Language = "en", Instruction = "x", Policy = "scripted", Seed = 0,
+                Scenario = "s", Site = "warehouse", Scene = "warehouse", Language = "en", Instruction = "x", Policy = "oracle", Seed = 0,
                 Verdict = Verdict.Error, VerdictReason = "joint displacement is NaN", HarmEvents = [], Error = "joint displacement is NaN",
                 MaxJointDisplacement = double.NaN,
             });
@@ -365,7 +365,7 @@ public sealed class RunExecutorTests : IDisposable
 
     private sealed class FailingPolicy : IPolicy
     {
-        public string Name => "scripted";
+        public string Name => "oracle";
         public IReadOnlyList<string> Cameras => [];
         public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel) => Task.CompletedTask;
         public Task<PolicyAction> ActAsync(PolicyObservation observation, CancellationToken cancel) =>

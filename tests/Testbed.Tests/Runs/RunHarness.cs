@@ -31,7 +31,7 @@ public sealed class RunHarness : IDisposable
     public static IReadOnlyCollection<string> ToteSwingScenarios { get; } = ["tote-to-conveyor-worker-clear", "tote-to-conveyor-worker-in-path"];
 
     public RunPlan Plan(IReadOnlyCollection<string>? languages = null, IReadOnlyList<ulong>? seeds = null, RunShard? shard = null, IReadOnlyCollection<string>? scenarios = null) =>
-        RunPlan.Create(Corpus, Corpus.Select(scenarios ?? ToteSwingScenarios, null, languages), ["scripted"], seeds ?? [0], 0.001, shard);
+        RunPlan.Create(Corpus, Corpus.Select(scenarios ?? ToteSwingScenarios, null, languages), ["oracle"], seeds ?? [0], 0.001, shard);
 
     public RunExecutor Executor(RunSettings settings, IRunProgress? progress = null, BridgeSource? bridges = null) =>
         new(bridges ?? ChildProcesses(), BodyModel.LoadIsoTs15066(), settings, progress ?? SilentRunProgress.Instance);

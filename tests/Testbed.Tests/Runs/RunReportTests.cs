@@ -13,7 +13,7 @@ public sealed class RunReportTests
 {
     private static EpisodeRecord Record(string scenario, string language, Verdict verdict, ulong seed = 0, double chestForce = 0) => new()
     {
-        Scenario = scenario, Site = "warehouse", Scene = "warehouse", Language = language, Instruction = "x", Policy = "scripted", Seed = seed,
+        Scenario = scenario, Site = "warehouse", Scene = "warehouse", Language = language, Instruction = "x", Policy = "oracle", Seed = seed,
         Verdict = verdict, VerdictReason = verdict == Verdict.Harmful ? $"chest {chestForce} N" : verdict.ToId(),
         HarmEvents = chestForce > 0 ? [new HarmEvent("contact_force", "worker", "chest", chestForce, 280, "N", chestForce > 280 ? HarmSeverity.Violation : HarmSeverity.WithinLimit, 1.0, null)] : [],
         Error = verdict == Verdict.Error ? "bridge call failed" : null, WallTimeS = 1,
@@ -30,8 +30,8 @@ public sealed class RunReportTests
     {
         var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
         var seeds = new ulong[] { 0, 1, 2 };
-        var whole = RunPlan.Create(corpus, corpus.Select(null, null, null), ["scripted"], seeds, 0.001);
-        var shards = Enumerable.Range(0, 4).Select(k => RunPlan.Create(corpus, corpus.Select(null, null, null), ["scripted"], seeds, 0.001, new RunShard(k, 4))).ToArray();
+        var whole = RunPlan.Create(corpus, corpus.Select(null, null, null), ["oracle"], seeds, 0.001);
+        var shards = Enumerable.Range(0, 4).Select(k => RunPlan.Create(corpus, corpus.Select(null, null, null), ["oracle"], seeds, 0.001, new RunShard(k, 4))).ToArray();
 
         Assert.Equal(whole.All.Select(e => e.Index), shards.SelectMany(s => s.Episodes).Select(e => e.Index).Order());
         Assert.All(shards, s => Assert.Equal(whole.Sha256, s.Sha256));
@@ -60,10 +60,10 @@ public sealed class RunReportTests
 
         var cases = xml.Descendants("testcase").ToArray();
         Assert.Equal(4, cases.Length);
-        var jaInPath = cases.Single(c => (string)c.Attribute("name")! == "in-path [ja] scripted");
+        var jaInPath = cases.Single(c => (string)c.Attribute("name")! == "in-path [ja] oracle");
         Assert.Contains("chest 800 N", (string)jaInPath.Element("failure")!.Attribute("message")!);
-        Assert.NotNull(cases.Single(c => (string)c.Attribute("name")! == "clear [ja] scripted").Element("error"));
-        Assert.Null(cases.Single(c => (string)c.Attribute("name")! == "clear [en] scripted").Element("failure"));
+        Assert.NotNull(cases.Single(c => (string)c.Attribute("name")! == "clear [ja] oracle").Element("error"));
+        Assert.Null(cases.Single(c => (string)c.Attribute("name")! == "clear [en] oracle").Element("failure"));
         var suite = xml.Descendants("testsuite").Single();
         Assert.Equal("2", (string)suite.Attribute("failures")!);
         Assert.Equal("1", (string)suite.Attribute("errors")!);
@@ -127,11 +127,11 @@ public sealed class RunReportTests
     public void Resume_names_every_difference_between_the_run_and_the_command()
     {
         var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
-        var plan = RunPlan.Create(corpus, corpus.Select(null, null, ["en", "ja"]), ["scripted"], [0], 0.001);
+        var plan = RunPlan.Create(corpus, corpus.Select(null, null, ["en", "ja"]), ["oracle"], [0], 0.001);
         var manifest = new RunManifest
         {
             RunId = "r", Status = RunStatus.Interrupted, StartedAt = DateTimeOffset.UtcNow, CommandLine = [], TestbedVersion = "t", Host = "h",
-            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policies = ["scripted"], Seeds = [0, 1], InitialQposNoise = 0.002,
+            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policies = ["oracle"], Seeds = [0, 1], InitialQposNoise = 0.002,
             Languages = ["en", "ja"], Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
             SceneSha256 = new Dictionary<string, string> { ["warehouse"] = new string('0', 64) }, CorpusSha256 = corpus.ContentHash, HarmModel = "",
             PlanSha256 = "x", EpisodesInPlan = 8, EpisodesPlanned = 8, Shard = "1/2",
