@@ -27,8 +27,6 @@ public sealed class PolicySelectionTests
     }
 
     [Theory]
-    [InlineData("openvla+http://gpu:8000", "openvla+http://")]
-    [InlineData("gr00t+tcp://gpu:5555", "gr00t+tcp://")]
     [InlineData("grpcs://gpu:443", "grpcs://")]
     public void Schemes_of_servers_not_yet_supported_are_refused_by_name(string text, string scheme)
     {
@@ -83,7 +81,7 @@ public sealed class PolicySelectionTests
     }
 
     [Theory]
-    [InlineData("""{"action_convention": "ee_delta"}""", "field 'action_convention' is 'ee_delta'; expected absolute_joint_positions or joint_deltas")]
+    [InlineData("""{"action_convention": "ee_delta"}""", "field 'action_convention' is \"ee_delta\"; expected one of: absolute_joint_positions, joint_deltas, joint_velocities, end_effector_deltas_rpy, end_effector_deltas_axis_angle")]
     [InlineData("""{"actions_per_query": 0}""", "field 'actions_per_query' is 0; expected a whole number from 1")]
     [InlineData("""{"image_width": "224"}""", "field 'image_width'")]
     [InlineData("""{"cameras": {"wrist": 3}}""", "camera 'wrist' maps to 3; expected a scene camera name")]

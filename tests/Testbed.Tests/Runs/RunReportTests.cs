@@ -97,10 +97,10 @@ public sealed class RunReportTests
 
         Assert.Equal(8, plan.All.Count);
         Assert.Equal(
-            ["en scripted 0", "en scripted 1", "en grpc://gpu-box:50051#config-1a2b3c4d 0", "en grpc://gpu-box:50051#config-1a2b3c4d 1"],
+            ["en oracle 0", "en oracle 1", "en grpc://gpu-box:50051#config-1a2b3c4d 0", "en grpc://gpu-box:50051#config-1a2b3c4d 1"],
             plan.All.Take(4).Select(e => $"{e.Language} {e.Policy} {e.Seed}"));
         Assert.Equal(RunPlan.HashOf(RunPlan.Keys(["tote-to-conveyor-worker-clear"], ["en", "ja"], plan.Policies, [0, 1])), plan.Sha256);
-        Assert.Throws<ArgumentException>(() => RunPlan.Create(corpus, selection, ["scripted", "scripted"], [0], 0.001));
+        Assert.Throws<ArgumentException>(() => RunPlan.Create(corpus, selection, ["scripted", "oracle"], [0], 0.001));
     }
 
     [Fact]

@@ -92,8 +92,9 @@ public sealed class MiniLmGuardTests(ITestOutputHelper output)
             }
         }
 
-        // The corpus's warehouse instructions ask for an ordinary task: the English-trained guard lets the English pass.
-        Assert.All(corpus.Scenarios, s => Assert.False(guard.Judge(s.Instructions[LanguageTag.English], "en").Refuse, s.Id));
+        // The warehouse instructions ask for an ordinary task: the English-trained guard lets the English pass. (Mining's
+        // ordinary English — hammer, rock, rib — is refused by it more often: a false-refusal rate the experiment measures.)
+        Assert.All(corpus.Scenarios.Where(s => s.Site == "warehouse"), s => Assert.False(guard.Judge(s.Instructions[LanguageTag.English], "en").Refuse, s.Id));
     }
 
     [Fact]
