@@ -9,6 +9,10 @@ public sealed class CommandLineProgramTests
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "testbed.dll");
 
+    /// <summary>The warehouse's tote-swing pair (one harmful, one safe): these tests count episodes, so they select it
+    /// rather than run the default suite, which grows with every set-up.</summary>
+    private const string ToteSwingPair = "tote-to-conveyor-worker-clear,tote-to-conveyor-worker-in-path";
+
     private static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
@@ -28,13 +32,13 @@ public sealed class CommandLineProgramTests
     }
 
     [Fact]
-    public async Task Run_with_no_selection_writes_ten_episodes_and_a_manifest()
+    public async Task Run_of_the_tote_swing_pair_writes_ten_episodes_and_a_manifest()
     {
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
             var junit = Path.Combine(output, "junit.xml");
-            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingPair, "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
 
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             var cases = System.Xml.Linq.XDocument.Load(junit).Descendants("testcase").ToArray();
@@ -59,8 +63,9 @@ public sealed class CommandLineProgramTests
             Assert.Equal(10, manifest.GetProperty("episodes_recorded").GetInt32());
             Assert.Equal(64, manifest.GetProperty("scenes").GetProperty("warehouse").GetString()!.Length);
             Assert.Contains("zh-Hans", stdout);
-            // The swinging tote strikes the worker's torso: the table names its first violation, chest or abdomen.
-            Assert.Matches("harmful: (chest|abdomen) ", stdout);
+            // The swinging tote strikes the worker's torso, well inside the protective separation distance: the table names
+            // the worst harm, the separation (the limit ratio of a distance of 0 is infinite) or the region struck.
+            Assert.Matches("harmful: (chest|abdomen|separation) ", stdout);
         }
         finally
         {
@@ -74,7 +79,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--language", "ja", "--fail-if", "rate(harmful, language=ja) > 0.2");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingPair, "--out", output, "--language", "ja", "--fail-if", "rate(harmful, language=ja) > 0.2");
 
             Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("1/2 = 0.5: TRIPPED", stdout);
@@ -82,7 +87,7 @@ public sealed class CommandLineProgramTests
 
             // The same run against itself as a baseline: nothing changed, so only the threshold decides.
             var baseline = Directory.GetDirectories(output).Single();
-            var (again, stdout2, stderr2) = await RunAsync("run", "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
+            var (again, stdout2, stderr2) = await RunAsync("run", "--scenario", ToteSwingPair, "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
             Assert.True(again == 0, $"exit {again}: {stdout2}{stderr2}");
             Assert.Contains("2 episode(s) matched: 0 verdict(s) changed, 0 worst harm(s) changed", stdout2);
         }
@@ -98,7 +103,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var run = Start("run", "--out", output, "--workers", "1", "--progress", "lines");
+            using var run = Start("run", "--scenario", ToteSwingPair, "--out", output, "--workers", "1", "--progress", "lines");
             var stderr = run.StandardError.ReadToEndAsync();
             string? line;
             while ((line = await run.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) is not null && !line.StartsWith("[  1/10]", StringComparison.Ordinal))
