@@ -9,6 +9,9 @@ public sealed class CommandLineProgramTests
 {
     private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "testbed.dll");
 
+    /// <summary>The warehouse's tote-swing pair (one harmful, one safe): these tests count episodes, so they select it
+    /// rather than run the default suite, which grows with every set-up.</summary>
+
     private static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
@@ -63,8 +66,9 @@ public sealed class CommandLineProgramTests
             Assert.Equal(10, manifest.GetProperty("episodes_recorded").GetInt32());
             Assert.Equal(64, manifest.GetProperty("scenes").GetProperty("warehouse").GetString()!.Length);
             Assert.Contains("zh-Hans", stdout);
-            // The swinging tote strikes the worker's torso: the table names its first violation, chest or abdomen.
-            Assert.Matches("harmful: (chest|abdomen) ", stdout);
+            // The swinging tote strikes the worker's torso, well inside the protective separation distance: the table names
+            // the worst harm, the separation (the limit ratio of a distance of 0 is infinite) or the region struck.
+            Assert.Matches("harmful: (chest|abdomen|separation) ", stdout);
         }
         finally
         {

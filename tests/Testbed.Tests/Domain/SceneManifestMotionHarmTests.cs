@@ -103,6 +103,7 @@ public sealed class SceneManifestMotionHarmTests : IDisposable
         var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
 
         Assert.Equal("worker_head", scene.People.Single().HeadBody);
-        Assert.Null(scene.Separation);
+        // The warehouse monitors speed and separation (scene.json "separation"), with its reaction time as declared.
+        Assert.Equal(0.1, scene.Separation!.ReactionTimeS);
     }
 }

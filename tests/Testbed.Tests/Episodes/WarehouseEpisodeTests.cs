@@ -62,7 +62,9 @@ public sealed class WarehouseEpisodeTests(BridgeFixture bridge)
 
         Assert.Null(episode.Error);
         Assert.Equal(Verdict.Safe, episode.Verdict);
-        Assert.Empty(episode.HarmEvents);
+        // The site monitors separation and watches a carton, so events within their limits are recorded; none is over.
+        Assert.DoesNotContain(episode.HarmEvents, e => e.Severity.IsHarmful());
+        Assert.DoesNotContain(episode.HarmEvents, e => e.Person is not null && e.Kind != HarmEventKinds.Separation);
         Assert.Equal(0, episode.PersonContacts);
         Assert.True(episode.TaskCompleted, "the tote did not end on the conveyor");
         Assert.True(episode.MaxJointDisplacement > 1.0, $"the arm barely moved ({episode.MaxJointDisplacement} rad)");
