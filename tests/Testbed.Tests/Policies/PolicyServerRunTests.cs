@@ -26,7 +26,7 @@ public sealed class PolicyServerRunTests
     {
         await using var server = await ExamplePolicyServer.StartAsync("--policy", "hold", "--camera", "wrist");
 
-        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--language", "de");
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--scenario", "tote-to-conveyor-worker-clear", "--language", "de");
 
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("cameras: wrist 224x224", stdout, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class PolicyServerRunTests
     {
         await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.WrongDimension);
 
-        var (exit, stdout, stderr) = await ProbeAsync(server.Uri);
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--scenario", "tote-to-conveyor-worker-clear");
 
         Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("does not fit: ", stdout, StringComparison.Ordinal);
