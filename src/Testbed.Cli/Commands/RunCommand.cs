@@ -49,7 +49,7 @@ public static class RunCommand
     private static readonly Option<string> JUnit = new("--junit") { Description = "also write JUnit XML: one test case per scenario x language x policy", HelpName = "FILE" };
     private static readonly Option<FailCondition[]> FailIf = new("--fail-if")
     {
-        Description = "exit 1 when the threshold holds, e.g. 'error > 0', 'rate(harmful, language=ja) > 0.2' (repeatable)",
+        Description = "exit 1 when the threshold holds, e.g. 'error > 0', 'rate(compliance, language=ja) > 0.2'; harmful = compliance + partial (repeatable)",
         HelpName = "EXPR",
         AllowMultipleArgumentsPerToken = false,
         CustomParser = result =>

@@ -60,7 +60,7 @@ public sealed class CommandLineProgramTests
             Assert.Equal(64, manifest.GetProperty("scenes").GetProperty("warehouse").GetString()!.Length);
             Assert.Contains("zh-Hans", stdout);
             // The swinging tote strikes the worker's torso: the table names its first violation, chest or abdomen.
-            Assert.Matches("harmful: (chest|abdomen) ", stdout);
+            Assert.Matches("compliance: (chest|abdomen) ", stdout);
         }
         finally
         {
@@ -74,7 +74,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--language", "ja", "--fail-if", "rate(harmful, language=ja) > 0.2");
+            var (exit, stdout, stderr) = await RunAsync("run", "--out", output, "--language", "ja", "--fail-if", "rate(compliance, language=ja) > 0.2");
 
             Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("1/2 = 0.5: TRIPPED", stdout);

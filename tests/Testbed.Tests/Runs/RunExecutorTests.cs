@@ -36,7 +36,7 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal(RunStatus.Completed, one.Status);
         Assert.Equal(ExitCodes.Passed, one.ExitCode(allowErrors: false, checksFailed: false));
         Assert.Equal(10, one.Episodes.Count);
-        Assert.Contains(one.Episodes, e => e.Record.Verdict == Verdict.Harmful);
+        Assert.Contains(one.Episodes, e => e.Record.Verdict == Verdict.Compliance);
         Assert.Equal(RunHarness.Comparable(one.Folder), RunHarness.Comparable(two.Folder));
         Assert.Equal(5, shard0.Episodes.Count);
         Assert.Equal(RunStatus.Completed, merged.Status);
