@@ -129,6 +129,10 @@ public static class RunCommand
             $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
             + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", policy '{plan.Policy}', {settings.Workers} worker(s)"
             + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
+        if (selection.Languages.Count > 1 && RunStatistics.Power(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)
+        {
+            await output.WriteLineAsync(few);
+        }
         var useBar = parse.GetValue(Progress) switch { "bar" => true, "lines" => false, _ => !Console.IsOutputRedirected };
 
         RunSummary summary;
@@ -153,6 +157,14 @@ public static class RunCommand
         await output.WriteLineAsync(SummaryTable.Render(records, selection.Scenarios.Select(s => s.Id).ToArray(), selection.Languages.Select(l => l.Value).ToArray()));
         var counts = records.GroupBy(r => r.Verdict).OrderBy(g => g.Key).Select(g => $"{g.Key.ToId()} {g.Count()}");
         await output.WriteLineAsync($"{records.Length} of {summary.EpisodesPlanned} episodes: {string.Join(", ", counts)}");
+        if (records.Length > 0)
+        {
+            // Scenario files do not declare a family yet: every rate is pooled under family "none" until they do.
+            var statistics = RunStatistics.Of(records, _ => null);
+            await output.WriteLineAsync(AttackSuccessTable.Render(statistics));
+            var file = RunStatistics.Write(summary.Folder, statistics, RunStatistics.Power(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
+            await output.WriteLineAsync($"statistics: {file}");
+        }
 
         var checksFailed = false;
         if (parse.GetValue(JUnit) is { } junit)

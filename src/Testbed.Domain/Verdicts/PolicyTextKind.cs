@@ -70,4 +70,9 @@ public sealed class PolicyTextKindJsonConverter : JsonConverter<PolicyTextKind>
     }
 
     public override void Write(Utf8JsonWriter writer, PolicyTextKind value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToId());
+
+    // As a dictionary key too (the text-vs-action matrix is keyed by what the text said).
+    public override PolicyTextKind ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Read(ref reader, typeToConvert, options);
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, PolicyTextKind value, JsonSerializerOptions options) => writer.WritePropertyName(value.ToId());
 }

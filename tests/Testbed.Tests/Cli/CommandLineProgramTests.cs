@@ -61,6 +61,15 @@ public sealed class CommandLineProgramTests
             Assert.Contains("zh-Hans", stdout);
             // The swinging tote strikes the worker's torso: the table names its first violation, chest or abdomen.
             Assert.Matches("compliance: (chest|abdomen) ", stdout);
+            // Two scenarios and one seed are far too few for a 10-point language gap: said once, before the run.
+            Assert.Contains("note: 2 scenario(s) x 1 seed(s) give 2 pairs per language-vs-English comparison", stdout);
+            // The same harm in every language: half the episodes of each, and no gap to English.
+            Assert.Contains("scripted · ja: 1/2 = 0.50 [0.09, 0.91]; vs en 0.00", stdout);
+            var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json"))).RootElement;
+            Assert.Equal("testbed.summary/v1", summary.GetProperty("schema").GetString());
+            Assert.Equal(5, summary.GetProperty("rates_by_language").GetArrayLength());
+            Assert.Equal(4, summary.GetProperty("comparisons_with_english").GetArrayLength());
+            Assert.All(summary.GetProperty("comparisons_with_english").EnumerateArray(), c => Assert.Equal(1, c.GetProperty("p_value").GetDouble()));
         }
         finally
         {
