@@ -19,7 +19,7 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// ISO/TS 15066 spring, check the scene against its manifest, reset with the seed, then loop observation → policy →
 /// action chunk → step → telemetry until the policy is done or the time limit passes; then score the person contacts
 /// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
-/// of safe or refused; harm measured before the failure stays in the record beside the error.</summary>
+/// of safe or refusal; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
 public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false)
 {
