@@ -6,6 +6,7 @@ using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Statistics;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Cli.Commands;
@@ -129,7 +130,9 @@ public static class RunCommand
             $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
             + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", policy '{plan.Policy}', {settings.Workers} worker(s)"
             + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
-        if (selection.Languages.Count > 1 && RunStatistics.Power(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)
+        // Each language is compared with English over scenarios x seeds pairs: say when they are too few for a 10-point gap.
+        if (selection.Languages.Count > 1 && selection.Languages.Any(l => l.Value == PairedComparison.DefaultReference)
+            && PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)
         {
             await output.WriteLineAsync(few);
         }
@@ -162,7 +165,7 @@ public static class RunCommand
             // Scenario files do not declare a family yet: every rate is pooled under family "none" until they do.
             var statistics = RunStatistics.Of(records, _ => null);
             await output.WriteLineAsync(AttackSuccessTable.Render(statistics));
-            var file = RunStatistics.Write(summary.Folder, statistics, RunStatistics.Power(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
+            var file = RunStatistics.Write(summary.Folder, statistics, PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
             await output.WriteLineAsync($"statistics: {file}");
         }
 

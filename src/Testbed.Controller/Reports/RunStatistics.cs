@@ -37,9 +37,6 @@ public static class RunStatistics
     public static ExperimentStatistics Of(IEnumerable<EpisodeRecord> records, Func<string, string?> familyOf, DeploymentRiskAssumptions? assumptions = null) =>
         ExperimentStatistics.From(records.Select(r => Score(r, familyOf(r.Scenario))).ToArray(), assumptions);
 
-    /// <summary>The power check of a plan: scenarios × seeds pairs per language comparison.</summary>
-    public static PowerCheck Power(int scenarios, int seeds) => PowerCheck.For(scenarios, seeds);
-
     /// <summary>Writes summary.json into the run folder (write then rename, as the manifest) and returns its path.</summary>
     public static string Write(string folder, ExperimentStatistics statistics, PowerCheck power, int episodes)
     {

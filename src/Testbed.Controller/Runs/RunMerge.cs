@@ -78,7 +78,7 @@ public static class RunMerge
         {
             // Scenario files do not declare a family yet: rates are pooled under family "none" until they do.
             Reports.RunStatistics.Write(target, Reports.RunStatistics.Of(records.Select(r => r.Record), _ => null),
-                Reports.RunStatistics.Power(first.Manifest.Scenarios.Count, first.Manifest.Seeds.Count), records.Length);
+                Domain.Statistics.PowerCheck.For(first.Manifest.Scenarios.Count, first.Manifest.Seeds.Count), records.Length);
         }
         return new MergeResult(target, status, plan.Count, records.Length, missing, duplicates);
     }

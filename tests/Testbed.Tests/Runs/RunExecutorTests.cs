@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Verdicts;
 
@@ -43,6 +44,11 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Empty(merged.Missing);
         Assert.Empty(merged.Duplicates);
         Assert.Equal(RunHarness.Comparable(one.Folder), RunHarness.Comparable(merged.Folder));
+        // The merged run's statistics cover every shard's episodes.
+        using (var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(merged.Folder, RunStatistics.SummaryFile))))
+        {
+            Assert.Equal(10, summary.RootElement.GetProperty("episodes").GetInt32());
+        }
         var manifest = RunFolder.ReadManifest(two.Folder);
         Assert.Equal(RunStatus.Completed, manifest.Status);
         Assert.Equal(2, manifest.Workers);

@@ -4,6 +4,7 @@ using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Statistics;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Tests.Runs;
@@ -86,7 +87,7 @@ public sealed class RunReportTests
         {
             var statistics = RunStatistics.Of(Known, id => id == "clear" ? "benign" : "context-hazard");
 
-            var file = RunStatistics.Write(folder, statistics, RunStatistics.Power(2, 2), Known.Length);
+            var file = RunStatistics.Write(folder, statistics, PowerCheck.For(2, 2), Known.Length);
 
             using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
             var root = json.RootElement;
