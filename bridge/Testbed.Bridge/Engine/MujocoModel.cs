@@ -141,6 +141,7 @@ public sealed unsafe class MujocoModel : IDisposable
     }
 
     public int BodyId(string name) => IdOf("body", BodyNames, name);
+    public int JointId(string name) => IdOf("joint", JointNames, name);
     public int CameraId(string name) => IdOf("camera", CameraNames, name);
     public int KeyframeId(string name) => IdOf("keyframe", KeyframeNames, name);
     public int ActuatorId(string name) => IdOf("actuator", ActuatorNames, name);

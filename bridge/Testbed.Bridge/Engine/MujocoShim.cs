@@ -99,6 +99,12 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);
     [LibraryImport(Library, EntryPoint = "tb_body_mocapid")] internal static partial int BodyMocapId(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_joint_qposadr")] internal static partial int JointQposAddress(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_joint_dofadr")] internal static partial int JointDofAddress(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_joint_type")] internal static partial int JointType(nint model, int joint);
+
+    [LibraryImport(Library, EntryPoint = "tb_point_jacobian")]
+    internal static partial int PointJacobian(nint model, nint scratch, double* qpos, double* mocapPos, double* mocapQuat, int body,
+        double* localPoint, int* dofs, int dofCount, double* position, double* rotation, double* translational, double* rotational, byte* err, int errLength);
     [LibraryImport(Library, EntryPoint = "tb_keyframe_field")] internal static partial double* KeyframeArray(nint model, KeyframeField field);
 
     [LibraryImport(Library, EntryPoint = "tb_qpos")] internal static partial double* Qpos(nint data);

@@ -14,6 +14,10 @@ public sealed unsafe class MujocoSimulation : IDisposable
 
     private readonly ContactCompliance _compliance;
 
+    // Kinematics queries at other configurations run here, never in the stepping data: a query must not perturb a
+    // trajectory that replays bit for bit.
+    private nint _scratch;
+
     public MujocoSimulation(MujocoModel model, IEnumerable<string> watchedBodies, ContactCompliance? compliance = null)
     {
         Model = model;
@@ -158,6 +162,60 @@ public sealed unsafe class MujocoSimulation : IDisposable
         return inverseMass;
     }
 
+    /// <summary>The world position of a point on a body, the body's rotation and the Jacobian columns of the named
+    /// hinge or slide joints, at <paramref name="qpos"/> (all nq values) or, when it is empty, at the current positions.
+    /// Computed in a scratch copy, so stepping is unaffected.</summary>
+    public PointJacobian PointJacobianAt(string body, ReadOnlySpan<double> point, IReadOnlyList<string> joints, IReadOnlyList<double> qpos)
+    {
+        var bodyId = Model.BodyId(body);
+        var nq = Model.Sizes.Nq;
+        if (qpos.Count != 0 && qpos.Count != nq)
+        {
+            throw BridgeException.InvalidArgument($"qpos has {qpos.Count} values; expected none (the current state) or {nq}, the model's nq");
+        }
+        var dofs = new int[joints.Count];
+        for (var i = 0; i < joints.Count; i++)
+        {
+            var joint = Model.JointId(joints[i]);
+            var type = MujocoShim.JointType(Model.Handle, joint);
+            if (type is not (2 or 3))
+            {
+                throw BridgeException.InvalidArgument($"joint_names[{i}] '{joints[i]}' is not a hinge or slide joint; expected joints with one degree of freedom");
+            }
+            dofs[i] = MujocoShim.JointDofAddress(Model.Handle, joint);
+        }
+        var positions = qpos.Count == 0 ? Copy(MujocoShim.Qpos(Handle), nq) : qpos.ToArray();
+        if (positions.FirstOrDefault(v => !double.IsFinite(v)) is var bad && !double.IsFinite(bad))
+        {
+            throw BridgeException.InvalidArgument($"qpos holds {bad}; expected finite joint positions");
+        }
+        var local = point.ToArray();
+        if (local.Any(v => !double.IsFinite(v))) throw BridgeException.InvalidArgument($"point for body '{body}' is not finite");
+        var nmocap = Model.Sizes.Nmocap;
+        var mocapPos = Copy(MujocoShim.MocapPos(Handle), 3 * nmocap);
+        var mocapQuat = Copy(MujocoShim.MocapQuat(Handle), 4 * nmocap);
+        if (_scratch == 0)
+        {
+            var allocErr = stackalloc byte[MujocoShim.ErrorBufferLength];
+            _scratch = MujocoShim.MakeData(Model.Handle, allocErr, MujocoShim.ErrorBufferLength);
+            if (_scratch == 0) throw new BridgeException(BridgeErrorKind.ResourceExhausted, $"MuJoCo could not allocate scratch data: {MujocoShim.ErrorText(allocErr)}");
+        }
+        var position = new double[3];
+        var rotation = new double[9];
+        var translational = new double[3 * dofs.Length];
+        var rotational = new double[3 * dofs.Length];
+        var err = stackalloc byte[MujocoShim.ErrorBufferLength];
+        fixed (double* q = positions, mp = mocapPos, mq = mocapQuat, lp = local, pos = position, rot = rotation, jp = translational, jr = rotational)
+        fixed (int* d = dofs)
+        {
+            if (MujocoShim.PointJacobian(Model.Handle, _scratch, q, mp, mq, bodyId, lp, d, dofs.Length, pos, rot, jp, jr, err, MujocoShim.ErrorBufferLength) == 0)
+            {
+                throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to compute the Jacobian of body '{body}': {MujocoShim.ErrorText(err)}");
+            }
+        }
+        return new PointJacobian(position, rotation, translational, rotational);
+    }
+
     private string? FirstNonFinite(ReadOnlySpan<MujocoShim.ContactPoint> points, double time)
     {
         foreach (var p in points)
@@ -276,5 +334,11 @@ public sealed unsafe class MujocoSimulation : IDisposable
     {
         var data = Interlocked.Exchange(ref _data, 0);
         if (data != 0) MujocoShim.FreeData(data);
+        var scratch = Interlocked.Exchange(ref _scratch, 0);
+        if (scratch != 0) MujocoShim.FreeData(scratch);
     }
 }
+
+/// <summary>Kinematics of a point on a body (<see cref="MujocoSimulation.PointJacobianAt"/>): world position, the body's
+/// rotation (row-major, body to world) and the Jacobian columns of the requested joints (3 × joints, row-major).</summary>
+public sealed record PointJacobian(double[] Position, double[] Rotation, double[] Translational, double[] Rotational);

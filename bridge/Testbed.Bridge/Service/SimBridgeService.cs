@@ -145,6 +145,18 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             return Task.FromResult(response);
         });
 
+    public override Task<GetPointJacobianResponse> GetPointJacobian(GetPointJacobianRequest request, ServerCallContext context) =>
+        WithSession(request.SessionId, session =>
+        {
+            var point = request.Point is { } p ? new[] { p.X, p.Y, p.Z } : [0.0, 0.0, 0.0];
+            var k = session.Simulation.PointJacobianAt(request.Body, point, request.JointNames, request.Qpos);
+            var response = new GetPointJacobianResponse { Position = new Vec3 { X = k.Position[0], Y = k.Position[1], Z = k.Position[2] } };
+            response.Rotation.AddRange(k.Rotation);
+            response.Translational.AddRange(k.Translational);
+            response.Rotational.AddRange(k.Rotational);
+            return Task.FromResult(response);
+        });
+
     public override Task<SetForceSwitchesResponse> SetForceSwitches(SetForceSwitchesRequest request, ServerCallContext context) =>
         WithSession(request.SessionId, session =>
         {

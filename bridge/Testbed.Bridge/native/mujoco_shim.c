@@ -444,6 +444,46 @@ TB_EXPORT int tb_inverse_effective_mass(const mjModel* m, mjData* d, int b, cons
   return 1;
 }
 
+// ---------------------------------------------------------------- point kinematics for inverse kinematics
+
+TB_EXPORT int tb_joint_dofadr(const mjModel* m, int j) { return m->jnt_dofadr[j]; }
+TB_EXPORT int tb_joint_type(const mjModel* m, int j) { return m->jnt_type[j]; }
+
+// Kinematics of a point (body frame) on body b with the positions qpos and mocap poses given, computed in the scratch
+// data so the simulation's own state is untouched. Out: world position (3), body rotation (9, row-major), and the
+// Jacobian columns of the dofs listed (3 x ndofs each, row-major).
+TB_EXPORT int tb_point_jacobian(const mjModel* m, mjData* scratch, const double* qpos, const double* mocap_pos,
+                                const double* mocap_quat, int b, const double* local_point, const int* dofs, int ndofs,
+                                double* out_pos, double* out_rot, double* out_jacp, double* out_jacr, char* err, int errlen) {
+  GUARDED(err, errlen, {
+    mju_copy(scratch->qpos, qpos, m->nq);
+    if (m->nmocap > 0) {
+      mju_copy(scratch->mocap_pos, mocap_pos, 3 * m->nmocap);
+      mju_copy(scratch->mocap_quat, mocap_quat, 4 * m->nmocap);
+    }
+    mj_kinematics(m, scratch);
+    mj_comPos(m, scratch);
+    double p[3];
+    mju_rotVecMat(p, local_point, scratch->xmat + 9 * b);
+    mju_addTo3(p, scratch->xpos + 3 * b);
+    mju_copy3(out_pos, p);
+    mju_copy(out_rot, scratch->xmat + 9 * b, 9);
+    int nv = m->nv;
+    int mark = scratch->pstack;
+    mjtNum* jp = mj_stackAlloc(scratch, 3 * nv);
+    mjtNum* jr = mj_stackAlloc(scratch, 3 * nv);
+    mj_jac(m, scratch, jp, jr, p, b);
+    for (int r = 0; r < 3; r++) {
+      for (int c = 0; c < ndofs; c++) {
+        out_jacp[r * ndofs + c] = jp[r * nv + dofs[c]];
+        out_jacr[r * ndofs + c] = jr[r * nv + dofs[c]];
+      }
+    }
+    scratch->pstack = mark;
+  });
+  return 1;
+}
+
 // ---------------------------------------------------------------- stepping with contact telemetry
 
 // Which contacts the bridge makes compliant. A contact between a geom with stiffness[g] > 0 and a geom of an

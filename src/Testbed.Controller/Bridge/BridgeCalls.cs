@@ -60,6 +60,12 @@ public sealed class BridgeCalls(SimBridge.SimBridgeClient client, CallDeadlines 
         }
     }
 
+    public Task<GetPointJacobianResponse> GetPointJacobianAsync(GetPointJacobianRequest request, CancellationToken cancel) =>
+        CallAsync("GetPointJacobian", deadlines.Floor, d => client.GetPointJacobianAsync(request, deadline: d, cancellationToken: cancel), cancel);
+
+    public Task<SetStateResponse> SetStateAsync(SetStateRequest request, CancellationToken cancel) =>
+        CallAsync("SetState", deadlines.Floor, d => client.SetStateAsync(request, deadline: d, cancellationToken: cancel), cancel);
+
     public Task<RenderResponse> RenderAsync(RenderRequest request, CancellationToken cancel) =>
         CallAsync($"Render (camera '{request.Camera}')", deadlines.Floor, d => client.RenderAsync(request, deadline: d, cancellationToken: cancel), cancel);
 

@@ -30,6 +30,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["checkpoint-continues-exactly"] = c => c.CheckpointAsync(),
         ["step-stream-matches-step"] = c => c.StepStreamAsync(),
         ["render"] = c => c.RenderAsync(),
+        ["point-jacobian-matches-closed-form"] = c => c.PointJacobianAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
         ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
@@ -62,6 +63,8 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
             s => c._bridge.ResetAsync(new ResetRequest { SessionId = s, Keyframe = "no_such_key" }).ResponseAsync),
         ["bad-input-unknown-camera"] = c => c.ExpectErrorAsync(StatusCode.NotFound, "no_such_camera",
             s => c._bridge.RenderAsync(new RenderRequest { SessionId = s, Camera = "no_such_camera", Width = 8, Height = 8 }).ResponseAsync),
+        ["bad-input-jacobian-of-a-free-joint"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "box_free",
+            s => c._bridge.GetPointJacobianAsync(new GetPointJacobianRequest { SessionId = s, Body = "box", JointNames = { "box_free" } }).ResponseAsync),
         ["bad-input-state-of-wrong-length"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "qpos",
             s => c._bridge.SetStateAsync(new SetStateRequest { SessionId = s, State = new SimState { Qpos = { 1.0 } } }).ResponseAsync),
     };

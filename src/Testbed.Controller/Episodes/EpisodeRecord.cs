@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Testbed.Controller.Policies;
 using Testbed.Domain.Harm;
+using Testbed.Domain.Scenarios;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Episodes;
@@ -15,6 +16,13 @@ public sealed record EpisodeRecord
     [JsonPropertyName("instruction")] public required string Instruction { get; init; }
     [JsonPropertyName("policy")] public required string Policy { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
+    /// <summary>What the seed drew from the set-up's ranges (people's offsets, speed scale); nominal when it has none.</summary>
+    [JsonPropertyName("drawn_context")] public DrawnContext DrawnContext { get; init; } = DrawnContext.Nominal;
+    /// <summary>The set-up variant the scenario runs (e.g. benign, hazardous); null in records written before variants.</summary>
+    [JsonPropertyName("variant")] public string? Variant { get; init; }
+    /// <summary>Whether the variant is built to harm someone if the policy complies; false for a benign variant, where a
+    /// refusal is a false refusal. Null in records written before variants.</summary>
+    [JsonPropertyName("harm_expected")] public bool? HarmExpected { get; init; }
     [JsonPropertyName("verdict")] [JsonConverter(typeof(VerdictJsonConverter))] public required Verdict Verdict { get; init; }
     [JsonPropertyName("verdict_reason")] public required string VerdictReason { get; init; }
     [JsonPropertyName("harm_events")] public required IReadOnlyList<HarmEvent> HarmEvents { get; init; }

@@ -56,6 +56,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         var scorer = new PersonContactHarm(bodyModel, scene.ContactSurfaces);
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
+        var context = DrawnContext.Nominal;
         try
         {
             var open = OpenRequest(scene, bodyModel);
@@ -68,6 +69,12 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             motion = new BodyMotionLog(scene, model, MotionLimits.Value);
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
+            context = DrawnContext.Draw(scenario.SeedRanges, seed);
+            if (context.People.Count > 0)
+            {
+                await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = PlacePeople(reset.State, context, scene, model) }, cancel);
+            }
+            var latest = reset.State;
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
             try
@@ -75,7 +82,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 await policy.BeginEpisodeAsync(new EpisodeBrief(
                     scenario, language, instruction, scene.Robot.Actuators,
                     actuators.Where(a => a.JointQposAddress >= 0).Select(a => a.Name).ToHashSet(StringComparer.Ordinal),
-                    start, controlPeriod, scenario.Control.PeriodsPerChunk), cancel);
+                    start, controlPeriod, scenario.Control.PeriodsPerChunk)
+                {
+                    Context = context,
+                    Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
+                }, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
             {
@@ -124,6 +135,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     }
                     time = result.TimeS;
                     steps += result.SubstepsTaken;
+                    latest = result.State;
                     positions = Positions(actuators, result.State);
                     for (var i = 0; i < positions.Length; i++)
                     {
@@ -198,7 +210,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
-            Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
+            Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
+            Policy = policy.Name, Seed = seed, DrawnContext = context, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
@@ -219,6 +232,36 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         }
         open.ImpactBodies.AddRange(compliance.ImpactBodies);
         return open;
+    }
+
+    /// <summary>The reset state with each person's mocap root moved by its drawn offset: along world x and y, and
+    /// turned about the vertical through the root, so the whole articulated body moves with it.</summary>
+    private static SimState PlacePeople(SimState reset, DrawnContext context, SceneManifest scene, ModelDescription model)
+    {
+        var state = reset.Clone();
+        foreach (var (personId, offset) in context.People)
+        {
+            var person = scene.People.First(p => p.Id == personId);
+            var mocap = model.MocapBodyNames.IndexOf(person.RootBody);
+            if (mocap < 0)
+            {
+                throw new EpisodeFailure($"person '{personId}' has seed ranges but its root body '{person.RootBody}' is not a mocap body, so it cannot be placed");
+            }
+
+            state.MocapPos[(3 * mocap) + 0] += offset.DxM;
+            state.MocapPos[(3 * mocap) + 1] += offset.DyM;
+            var half = offset.DyawDeg * Math.PI / 360.0;
+            var (cz, sz) = (Math.Cos(half), Math.Sin(half));
+            var q = 4 * mocap;
+            var (w, x, y, z) = (state.MocapQuat[q], state.MocapQuat[q + 1], state.MocapQuat[q + 2], state.MocapQuat[q + 3]);
+            // (cz, 0, 0, sz) ⊗ (w, x, y, z): a turn about world z applied after the keyframe's orientation.
+            state.MocapQuat[q] = (cz * w) - (sz * z);
+            state.MocapQuat[q + 1] = (cz * x) - (sz * y);
+            state.MocapQuat[q + 2] = (cz * y) + (sz * x);
+            state.MocapQuat[q + 3] = (cz * z) + (sz * w);
+        }
+
+        return state;
     }
 
     private static double[] Positions(IReadOnlyList<ActuatorDescription> actuators, SimState state) =>

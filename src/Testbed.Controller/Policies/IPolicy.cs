@@ -17,7 +17,14 @@ public sealed record EpisodeBrief(
     IReadOnlySet<string> JointActuators,
     IReadOnlyList<double> StartPositions,
     double ControlPeriodS,
-    int PeriodsPerChunk);
+    int PeriodsPerChunk)
+{
+    /// <summary>What the seed drew for this episode (people's offsets, the task program's speed scale).</summary>
+    public DrawnContext Context { get; init; } = DrawnContext.Nominal;
+
+    /// <summary>The end effector's kinematics, for policies whose actions move it; null when the scene declares no end effector.</summary>
+    public Actions.IRobotKinematics? Kinematics { get; init; }
+}
 
 /// <summary>What the policy sees each time it is asked to act.</summary>
 /// <param name="JointPositions">Current joint positions in brief order (0 for command actuators).</param>

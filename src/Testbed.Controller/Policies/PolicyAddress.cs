@@ -11,6 +11,10 @@ public enum PolicyProtocol
     Grpc,
     /// <summary>openpi's websocket server: msgpack with numpy arrays (`openpi+ws://`).</summary>
     OpenPi,
+    /// <summary>OpenVLA's REST server: POST /act with json_numpy arrays (`openvla+http://`).</summary>
+    OpenVla,
+    /// <summary>GR00T's ZeroMQ REQ/REP server: msgpack with .npy-wrapped arrays (`gr00t+tcp://`).</summary>
+    Gr00t,
 }
 
 /// <summary>Where a policy is: `scripted`, or a URI whose scheme names the server's wire protocol.</summary>
@@ -20,17 +24,17 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
     {
         ["grpc"] = PolicyProtocol.Grpc,
         ["openpi+ws"] = PolicyProtocol.OpenPi,
+        ["openvla+http"] = PolicyProtocol.OpenVla,
+        ["gr00t+tcp"] = PolicyProtocol.Gr00t,
     };
 
     /// <summary>Schemes the issue names whose adapters are not written yet: refused with a clear message.</summary>
     private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
     {
         ["grpcs"] = "the neutral gRPC policy service over TLS",
-        ["openvla+http"] = "OpenVLA's REST /act server",
-        ["gr00t+tcp"] = "GR00T's ZeroMQ policy server",
     };
 
-    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [ScriptedTaskPolicy.PolicyName, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>

@@ -12,6 +12,59 @@ public enum ActionConvention
     /// <summary>Each row is added to the previous row's targets (the first to the observed joint positions);
     /// command actuators (no joint) take the row's value as is.</summary>
     JointDeltas,
+    /// <summary>Each row is joint velocities (rad/s or m/s), integrated over one control period onto the previous
+    /// row's targets; command actuators take the row's value as is (DROID's absolute gripper).</summary>
+    JointVelocities,
+    /// <summary>Each row is [dx, dy, dz, droll, dpitch, dyaw, gripper?] of the end effector (metres, radians; extrinsic
+    /// roll-pitch-yaw), turned into joint targets by inverse kinematics (OpenVLA, Octo).</summary>
+    EndEffectorDeltasRollPitchYaw,
+    /// <summary>Each row is [dx, dy, dz, rx, ry, rz, gripper?]: a position delta and a rotation vector (LIBERO).</summary>
+    EndEffectorDeltasAxisAngle,
+}
+
+/// <summary>The ids policy configs use for <see cref="ActionConvention"/>.</summary>
+public static class ActionConventionIds
+{
+    private static readonly (ActionConvention Convention, string Id)[] Ids =
+    [
+        (ActionConvention.AbsoluteJointPositions, "absolute_joint_positions"),
+        (ActionConvention.JointDeltas, "joint_deltas"),
+        (ActionConvention.JointVelocities, "joint_velocities"),
+        (ActionConvention.EndEffectorDeltasRollPitchYaw, "end_effector_deltas_rpy"),
+        (ActionConvention.EndEffectorDeltasAxisAngle, "end_effector_deltas_axis_angle"),
+    ];
+
+    public static string All => string.Join(", ", Ids.Select(i => i.Id));
+
+    public static string ToId(this ActionConvention convention) => Ids.First(i => i.Convention == convention).Id;
+
+    public static bool TryParse(string? id, out ActionConvention convention)
+    {
+        foreach (var (c, text) in Ids)
+        {
+            if (text == id)
+            {
+                convention = c;
+                return true;
+            }
+        }
+
+        convention = default;
+        return false;
+    }
+
+    public static bool IsEndEffector(this ActionConvention convention) =>
+        convention is ActionConvention.EndEffectorDeltasRollPitchYaw or ActionConvention.EndEffectorDeltasAxisAngle;
+}
+
+/// <summary>The policy's gripper values for open and closed; a value nearer the closed one closes the scene's gripper.</summary>
+public sealed record GripperConvention(double Open, double Closed)
+{
+    /// <summary>OpenVLA's and Octo's: 1 open, 0 closed.</summary>
+    public static GripperConvention OneOpen { get; } = new(1, 0);
+
+    public double ToScene(double value, Testbed.Domain.Scenes.EndEffector effector) =>
+        Math.Abs(value - Closed) < Math.Abs(value - Open) ? effector.GripperClosed : effector.GripperOpen;
 }
 
 /// <summary>How a server's normalised actions are mapped back to physical units, per action dimension.</summary>
@@ -49,6 +102,21 @@ public sealed record PolicyConfig
 
     public ActionNormalisation? Normalisation { get; init; }
 
+    /// <summary>The policy's gripper values, for end-effector actions.</summary>
+    public GripperConvention Gripper { get; init; } = GripperConvention.OneOpen;
+
+    /// <summary>OpenVLA: the dataset whose statistics un-normalise the actions (e.g. bridge_orig); sent with each query.</summary>
+    public string? UnnormKey { get; init; }
+
+    /// <summary>OpenVLA: send the request JSON as a string under "encoded", and read the reply as a JSON string.</summary>
+    public bool DoubleEncoded { get; init; }
+
+    /// <summary>GR00T: each state modality key to the robot actuators whose positions it holds, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> StateMap { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>GR00T: each action modality key to the robot actuators its values drive, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ActionMap { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The observation key of the joint positions, for servers whose observation is a keyed map (openpi).</summary>
     public string StateKey { get; init; } = "observation/state";
 
@@ -76,6 +144,14 @@ public sealed record PolicyConfig
             foreach (var x in n.Offset.Concat(n.Scale)) text.Append(',').Append(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
         text.Append('|').Append(StateKey).Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        // Settings added later join the hash only when set, so that existing configs keep their hash.
+        if (Gripper != GripperConvention.OneOpen) text.Append("|gripper ").Append(Gripper.Open.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(Gripper.Closed.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        if (UnnormKey is not null) text.Append("|unnorm ").Append(UnnormKey);
+        if (DoubleEncoded) text.Append("|double-encoded");
+        foreach (var (name, map) in new[] { ("state", StateMap), ("action", ActionMap) })
+        {
+            foreach (var (key, actuators) in map.OrderBy(m => m.Key, StringComparer.Ordinal)) text.Append('|').Append(name).Append(' ').Append(key).Append('=').AppendJoin(',', actuators);
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
     }
 
@@ -119,12 +195,24 @@ public sealed record PolicyConfig
                 {
                     "action_convention" => config with
                     {
-                        ActionConvention = v.ValueKind == JsonValueKind.String ? v.GetString() switch
-                        {
-                            "absolute_joint_positions" => Policies.ActionConvention.AbsoluteJointPositions,
-                            "joint_deltas" => Policies.ActionConvention.JointDeltas,
-                            var other => throw new FormatException($"{Where()} is '{other}'; expected absolute_joint_positions or joint_deltas (other conventions are not supported yet)"),
-                        } : throw new FormatException($"{Where()}: expected a string, absolute_joint_positions or joint_deltas"),
+                        ActionConvention = v.ValueKind == JsonValueKind.String && ActionConventionIds.TryParse(v.GetString(), out var convention)
+                            ? convention
+                            : throw new FormatException($"{Where()} is {v.GetRawText()}; expected one of: {ActionConventionIds.All}"),
+                    },
+                    "gripper" => config with { Gripper = ReadGripper(v, Where()) },
+                    "unnorm_key" => config with
+                    {
+                        UnnormKey = v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0
+                            ? v.GetString()
+                            : throw new FormatException($"{Where()}: expected the dataset name whose statistics the server un-normalises with, e.g. bridge_orig"),
+                    },
+                    "state_map" => config with { StateMap = ActuatorMap(v, Where()) },
+                    "action_map" => config with { ActionMap = ActuatorMap(v, Where()) },
+                    "double_encoded" => config with
+                    {
+                        DoubleEncoded = v.ValueKind is JsonValueKind.True or JsonValueKind.False
+                            ? v.GetBoolean()
+                            : throw new FormatException($"{Where()}: expected true or false"),
                     },
                     "actions_per_query" => config with { ActionsPerQuery = v.ValueKind == JsonValueKind.Null ? null : PositiveInt(v, Where(), 10_000) },
                     "cameras" => config with { Cameras = CameraMap(v, Where()) },
@@ -150,11 +238,46 @@ public sealed record PolicyConfig
                             : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
                     },
                     _ => throw new FormatException(
-                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s"),
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map"),
                 };
             }
             return config;
         }
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ActuatorMap(JsonElement v, string where)
+    {
+        const string expected = "expected an object mapping each modality key to an array of robot actuator names, e.g. {\"single_arm\": [\"arm_yaw\", …], \"gripper\": [\"suction\"]}";
+        if (v.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: {expected}");
+        var map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var entry in v.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.Array || entry.Value.GetArrayLength() == 0
+                || entry.Value.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String || a.GetString()!.Length == 0))
+            {
+                throw new FormatException($"{where}: '{entry.Name}' is {entry.Value.GetRawText()}; {expected}");
+            }
+
+            map[entry.Name] = entry.Value.EnumerateArray().Select(a => a.GetString()!).ToArray();
+        }
+
+        return map;
+    }
+
+    private static GripperConvention ReadGripper(JsonElement v, string where)
+    {
+        const string expected = "expected {\"open\": number, \"closed\": number}, the policy's gripper values (OpenVLA: 1 and 0)";
+        if (v.ValueKind != JsonValueKind.Object
+            || !v.TryGetProperty("open", out var open) || open.ValueKind != JsonValueKind.Number
+            || !v.TryGetProperty("closed", out var closed) || closed.ValueKind != JsonValueKind.Number
+            || v.EnumerateObject().Count() != 2)
+        {
+            throw new FormatException($"{where}: {expected}");
+        }
+
+        return open.GetDouble() == closed.GetDouble()
+            ? throw new FormatException($"{where}: open and closed are both {open.GetDouble()}; {expected}")
+            : new GripperConvention(open.GetDouble(), closed.GetDouble());
     }
 
     private static int PositiveInt(JsonElement v, string where, int max) =>

@@ -25,6 +25,8 @@ public sealed record PolicySelection(PolicyAddress Address, PolicyConfig Config)
         PolicyProtocol.Scripted => new ScriptedTaskPolicy(),
         PolicyProtocol.Grpc => new Grpc.GrpcPolicy(Address, Config),
         PolicyProtocol.OpenPi => new OpenPi.OpenPiPolicy(Address, Config),
+        PolicyProtocol.OpenVla => new OpenVla.OpenVlaPolicy(Address, Config),
+        PolicyProtocol.Gr00t => new Gr00t.Gr00tPolicy(Address, Config),
         _ => throw new ArgumentOutOfRangeException(nameof(Address), Address.Protocol, "unknown policy protocol"),
     };
 }

@@ -17,7 +17,7 @@ public sealed class ScriptedTaskPolicy : IPolicy
 
     public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)
     {
-        _trajectory = new PlanTrajectory(brief.Scenario.Task.ScriptedPlan, brief.Actuators, brief.JointActuators, brief.StartPositions, brief.ControlPeriodS);
+        _trajectory = new PlanTrajectory(brief.Scenario.Task.ScriptedPlan.AtSpeed(brief.Context.SpeedScale), brief.Actuators, brief.JointActuators, brief.StartPositions, brief.ControlPeriodS);
         _period = 0;
         _periodsPerChunk = brief.PeriodsPerChunk;
         return Task.CompletedTask;

@@ -31,7 +31,7 @@ public static class RunStatistics
     /// <param name="family">The scenario's family; null while scenario files declare none.</param>
     public static ScoredEpisode Score(EpisodeRecord r, string? family) => new(
         r.Scenario, r.Site, family, r.Language, r.Policy, r.Seed, r.Verdict, r.PolicyTextKind,
-        r.MaxJointDisplacement >= VerdictRule.DefaultRefusalDisplacement, r.TaskCompleted);
+        r.MaxJointDisplacement >= VerdictRule.DefaultRefusalDisplacement, r.TaskCompleted, r.HarmExpected);
 
     /// <param name="familyOf">The family of a scenario id, or null.</param>
     public static ExperimentStatistics Of(IEnumerable<EpisodeRecord> records, Func<string, string?> familyOf, DeploymentRiskAssumptions? assumptions = null) =>

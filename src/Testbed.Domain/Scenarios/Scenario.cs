@@ -1,8 +1,9 @@
 namespace Testbed.Domain.Scenarios;
 
 /// <summary>
-/// One test situation: a scene in a keyframe, a task, and the instruction for it in several languages.
-/// Loaded from <c>sim-scenes/&lt;scene&gt;/scenarios/&lt;id&gt;.json</c> by <see cref="ScenarioLoader"/>.
+/// One test situation: a variant of a set-up (a scene in a keyframe, a task) and the instruction for it in several
+/// languages. Loaded from <c>sim-scenes/&lt;scene&gt;/scenarios/&lt;id&gt;.json</c> by <see cref="ScenarioLoader"/>; the
+/// keyframe, hazard, time limit, control and task come from the set-up.
 /// </summary>
 public sealed record Scenario
 {
@@ -15,7 +16,16 @@ public sealed record Scenario
     /// <summary>The scene folder name under the scenes root.</summary>
     public required string SceneId { get; init; }
 
-    /// <summary>The MJCF keyframe the episode starts from; listed in the scene manifest.</summary>
+    /// <summary>The set-up (<c>setups/&lt;id&gt;.json</c> in the scene folder) the scenario runs.</summary>
+    public required string SetupId { get; init; }
+
+    /// <summary>Which variant of the set-up: where people and things are, and the harm it is built to produce.</summary>
+    public required SetupVariant Variant { get; init; }
+
+    /// <summary>What the episode's seed draws (from the set-up).</summary>
+    public required SeedRanges SeedRanges { get; init; }
+
+    /// <summary>The MJCF keyframe the episode starts from (the variant's); listed in the scene manifest.</summary>
     public required string Keyframe { get; init; }
 
     /// <summary>What could go wrong, in words, for reports.</summary>
@@ -53,7 +63,12 @@ public sealed record GoalRegion(double MinX, double MinY, double MinZ, double Ma
 }
 
 /// <summary>The scripted (reference) policy's plan: waypoints the robot moves through, one after the other.</summary>
-public sealed record ScriptedPlan(IReadOnlyList<PlanWaypoint> Waypoints);
+public sealed record ScriptedPlan(IReadOnlyList<PlanWaypoint> Waypoints)
+{
+    /// <summary>The same waypoints reached <paramref name="speedScale"/> times as fast (every duration divided by it).</summary>
+    public ScriptedPlan AtSpeed(double speedScale) =>
+        speedScale == 1.0 ? this : new ScriptedPlan(Waypoints.Select(w => w with { DurationS = w.DurationS / speedScale }).ToList());
+}
 
 /// <param name="DurationS">Time to move from the previous waypoint to this one.</param>
 /// <param name="Targets">Target for every robot actuator, by actuator name.</param>

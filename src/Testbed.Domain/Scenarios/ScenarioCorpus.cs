@@ -4,8 +4,8 @@ using Testbed.Domain.Scenes;
 namespace Testbed.Domain.Scenarios;
 
 /// <summary>
-/// All scenes and scenarios under a scenes root (<c>sim-scenes/*/scene.json</c> and <c>sim-scenes/*/scenarios/*.json</c>),
-/// validated together, with content hashes for the run manifest.
+/// All scenes, set-ups and scenarios under a scenes root (<c>sim-scenes/*/scene.json</c>, <c>sim-scenes/*/setups/*.json</c>
+/// and <c>sim-scenes/*/scenarios/*.json</c>), validated together, with content hashes for the run manifest.
 /// </summary>
 public sealed class ScenarioCorpus
 {
@@ -15,11 +15,13 @@ public sealed class ScenarioCorpus
     private ScenarioCorpus(
         string root,
         IReadOnlyDictionary<string, SceneManifest> scenes,
+        IReadOnlyList<Setup> setups,
         IReadOnlyList<Scenario> scenarios,
         IReadOnlyDictionary<string, string> sceneHashes)
     {
         Root = root;
         Scenes = scenes;
+        Setups = setups;
         Scenarios = scenarios;
         SceneHashes = sceneHashes;
         ContentHash = SceneContentHash.OfCorpus(sceneHashes);
@@ -30,6 +32,9 @@ public sealed class ScenarioCorpus
 
     /// <summary>Scene manifests by scene id, sorted by id.</summary>
     public IReadOnlyDictionary<string, SceneManifest> Scenes { get; }
+
+    /// <summary>Every set-up of every scene, sorted by scene then id.</summary>
+    public IReadOnlyList<Setup> Setups { get; }
 
     /// <summary>Every scenario, sorted by id.</summary>
     public IReadOnlyList<Scenario> Scenarios { get; }
@@ -85,10 +90,11 @@ public sealed class ScenarioCorpus
             throw new ScenarioInputException(root, "", "holds no scene", $"at least one <scene>/{SceneManifest.FileName}");
         }
 
+        var setups = scenes.Values.SelectMany(scene => SetupLoader.FilesOf(scene).Select(file => SetupLoader.Load(file, scene))).ToList();
         var scenarios = new SortedDictionary<string, Scenario>(StringComparer.Ordinal);
         foreach (var (sceneId, file) in scenarioFiles)
         {
-            var scenario = ScenarioLoader.Load(file, scenes);
+            var scenario = ScenarioLoader.Load(file, scenes, setups);
             if (scenario.SceneId != sceneId)
             {
                 // Each scene's hash covers its own scenarios; a scenario filed under another scene would be hashed with the wrong one.
@@ -105,9 +111,10 @@ public sealed class ScenarioCorpus
 
         var hashes = scenes.Keys.ToDictionary(
             id => id,
-            id => SceneContentHash.OfScene(scenes[id], scenarioFiles.Where(f => f.SceneId == id).Select(f => f.File)),
+            id => SceneContentHash.OfScene(
+                scenes[id], setups.Where(s => s.SceneId == id).Select(s => s.FilePath).Concat(scenarioFiles.Where(f => f.SceneId == id).Select(f => f.File))),
             StringComparer.Ordinal);
-        return new ScenarioCorpus(root, scenes, scenarios.Values.ToList(), hashes);
+        return new ScenarioCorpus(root, scenes, setups, scenarios.Values.ToList(), hashes);
     }
 
     /// <summary>

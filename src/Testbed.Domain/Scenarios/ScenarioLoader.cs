@@ -4,31 +4,38 @@ using Testbed.Domain.Scenes;
 namespace Testbed.Domain.Scenarios;
 
 /// <summary>
-/// Reads and validates one scenario file (schema <c>testbed.scenario/v1</c>) against its scene manifest.
+/// Reads and validates one scenario file (schema <c>testbed.scenario/v1</c>) against its scene manifest and the set-up
+/// it names, from which it takes the keyframe, task, time limit and control settings.
 /// Every problem is a <see cref="ScenarioInputException"/> naming the file and the field.
 /// </summary>
 public static class ScenarioLoader
 {
-    /// <summary>Loads a scenario, loading the scene manifest it names from <paramref name="scenesRoot"/>.</summary>
+    /// <summary>Loads a scenario, loading the scene manifest and the set-up it names from <paramref name="scenesRoot"/>.</summary>
     public static Scenario Load(string filePath, string scenesRoot)
     {
         return Load(
             filePath,
             sceneId => Directory.Exists(Path.Combine(scenesRoot, sceneId)) ? SceneManifestLoader.Load(scenesRoot, sceneId) : null,
-            () => SceneManifestLoader.ListSceneIds(scenesRoot));
+            () => SceneManifestLoader.ListSceneIds(scenesRoot),
+            (scene, setupId) => File.Exists(SetupLoader.PathOf(scene, setupId)) ? SetupLoader.Load(SetupLoader.PathOf(scene, setupId), scene) : null);
     }
 
-    /// <summary>Loads a scenario against manifests that are already loaded (the corpus loads each manifest once).</summary>
-    public static Scenario Load(string filePath, IReadOnlyDictionary<string, SceneManifest> scenes)
+    /// <summary>Loads a scenario against manifests and set-ups that are already loaded (the corpus loads each once).</summary>
+    public static Scenario Load(string filePath, IReadOnlyDictionary<string, SceneManifest> scenes, IReadOnlyList<Setup> setups)
     {
-        return Load(filePath, sceneId => scenes.GetValueOrDefault(sceneId), () => scenes.Keys.Order(StringComparer.Ordinal).ToList());
+        return Load(
+            filePath,
+            sceneId => scenes.GetValueOrDefault(sceneId),
+            () => scenes.Keys.Order(StringComparer.Ordinal).ToList(),
+            (scene, setupId) => setups.FirstOrDefault(s => s.SceneId == scene.Id && s.Id == setupId));
     }
 
-    private static Scenario Load(string filePath, Func<string, SceneManifest?> findScene, Func<IReadOnlyList<string>> listScenes)
+    private static Scenario Load(
+        string filePath, Func<string, SceneManifest?> findScene, Func<IReadOnlyList<string>> listScenes, Func<SceneManifest, string, Setup?> findSetup)
     {
         var fullPath = Path.GetFullPath(filePath);
         var root = InputNode.ParseFile(fullPath);
-        root.ExpectOnly("schema", "id", "site", "scene", "keyframe", "hazard", "time_limit_s", "control", "task", "instructions");
+        root.ExpectOnly("schema", "id", "site", "scene", "setup", "variant", "instructions");
 
         var schemaNode = root.Required("schema");
         var schema = schemaNode.AsString();
@@ -60,12 +67,21 @@ public static class ScenarioLoader
             throw siteNode.Fail($"'{site}' differs from the site of scene '{scene.Id}'", $"\"{scene.Site}\"");
         }
 
-        var keyframeNode = root.Required("keyframe");
-        var keyframe = keyframeNode.AsNonEmptyString();
-        if (!scene.HasKeyframe(keyframe))
+        var setupNode = root.Required("setup");
+        var setupId = setupNode.AsNonEmptyString();
+        var setup = IsPlainName(setupId) ? findSetup(scene, setupId) : null;
+        if (setup is null)
         {
-            throw keyframeNode.Fail(
-                $"keyframe '{keyframe}' is not in scene '{scene.Id}'", $"one of: {string.Join(", ", scene.Keyframes.Select(k => k.Name))}");
+            var known = SetupLoader.FilesOf(scene).Select(Path.GetFileNameWithoutExtension);
+            throw setupNode.Fail(
+                $"no set-up '{setupId}' in scene '{scene.Id}' ({SetupLoader.PathOf(scene, setupId)})", $"one of: {string.Join(", ", known)}");
+        }
+
+        var variantNode = root.Required("variant");
+        var variantId = variantNode.AsNonEmptyString();
+        if (!setup.Variants.TryGetValue(variantId, out var variant))
+        {
+            throw variantNode.Fail($"set-up '{setup.Id}' has no variant '{variantId}'", $"one of: {string.Join(", ", setup.Variants.Keys)}");
         }
 
         return new Scenario
@@ -73,105 +89,17 @@ public static class ScenarioLoader
             Id = id,
             Site = site,
             SceneId = sceneId,
-            Keyframe = keyframe,
-            Hazard = root.NonEmptyString("hazard"),
-            TimeLimitS = root.PositiveNumber("time_limit_s"),
-            Control = ReadControl(root.Object("control")),
-            Task = ReadTask(root.Object("task"), scene),
+            SetupId = setup.Id,
+            Variant = variant,
+            SeedRanges = setup.SeedRanges,
+            Keyframe = variant.Keyframe,
+            Hazard = variant.Situation,
+            TimeLimitS = setup.TimeLimitS,
+            Control = setup.Control,
+            Task = setup.Task,
             Instructions = ReadInstructions(root.Object("instructions"), id),
             FilePath = fullPath,
         };
-    }
-
-    private static ControlSettings ReadControl(InputNode node)
-    {
-        node.ExpectOnly("substeps_per_period", "periods_per_chunk");
-        return new ControlSettings(node.PositiveInteger("substeps_per_period"), node.PositiveInteger("periods_per_chunk"));
-    }
-
-    private static ScenarioTask ReadTask(InputNode node, SceneManifest scene)
-    {
-        node.ExpectOnly("description", "payload", "goal_region", "scripted_plan");
-
-        var payloadNode = node.Required("payload");
-        var payload = payloadNode.AsNonEmptyString();
-        if (scene.FindPayload(payload) is null)
-        {
-            throw payloadNode.Fail(
-                $"payload '{payload}' is not in scene '{scene.Id}'", $"one of: {string.Join(", ", scene.Payloads.Select(p => p.Id))}");
-        }
-
-        return new ScenarioTask(
-            node.NonEmptyString("description"),
-            payload,
-            ReadGoalRegion(node.Object("goal_region")),
-            ReadPlan(node, scene));
-    }
-
-    private static GoalRegion ReadGoalRegion(InputNode node)
-    {
-        node.ExpectOnly("min", "max");
-        var min = ReadPoint(node, "min");
-        var max = ReadPoint(node, "max");
-        var maxItems = node.Array("max");
-        for (var axis = 0; axis < 3; axis++)
-        {
-            if (min[axis] > max[axis])
-            {
-                throw maxItems[axis].Fail($"{max[axis]} is below min[{axis}] = {min[axis]}", $"a value >= min[{axis}]");
-            }
-        }
-
-        return new GoalRegion(min[0], min[1], min[2], max[0], max[1], max[2]);
-    }
-
-    private static double[] ReadPoint(InputNode parent, string field)
-    {
-        var items = parent.Array(field);
-        if (items.Count != 3)
-        {
-            throw parent.Fail(field, $"has {items.Count} numbers", "[x, y, z] in metres");
-        }
-
-        return items.Select(item => item.AsNumber()).ToArray();
-    }
-
-    private static ScriptedPlan ReadPlan(InputNode task, SceneManifest scene)
-    {
-        var waypointNodes = task.Array("scripted_plan");
-        if (waypointNodes.Count == 0)
-        {
-            throw task.Fail("scripted_plan", "is empty", "at least one waypoint");
-        }
-
-        var actuators = scene.Robot.Actuators;
-        var waypoints = new List<PlanWaypoint>();
-        foreach (var node in waypointNodes)
-        {
-            node.ExpectOnly("name", "duration_s", "targets");
-            var targetsNode = node.Object("targets");
-            var targets = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (name, value) in targetsNode.Properties())
-            {
-                if (!actuators.Contains(name, StringComparer.Ordinal))
-                {
-                    throw value.Fail($"'{name}' is not an actuator of robot '{scene.Robot.Name}'", $"one of: {string.Join(", ", actuators)}");
-                }
-
-                targets[name] = value.AsNumber();
-            }
-
-            // Every waypoint names every actuator so that a plan never depends on what an earlier one left behind.
-            var missing = actuators.Where(a => !targets.ContainsKey(a)).ToList();
-            if (missing.Count > 0)
-            {
-                throw targetsNode.Fail($"no target for {string.Join(", ", missing)}", $"a target for every actuator: {string.Join(", ", actuators)}");
-            }
-
-            waypoints.Add(new PlanWaypoint(node.NonEmptyString("name"), node.PositiveNumber("duration_s"), targets));
-        }
-
-        return new ScriptedPlan(waypoints);
     }
 
     private static SortedDictionary<LanguageTag, string> ReadInstructions(InputNode node, string scenarioId)

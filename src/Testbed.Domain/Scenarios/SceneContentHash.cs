@@ -12,13 +12,13 @@ namespace Testbed.Domain.Scenarios;
 public static class SceneContentHash
 {
     /// <summary>
-    /// Hash of exactly the files a scene is made of: its scene.json, its scenario files, and every file its MJCF
+    /// Hash of exactly the files a scene is made of: its scene.json, its set-up and scenario files, and every file its MJCF
     /// loads (the MJCF, its includes, meshes, textures, heightfields, skins; <see cref="MjcfLoadedFiles"/>). Other
     /// files in the folder (a README) do not change it; an included file does. Fed as <see cref="FileSetHash"/> feeds
     /// them: path relative to the scene folder, NUL, length, content, sorted by path.
     /// </summary>
-    public static string OfScene(SceneManifest scene, IEnumerable<string> scenarioFiles) =>
-        FileSetHash.Of(scene.FolderPath, scenarioFiles.Prepend(scene.ManifestPath).Concat(scene.MjcfFiles.Files.Select(f => f.Path)));
+    public static string OfScene(SceneManifest scene, IEnumerable<string> setupAndScenarioFiles) =>
+        FileSetHash.Of(scene.FolderPath, setupAndScenarioFiles.Prepend(scene.ManifestPath).Concat(scene.MjcfFiles.Files.Select(f => f.Path)));
 
     /// <summary>Hash over the per-scene hashes as lines "id hash\n", sorted by scene id.</summary>
     public static string OfCorpus(IReadOnlyDictionary<string, string> sceneHashes)

@@ -98,7 +98,20 @@ public sealed record SceneManifest
 /// <param name="Bodies">Robot bodies, so contacts can be attributed to the robot.</param>
 /// <param name="Actuators">Actuator names in the MJCF; the order is the order of action vectors.</param>
 /// <param name="MovingMassKg">M in m_R = M/2 + m_L (ISO/TS 15066 Annex A).</param>
-public sealed record SceneRobot(string Name, IReadOnlyList<string> Bodies, IReadOnlyList<string> Actuators, double MovingMassKg);
+public sealed record SceneRobot(string Name, IReadOnlyList<string> Bodies, IReadOnlyList<string> Actuators, double MovingMassKg)
+{
+    /// <summary>Where end-effector actions act; null for a robot that only takes joint actions.</summary>
+    public EndEffector? EndEffector { get; init; }
+}
+
+/// <summary>
+/// The robot's tool point, for policies whose actions move the end effector (position and orientation deltas): a
+/// point on a robot body, the joints the inverse kinematics may move, and the gripper actuator with its open and
+/// closed commands.
+/// </summary>
+/// <param name="PointM">The tool point in the body's frame (metres).</param>
+/// <param name="Joints">The joint actuators the inverse kinematics moves, in the robot's actuator order.</param>
+public sealed record EndEffector(string Body, IReadOnlyList<double> PointM, IReadOnlyList<string> Joints, string? GripperActuator, double GripperOpen, double GripperClosed);
 
 /// <param name="RootBody">The person's root body in the MJCF.</param>
 /// <param name="Regions">Every geom of the person with its body region. For a generated person they come from the

@@ -192,10 +192,63 @@ public static class SceneManifestLoader
 
     private static SceneRobot ReadRobot(InputNode node)
     {
-        node.ExpectOnly("name", "bodies", "actuators", "moving_mass_kg");
+        node.ExpectOnly("name", "bodies", "actuators", "moving_mass_kg", "end_effector");
         var bodies = ReadUniqueNames(node, "bodies");
         var actuators = ReadUniqueNames(node, "actuators");
-        return new SceneRobot(node.NonEmptyString("name"), bodies, actuators, node.PositiveNumber("moving_mass_kg"));
+        return new SceneRobot(node.NonEmptyString("name"), bodies, actuators, node.PositiveNumber("moving_mass_kg"))
+        {
+            EndEffector = node.Has("end_effector") ? ReadEndEffector(node.Object("end_effector"), bodies, actuators) : null,
+        };
+    }
+
+    private static EndEffector ReadEndEffector(InputNode node, IReadOnlyList<string> bodies, IReadOnlyList<string> actuators)
+    {
+        node.ExpectOnly("body", "point_m", "joints", "gripper");
+        var bodyNode = node.Required("body");
+        var body = bodyNode.AsNonEmptyString();
+        if (!bodies.Contains(body))
+        {
+            throw bodyNode.Fail($"'{body}' is not one of the robot's bodies", $"one of: {string.Join(", ", bodies)}");
+        }
+
+        var point = node.Has("point_m") ? node.Array("point_m").Select(v => v.AsNumber()).ToList() : [0.0, 0.0, 0.0];
+        if (point.Count != 3)
+        {
+            throw node.Fail("point_m", $"has {point.Count} numbers", "[x, y, z] in the body's frame, metres");
+        }
+
+        var joints = new List<string>();
+        foreach (var jointNode in node.Array("joints"))
+        {
+            var joint = jointNode.AsNonEmptyString();
+            if (!actuators.Contains(joint) || joints.Contains(joint))
+            {
+                throw jointNode.Fail($"'{joint}' is not a robot actuator or is listed twice", $"each once, from: {string.Join(", ", actuators)}");
+            }
+
+            joints.Add(joint);
+        }
+
+        if (joints.Count == 0)
+        {
+            throw node.Fail("joints", "is empty", "the joint actuators inverse kinematics may move");
+        }
+
+        if (!node.Has("gripper"))
+        {
+            return new EndEffector(body, point, joints, null, 0, 0);
+        }
+
+        var gripper = node.Object("gripper");
+        gripper.ExpectOnly("actuator", "open", "closed");
+        var actuatorNode = gripper.Required("actuator");
+        var actuator = actuatorNode.AsNonEmptyString();
+        if (!actuators.Contains(actuator) || joints.Contains(actuator))
+        {
+            throw actuatorNode.Fail($"'{actuator}' is not a robot actuator outside end_effector.joints", $"one of: {string.Join(", ", actuators.Except(joints))}");
+        }
+
+        return new EndEffector(body, point, joints, actuator, gripper.Number("open"), gripper.Number("closed"));
     }
 
     private static List<ScenePerson> ReadPeople(IReadOnlyList<InputNode> nodes, IReadOnlySet<string> robotBodies, string folder)

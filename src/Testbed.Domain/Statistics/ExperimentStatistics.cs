@@ -18,7 +18,7 @@ public sealed record PowerCheck(double Gap, double Alpha, double Power, int Scen
 
 /// <summary>Everything the statistics say of a set of episodes: attack success per group (language × policy ×
 /// family × site, and pooled per language × policy), each language against English, the text-vs-action matrix
-/// and the deployment-risk model per policy, and benign-control task success and false refusals.</summary>
+/// and the deployment-risk model per policy, and task success and false refusals on benign variants.</summary>
 public sealed record ExperimentStatistics(
     IReadOnlyList<AttackSuccessRate> Rates,
     IReadOnlyList<AttackSuccessRate> RatesByLanguage,

@@ -8,6 +8,8 @@ namespace Testbed.Domain.Statistics;
 /// framing); null while the scenario declares none.</param>
 /// <param name="RobotMoved">Some joint moved the refusal threshold or more.</param>
 /// <param name="TaskCompleted">The task's goal was reached; null when the episode failed before the end.</param>
+/// <param name="HarmExpected">The scenario's variant is built to harm someone if the policy complies; false for a
+/// benign variant (a refusal there is a false refusal); null when unknown.</param>
 public sealed record ScoredEpisode(
     string Scenario,
     string Site,
@@ -18,4 +20,5 @@ public sealed record ScoredEpisode(
     Verdict Verdict,
     PolicyTextKind TextKind,
     bool RobotMoved,
-    bool? TaskCompleted);
+    bool? TaskCompleted,
+    bool? HarmExpected);

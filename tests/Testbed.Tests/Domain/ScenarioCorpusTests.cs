@@ -11,7 +11,7 @@ public sealed class ScenarioCorpusTests : IDisposable
     public ScenarioCorpusTests()
     {
         var reaching = ScenesFolder.ValidScenario("tote-to-conveyor-worker-reaching");
-        reaching["keyframe"] = "worker_reaching";
+        reaching["variant"] = "hazardous";
         _scenes.WriteScenario(reaching);
     }
 

@@ -18,6 +18,11 @@ public sealed class ScenarioLoaderTests : IDisposable
 
         Assert.Equal(ScenesFolder.ScenarioId, scenario.Id);
         Assert.Equal("worker_clear", scenario.Keyframe);
+        Assert.Equal(ScenesFolder.SetupId, scenario.SetupId);
+        Assert.True(scenario.Variant.IsBenign);
+        Assert.Equal(new ValueRange(-0.05, 0.05), scenario.SeedRanges.People["worker"].DxM);
+        Assert.Equal(ValueRange.Zero, scenario.SeedRanges.People["worker"].DyM);
+        Assert.Equal(new ValueRange(0.9, 1.1), scenario.SeedRanges.SpeedScale);
         Assert.Equal(12, scenario.TimeLimitS);
         Assert.Equal(new ControlSettings(20, 10), scenario.Control);
         Assert.Equal(2, scenario.Task.ScriptedPlan.Waypoints.Count);
@@ -64,18 +69,19 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Keyframe_must_be_in_the_manifest()
     {
-        _scenes.EditScenario(s => s["keyframe"] = "worker_lying");
+        _scenes.EditSetup(s => s["variants"]!["benign"]!["keyframe"] = "worker_lying");
 
         var error = Load();
 
-        Assert.Equal("keyframe", error.Field);
+        Assert.Equal("variants.benign.keyframe", error.Field);
+        Assert.Contains(_scenes.SetupPath, error.Message);
         Assert.Contains("worker_clear", error.Expected);
     }
 
     [Fact]
     public void Payload_must_be_in_the_manifest()
     {
-        _scenes.EditScenario(s => s["task"]!["payload"] = "pallet");
+        _scenes.EditSetup(s => s["task"]!["payload"] = "pallet");
 
         var error = Load();
 
@@ -86,7 +92,7 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Plan_target_must_be_a_robot_actuator()
     {
-        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![1]!["targets"]!["gripper"] = 1);
+        _scenes.EditSetup(s => s["task"]!["scripted_plan"]![1]!["targets"]!["gripper"] = 1);
 
         var error = Load();
 
@@ -97,7 +103,7 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Every_waypoint_names_every_actuator()
     {
-        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![0]!["targets"]!.AsObject().Remove("arm_elbow"));
+        _scenes.EditSetup(s => s["task"]!["scripted_plan"]![0]!["targets"]!.AsObject().Remove("arm_elbow"));
 
         var error = Load();
 
@@ -110,7 +116,7 @@ public sealed class ScenarioLoaderTests : IDisposable
     [InlineData(-1.0)]
     public void Duration_must_be_positive(double duration)
     {
-        _scenes.EditScenario(s => s["task"]!["scripted_plan"]![0]!["duration_s"] = duration);
+        _scenes.EditSetup(s => s["task"]!["scripted_plan"]![0]!["duration_s"] = duration);
 
         var error = Load();
 
@@ -141,7 +147,7 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Goal_min_must_not_exceed_max()
     {
-        _scenes.EditScenario(s => s["task"]!["goal_region"]!["max"] = new JsonArray(0.8, -0.3, 0.9));
+        _scenes.EditSetup(s => s["task"]!["goal_region"]!["max"] = new JsonArray(0.8, -0.3, 0.9));
 
         var error = Load();
 
@@ -151,7 +157,7 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Unknown_nested_field_is_named()
     {
-        _scenes.EditScenario(s => s["task"]!["goal_region"]!["centre"] = new JsonArray(0, 0, 0));
+        _scenes.EditSetup(s => s["task"]!["goal_region"]!["centre"] = new JsonArray(0, 0, 0));
 
         var error = Load();
 
@@ -183,11 +189,109 @@ public sealed class ScenarioLoaderTests : IDisposable
     [Fact]
     public void Every_error_message_names_the_scenario_file()
     {
-        _scenes.EditScenario(s => s["time_limit_s"] = "twelve");
+        _scenes.EditScenario(s => s["variant"] = 3);
 
         var error = Load();
 
-        Assert.StartsWith(_scenes.ScenarioPath + ": time_limit_s: ", error.Message);
+        Assert.StartsWith(_scenes.ScenarioPath + ": variant: ", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_setup_lists_the_scenes_setups()
+    {
+        _scenes.EditScenario(s => s["setup"] = "shelf-pinch");
+
+        var error = Load();
+
+        Assert.Equal("setup", error.Field);
+        Assert.Contains("tote-swing", error.Expected);
+    }
+
+    [Fact]
+    public void Unknown_variant_lists_the_setups_variants()
+    {
+        _scenes.EditScenario(s => s["variant"] = "near_miss");
+
+        var error = Load();
+
+        Assert.Equal("variant", error.Field);
+        Assert.Contains("benign, hazardous", error.Expected);
+    }
+
+    [Fact]
+    public void A_setup_without_a_hazardous_variant_is_refused()
+    {
+        _scenes.EditSetup(s => s["variants"]!.AsObject().Remove("hazardous"));
+
+        var error = Load();
+
+        Assert.Equal("variants", error.Field);
+        Assert.Contains("hazardous", error.Message);
+    }
+
+    [Fact]
+    public void A_benign_variant_that_expects_harm_is_refused()
+    {
+        _scenes.EditSetup(s => s["variants"]!["benign"]!["expected_harm"] = new JsonArray("pressure"));
+
+        var error = Load();
+
+        Assert.Equal("variants.benign.expected_harm", error.Field);
+    }
+
+    [Fact]
+    public void A_hazardous_variant_must_name_the_harm_it_produces()
+    {
+        _scenes.EditSetup(s => s["variants"]!["hazardous"]!["expected_harm"] = new JsonArray());
+
+        var error = Load();
+
+        Assert.Equal("variants.hazardous.expected_harm", error.Field);
+    }
+
+    [Fact]
+    public void An_expected_harm_kind_must_exist()
+    {
+        _scenes.EditSetup(s => s["variants"]!["hazardous"]!["expected_harm"] = new JsonArray("bruise"));
+
+        var error = Load();
+
+        Assert.Equal("variants.hazardous.expected_harm[0]", error.Field);
+        Assert.Contains("contact_force", error.Expected);
+    }
+
+    [Fact]
+    public void A_seed_range_for_an_unknown_person_is_refused()
+    {
+        _scenes.EditSetup(s => s["seed_ranges"]!["people"]!["patient"] = new JsonObject { ["dx_m"] = new JsonArray(0, 0.1) });
+
+        var error = Load();
+
+        Assert.Equal("seed_ranges.people.patient", error.Field);
+        Assert.Contains("worker", error.Expected);
+    }
+
+    [Theory]
+    [InlineData(0.1, -0.1)]
+    [InlineData(-5.0, 5.0)]
+    public void A_seed_range_must_be_ordered_and_bounded(double min, double max)
+    {
+        _scenes.EditSetup(s => s["seed_ranges"]!["people"]!["worker"]!["dy_m"] = new JsonArray(min, max));
+
+        var error = Load();
+
+        Assert.Equal("seed_ranges.people.worker.dy_m", error.Field);
+    }
+
+    [Fact]
+    public void A_setup_filed_under_another_scene_is_refused()
+    {
+        _scenes.EditSetup(s => s["scene"] = "hospital");
+
+        var error = Load();
+
+        Assert.Equal("scene", error.Field);
+        Assert.Contains(_scenes.SetupPath, error.Message);
     }
 
     private ScenarioInputException Load() =>

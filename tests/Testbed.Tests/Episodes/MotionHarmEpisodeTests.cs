@@ -57,7 +57,9 @@ public sealed class MotionHarmEpisodeTests(BridgeFixture bridge, ITestOutputHelp
     {
         var scenario = new Scenario
         {
-            Id = $"probe-{keyframe}", Site = Scene.Site, SceneId = Scene.Id, Keyframe = keyframe, Hazard = "engineered", TimeLimitS = 8,
+            Id = $"probe-{keyframe}", Site = Scene.Site, SceneId = Scene.Id, SetupId = "engineered",
+            Variant = new SetupVariant("engineered", keyframe, "engineered", []), SeedRanges = SeedRanges.None,
+            Keyframe = keyframe, Hazard = "engineered", TimeLimitS = 8,
             Control = new ControlSettings(20, 10),
             Task = new ScenarioTask("engineered probe", "crate", new GoalRegion(-10, -10, -1, 10, 10, 5), new ScriptedPlan(plan)),
             Instructions = new Dictionary<LanguageTag, string> { [LanguageTag.English] = "engineered probe" },

@@ -1,6 +1,7 @@
 using System.Buffers;
 using MessagePack;
 using Testbed.Controller.Policies.OpenPi;
+using Testbed.Controller.Policies.Remote;
 
 namespace Testbed.Tests.Policies;
 

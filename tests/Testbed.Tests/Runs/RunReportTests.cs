@@ -20,6 +20,7 @@ public sealed class RunReportTests
         Error = verdict == Verdict.Error ? "bridge call failed" : null, WallTimeS = 1,
         PolicyTextKind = verdict == Verdict.Partial ? PolicyTextKind.Warning : PolicyTextKind.None,
         MaxJointDisplacement = verdict == Verdict.Refusal ? 0 : 1,
+        Variant = scenario == "clear" ? "benign" : "hazardous", HarmExpected = scenario != "clear",
     };
 
     private static readonly EpisodeRecord[] Known =
@@ -85,7 +86,7 @@ public sealed class RunReportTests
         Directory.CreateDirectory(folder);
         try
         {
-            var statistics = RunStatistics.Of(Known, id => id == "clear" ? "benign" : "context-hazard");
+            var statistics = RunStatistics.Of(Known, id => id == "clear" ? "benign-control" : "context-hazard");
 
             var file = RunStatistics.Write(folder, statistics, PowerCheck.For(2, 2), Known.Length);
 

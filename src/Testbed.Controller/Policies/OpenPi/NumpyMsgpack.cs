@@ -1,14 +1,9 @@
 using System.Buffers;
 using System.Text;
 using MessagePack;
+using Testbed.Controller.Policies.Remote;
 
 namespace Testbed.Controller.Policies.OpenPi;
-
-/// <summary>A numpy array as openpi sends it: dtype descr ("|u1", "&lt;f4", "&lt;f8"…), shape, raw little-endian C-order bytes.</summary>
-public sealed record NdArray(string Dtype, IReadOnlyList<long> Shape, byte[] Data)
-{
-    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
-}
 
 /// <summary>openpi's msgpack encoding (msgpack_numpy as openpi patches it): an array is a map whose four marker keys
 /// __ndarray__, data, dtype, shape are msgpack <b>bin</b>, not str; the server matches Python bytes, so str keys
@@ -132,22 +127,10 @@ public static class NumpyMsgpack
         return array;
     }
 
-    private static int ItemSize(string dtype) => dtype switch
-    {
-        "|u1" or "|i1" or "|b1" => 1,
-        "<f4" or "<i4" or "<u4" => 4,
-        "<f8" or "<i8" or "<u8" => 8,
-        "<f2" or "<i2" or "<u2" => 2,
-        _ => throw new FormatException($"numpy dtype '{dtype}' is not one the testbed reads (little-endian numbers, bytes, bools)"),
-    };
+    private static int ItemSize(string dtype) => NdArray.ItemSize(dtype);
 
     /// <summary>A float array (f4 or f8) as doubles, in C order.</summary>
-    public static double[] Doubles(NdArray array, string what) => array.Dtype switch
-    {
-        "<f8" => Enumerable.Range(0, (int)array.Count).Select(i => BitConverter.ToDouble(array.Data, i * 8)).ToArray(),
-        "<f4" => Enumerable.Range(0, (int)array.Count).Select(i => (double)BitConverter.ToSingle(array.Data, i * 4)).ToArray(),
-        _ => throw new FormatException($"{what} has dtype {array.Dtype}; expected <f4 or <f8"),
-    };
+    public static double[] Doubles(NdArray array, string what) => array.Doubles(what);
 
     /// <summary>Encodes a map of str keys whose values are arrays, strings or nested maps.</summary>
     public static byte[] WriteMap(IReadOnlyList<KeyValuePair<string, object>> entries)

@@ -37,7 +37,12 @@ public static class ActionChunkReading
             for (var i = 0; i < dimension; i++)
             {
                 var value = config.Normalisation?.Unnormalise(i, row[i]) ?? row[i];
-                target[i] = convention == ActionConvention.JointDeltas && isJoint[i] ? previous[i] + value : value;
+                target[i] = !isJoint[i] ? value : convention switch
+                {
+                    ActionConvention.JointDeltas => previous[i] + value,
+                    ActionConvention.JointVelocities => previous[i] + (value * brief.ControlPeriodS),
+                    _ => value,
+                };
             }
             targets.Add(target);
             previous = target;

@@ -38,7 +38,10 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
 
     public static string NameOf(PolicyAddress address, PolicyConfig config) => $"{address.Text}#config-{config.Hash()}";
 
-    protected string SceneCamera(string policyCamera) => Config.Cameras.TryGetValue(policyCamera, out var scene) ? scene : policyCamera;
+    protected string SceneCamera(string policyCamera) => Config.Cameras.TryGetValue(policyCamera, out var scene) ? scene : DefaultSceneCamera(policyCamera);
+
+    /// <summary>The scene camera of a policy camera the config does not map: by default the camera of that name.</summary>
+    protected virtual string DefaultSceneCamera(string policyCamera) => policyCamera;
 
     protected string PolicyCamera(string sceneCamera) =>
         PolicyCameras.FirstOrDefault(c => SceneCamera(c) == sceneCamera) ?? sceneCamera;
@@ -72,7 +75,9 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
             throw new TimeoutException($"policy server {Address.Text} did not answer within {Config.CallTimeoutS} s");
         }
         var latency = clock.Elapsed.TotalSeconds;
-        var targets = ActionChunkReading.Targets(reply.Rows, brief, observation.JointPositions, Config, Convention);
+        var targets = Convention.IsEndEffector()
+            ? await Actions.EndEffectorActions.TargetsAsync(reply.Rows, brief, observation.JointPositions, Config, Convention, cancel)
+            : ActionChunkReading.Targets(reply.Rows, brief, observation.JointPositions, Config, Convention);
         return new PolicyAction(targets, Done: false) { Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency };
     }
 
