@@ -104,7 +104,7 @@ public static partial class BenchCommand
             var scenesRoot = RepositoryPaths.FindScenes(parse.GetValue(scenesOption));
             var corpus = ScenarioCorpus.Load(scenesRoot);
             var seeds = Enumerable.Range(0, parse.GetValue(seedsOption)).Select(s => (ulong)s).ToArray();
-            var plan = RunPlan.Create(corpus, corpus.Select(null, null, null), Controller.Policies.ScriptedTaskPolicy.PolicyName, seeds, 0.001);
+            var plan = RunPlan.Create(corpus, corpus.Select(null, null, null), [Controller.Policies.ScriptedTaskPolicy.PolicyName], seeds, 0.001);
             var workers = parse.GetValue(workersOption);
             var scratch = Path.Combine(Path.GetTempPath(), "testbed-bench-" + Guid.NewGuid().ToString("N")[..8]);
             try

@@ -18,7 +18,7 @@ public static class RunCommand
     private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
     private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
     private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
-    private static readonly Option<string> Policy = PolicyOption();
+    private static readonly Option<string[]> Policy = PolicyOption();
     private static readonly Option<string> PolicyConfigFile = new("--policy-config")
     {
         Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s (README: Bring your own policy)",
@@ -99,14 +99,14 @@ public static class RunCommand
         var resume = parse.GetValue(Resume);
         var manifest = resume is null ? null : RunFolder.ReadManifest(resume);
         if (parse.GetValue(RetryErrors) && resume is null) throw new UsageException("--retry-errors needs --resume RUN_DIR");
-        var policy = SelectPolicy(parse, manifest);
+        var policies = SelectPolicies(parse, manifest);
 
         // Resuming, what the command line leaves out comes from the run's manifest; what it gives must match.
         IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
             parse.Given(option) ? parse.GetValue(option) : recorded;
         var selection = corpus.Select(
             Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages));
-        var plan = RunPlan.Create(corpus, selection, policy.Name,
+        var plan = RunPlan.Create(corpus, selection, policies.Select(p => p.Name).ToArray(),
             parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
             parse.Given(Noise) || manifest is null ? parse.GetValue(Noise) : manifest.InitialQposNoise,
             parse.Given(Shard) || manifest?.Shard is null ? parse.GetValue(Shard) : RunShard.TryParse(manifest.Shard, out _));
@@ -120,15 +120,15 @@ public static class RunCommand
         {
             Workers = parse.GetValue(Workers), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(parse.GetValue(CallTimeout))),
             MaxConsecutiveBridgeFailures = parse.GetValue(MaxBridgeFailures), BridgeRetries = parse.GetValue(BridgeRetries),
-            RetryErrors = parse.GetValue(RetryErrors), Policies = _ => policy.Create(),
+            RetryErrors = parse.GetValue(RetryErrors), Policies = name => policies.Single(p => p.Name == name).Create(),
         };
         var provenance = new RunProvenance(["testbed", .. Environment.GetCommandLineArgs().Skip(1)],
             typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", GitCommit(scenesRoot),
             "ISO/TS 15066:2016 Annex A (src/Testbed.Domain/Harm/iso-ts-15066-body-model.json)");
 
         await output.WriteLineAsync(
-            $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
-            + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", policy '{plan.Policy}', {settings.Workers} worker(s)"
+            $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Policies.Count} polic{(plan.Policies.Count == 1 ? "y" : "ies")} x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
+            + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", {string.Join(", ", plan.Policies.Select(p => $"'{p}'"))}, {settings.Workers} worker(s)"
             + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
         // Each language is compared with English over scenarios x seeds pairs: say when they are too few for a 10-point gap.
         if (selection.Languages.Count > 1 && selection.Languages.Any(l => l.Value == PairedComparison.DefaultReference)
@@ -197,38 +197,58 @@ public static class RunCommand
         return summary.ExitCode(parse.GetValue(AllowErrors), checksFailed);
     }
 
-    private static Option<string> PolicyOption()
+    private static Option<string[]> PolicyOption()
     {
-        var option = new Option<string>("--policy")
+        var option = new Option<string[]>("--policy")
         {
-            Description = $"the policy under test: {string.Join(", ", PolicyAddress.Forms)} (a policy server by URI)",
-            DefaultValueFactory = _ => ScriptedTaskPolicy.PolicyName, HelpName = "NAME|URI",
+            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (a policy server by URI)",
+            DefaultValueFactory = _ => [ScriptedTaskPolicy.PolicyName], HelpName = "NAME|URI",
         };
         option.Validators.Add(result =>
         {
-            try
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
             {
-                PolicyAddress.Parse(result.GetValueOrDefault<string>() ?? "");
-            }
-            catch (FormatException e)
-            {
-                result.AddError(e.Message);
+                try
+                {
+                    PolicyAddress.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError(e.Message);
+                }
             }
         });
         return option;
     }
 
-    /// <summary>The policy from --policy and --policy-config; resuming without them, the run's own (a built-in one
-    /// only: a server's URI and config file are not in the manifest, only its name and the config's hash).</summary>
-    private static PolicySelection SelectPolicy(ParseResult parse, RunManifest? manifest)
+    /// <summary>The policies from --policy (and --policy-config, which applies to the one policy server given);
+    /// resuming without --policy, the run's own (built-in ones only: a server's URI and config file are not in the
+    /// manifest, only its name and the config's hash).</summary>
+    private static IReadOnlyList<PolicySelection> SelectPolicies(ParseResult parse, RunManifest? manifest)
     {
-        string text;
-        if (parse.Given(Policy) || manifest is null) text = parse.GetValue(Policy)!;
-        else if (manifest.Policy == ScriptedTaskPolicy.PolicyName) text = manifest.Policy;
-        else throw new UsageException($"--resume: the run's policy is '{manifest.Policy}'; give --policy URI (and --policy-config FILE if it had one) again");
+        IReadOnlyList<string> texts;
+        if (parse.Given(Policy) || manifest is null) texts = parse.GetValue(Policy)!;
+        else if (manifest.Policies.FirstOrDefault(p => p.Contains("://", StringComparison.Ordinal)) is { } server)
+        {
+            throw new UsageException($"--resume: the run's policies include the server '{server}'; give every --policy (and --policy-config FILE if it had one) again");
+        }
+        else texts = manifest.Policies;
+
+        if (texts.Distinct(StringComparer.Ordinal).Count() != texts.Count)
+        {
+            throw new UsageException($"--policy names a policy twice ({string.Join(", ", texts)}); expected each policy once");
+        }
+
+        var config = parse.GetValue(PolicyConfigFile);
+        var servers = texts.Count(t => PolicyAddress.Parse(t).Protocol != PolicyProtocol.Scripted);
+        if (config is not null && servers != 1)
+        {
+            throw new UsageException($"--policy-config '{config}' applies to one policy server; this run names {servers}. Run each server with its config in its own run, or give one server");
+        }
+
         try
         {
-            return PolicySelection.Parse(text, parse.GetValue(PolicyConfigFile));
+            return texts.Select(t => PolicySelection.Parse(t, PolicyAddress.Parse(t).Protocol == PolicyProtocol.Scripted ? null : config)).ToArray();
         }
         catch (FormatException e)
         {

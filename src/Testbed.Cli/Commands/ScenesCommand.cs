@@ -1,19 +1,108 @@
 using System.CommandLine;
 using System.Globalization;
+using Testbed.Controller.Bridge;
+using Testbed.Controller.Runs;
 using Testbed.Controller.Scenes;
+using Testbed.Domain.Harm;
 using Testbed.Domain.People;
+using Testbed.Domain.Scenarios;
+using Testbed.Domain.Scenes;
 
 namespace Testbed.Cli.Commands;
 
 /// <summary>`testbed scenes person`: writes an articulated person (an MJCF fragment for a scene's worldbody) built from
-/// the anthropometric table for a given stature and mass.</summary>
+/// the anthropometric table for a given stature and mass. `testbed scenes validate`: checks scenes in the bridge.
+/// `testbed scenes render`: a picture of a set-up variant from the scene's cameras.</summary>
 public static class ScenesCommand
 {
     public static Command Create()
     {
         var scenes = new Command("scenes", "Tools for the scenes under sim-scenes/.");
         scenes.Subcommands.Add(Person());
+        scenes.Subcommands.Add(Validate());
+        scenes.Subcommands.Add(Render());
         return scenes;
+    }
+
+    private static Option<string> ScenesRoot() => new("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
+
+    private static Option<string> Bridge() => new("--bridge") { Description = "use the running bridge at ADDRESS instead of one in this process", HelpName = "ADDRESS" };
+
+    private static Command Validate()
+    {
+        var sites = new Argument<string[]>("SITE") { Description = "scene folders or sites to check (default: every scene)", Arity = ArgumentArity.ZeroOrMore };
+        var calibrate = new Option<bool>("--calibrate") { Description = "also strike each person of a scene with a strike-plan.json by the scene's own robot (minutes per scene)" };
+        var scenes = ScenesRoot();
+        var bridge = Bridge();
+        var command = new Command("validate", """
+            Checks every scene (or those named): scene.json, set-ups, scenarios and strike plan load; every benign and
+            hazardous set-up variant has a scenario; the scene loads in the bridge as episodes open it (person contacts
+            compliant); every manifest entry names a real body, geom, actuator, camera or keyframe; every geom of every
+            person's bodies has a body region; set-up plans stay in the actuators' control ranges and every set-up
+            keyframe resets. --calibrate adds the strike calibration with the scene's own robot.
+            Exit codes: 0 every scene passes; 1 only a strike calibration is outside its tolerance; 2 a scene file has a
+            problem (each printed with its file, entry and problem) or the usage is wrong; 3 no bridge.
+            """) { sites, calibrate, scenes, bridge };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var root = RepositoryPaths.FindScenes(parse.GetValue(scenes));
+            var selected = SceneValidation.SelectScenes(root, parse.GetValue(sites) ?? []);
+            await using var sim = await BenchBridge.OpenAsync(parse.GetValue(bridge), root, cancel);
+            var validation = new SceneValidation(new BridgeCalls(sim.Connection.Client, CallDeadlines.Default), BodyModel.LoadIsoTs15066());
+            var reports = new List<SceneValidationReport>();
+            foreach (var id in selected)
+            {
+                var report = await validation.ValidateAsync(root, id, parse.GetValue(calibrate), cancel);
+                reports.Add(report);
+                await Console.Out.WriteLineAsync($"{report.SceneId}: {(report.Passed ? "OK" : $"{report.Problems.Count} problem(s)")}");
+                foreach (var check in report.Checked) await Console.Out.WriteLineAsync($"  checked: {check}");
+                foreach (var problem in report.Problems) await Console.Out.WriteLineAsync($"  problem: {problem}");
+            }
+            var failed = reports.Count(r => !r.Passed);
+            await Console.Out.WriteLineAsync($"{reports.Count - failed} of {reports.Count} scene(s) OK");
+            var problems = reports.SelectMany(r => r.Problems).ToList();
+            return problems.Count == 0 ? ExitCodes.Passed : problems.All(p => p.Calibration) ? ExitCodes.Failed : ExitCodes.UsageOrInput;
+        });
+        return command;
+    }
+
+    private static Command Render()
+    {
+        var site = new Argument<string>("SITE") { Description = "the scene folder (or a site with one scene)" };
+        var setup = new Option<string>("--set-up") { Description = "the set-up to picture (default: the scene's first)", HelpName = "ID" };
+        var variant = new Option<string>("--variant") { Description = "the set-up variant (default: hazardous)", DefaultValueFactory = _ => SetupVariant.Hazardous, HelpName = "benign|hazardous" };
+        var camera = OptionValues.List("--camera", "cameras, side by side in this order; all: every camera (default: the third-person camera)", "NAME");
+        var width = OptionValues.Int("--width", "width of each camera's view in pixels", 640, 16, 4096);
+        var height = OptionValues.Int("--height", "height in pixels", 480, 16, 4096);
+        var output = new Option<string>("--out") { Description = "the PNG file to write", HelpName = "FILE.png", Required = true };
+        var scenes = ScenesRoot();
+        var bridge = Bridge();
+        var command = new Command("render", """
+            Writes a PNG of a set-up variant's start state (its keyframe) from the scene's cameras, rendered by the bridge
+            on the CPU. Several cameras are put side by side with a 4-pixel white gap, so the picture is N × width plus
+            the gaps wide. Generated people wear a fluorescent yellow vest over khaki, with skin-coloured face and hands,
+            so they stand out from robots and payloads.
+            """) { site, setup, variant, camera, width, height, output, scenes, bridge };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var root = RepositoryPaths.FindScenes(parse.GetValue(scenes));
+            var name = parse.GetValue(site)!;
+            var matches = SceneValidation.SelectScenes(root, [name]);
+            var sceneId = matches.Contains(name) ? name : matches.Count == 1 ? matches[0]
+                : throw new UsageException($"render: site '{name}' has scenes {string.Join(", ", matches)}; expected one scene folder");
+            var scene = SceneManifestLoader.Load(root, sceneId);
+            var setups = SetupLoader.FilesOf(scene).Select(f => SetupLoader.Load(f, scene)).ToList();
+            var start = ScenePicture.ChooseStart(scene, setups, parse.GetValue(setup), parse.GetValue(variant)!);
+            var cameras = ScenePicture.ChooseCameras(scene, parse.GetValue(camera) ?? []);
+            var path = parse.GetValue(output)!;
+            await using var sim = await BenchBridge.OpenAsync(parse.GetValue(bridge), root, cancel);
+            var picture = new ScenePicture(new BridgeCalls(sim.Connection.Client, CallDeadlines.Default), BodyModel.LoadIsoTs15066());
+            var image = await picture.RenderAsync(scene, start.Keyframe, cameras, parse.GetValue(width), parse.GetValue(height), cancel);
+            await File.WriteAllBytesAsync(path, PngFile.Encode(image.Width, image.Height, image.Rgb), cancel);
+            await Console.Out.WriteLineAsync($"wrote {path}: {image.Width}x{image.Height}, scene '{scene.Id}', {start.Description}, camera(s) {string.Join(", ", cameras)}");
+            return 0;
+        });
+        return command;
     }
 
     private static Command Person()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Trajectories;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
@@ -21,7 +22,8 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
 /// of safe or refusal; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
-public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false)
+/// <param name="bridgeIdentity">The bridge's engine and build, for the episode's trajectory (unknown when null).</param>
+public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false, BridgeIdentity? bridgeIdentity = null)
 {
     public EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
         : this(new BridgeCalls(bridge, CallDeadlines.FromFloor(callTimeout)), bodyModel, renderFrames)
@@ -57,6 +59,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
         var context = DrawnContext.Nominal;
+        EpisodeTrajectory? trajectory = null;
         try
         {
             var open = OpenRequest(scene, bodyModel);
@@ -70,11 +73,16 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             context = DrawnContext.Draw(scenario.SeedRanges, seed);
+            var startState = reset.State;
             if (context.People.Count > 0)
             {
-                await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = PlacePeople(reset.State, context, scene, model) }, cancel);
+                // The drawn placement is part of the start state: the trajectory records it, so a replay starts there too.
+                startState = PlacePeople(reset.State, context, scene, model);
+                await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = startState }, cancel);
             }
-            var latest = reset.State;
+            var latest = startState;
+            trajectory = StartTrajectory(request, model, warnings);
+            trajectory?.AddReset(startState);
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
             try
@@ -113,13 +121,23 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
+                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString().ToLowerInvariant(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
-                    var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
+                    var step = new StepRequest
+                    {
+                        SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true,
+                        ReturnPeriodStates = trajectory is not null,
+                    };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     step.TracedBodies.AddRange(motion.TracedBodies);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
+                    if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
+                    {
+                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {action.Periods.Count} period(s) (return_period_states)");
+                        trajectory = null;
+                    }
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
@@ -206,6 +224,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         {
             error ??= $"harm scoring from motion failed: {e.Message}";
         }
+        if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
         var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm));
         return new EpisodeRecord
         {
@@ -216,6 +235,33 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
             WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            TrajectoryData = trajectory,
+        };
+    }
+
+    /// <summary>A trajectory to record the episode into; null, with a warning, where the bridge does not describe its
+    /// model fully enough to name the state (a recording is never a reason for an episode to fail).</summary>
+    private EpisodeTrajectory? StartTrajectory(EpisodeRequest request, ModelDescription model, List<string> warnings)
+    {
+        StateLayout layout;
+        try
+        {
+            layout = StateLayout.Of(model);
+        }
+        catch (ArgumentException e)
+        {
+            warnings.Add($"no trajectory recorded: {e.Message}");
+            return null;
+        }
+        return new EpisodeTrajectory
+        {
+            Header = new TrajectoryHeader
+            {
+                Scenario = request.Scenario.Id, Scene = request.Scene.Id, Language = request.Language.Value, Policy = request.Policy.Name,
+                Seed = request.Seed, Keyframe = request.Scenario.Keyframe, InitialQposNoise = request.InitialQposNoise,
+                ModelSha256 = model.ModelSha256, Bridge = bridgeIdentity ?? BridgeIdentity.Unknown, TimestepS = model.TimestepS,
+                SubstepsPerPeriod = request.Scenario.Control.SubstepsPerPeriod, Actuators = request.Scene.Robot.Actuators, StateLayout = layout,
+            },
         };
     }
 

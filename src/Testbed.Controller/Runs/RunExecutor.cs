@@ -29,7 +29,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         {
             RunId = runId, Status = RunStatus.Running, StartedAt = started, CommandLine = provenance.CommandLine,
             TestbedVersion = provenance.TestbedVersion, GitCommit = provenance.GitCommit, Host = Environment.MachineName,
-            Bridge = new BridgeInfo("", false, "", "", "", "", ""), Policy = plan.Policy, Seeds = plan.Seeds, InitialQposNoise = plan.InitialQposNoise,
+            Bridge = new BridgeInfo("", false, "", "", "", "", ""), Policies = plan.Policies, Seeds = plan.Seeds, InitialQposNoise = plan.InitialQposNoise,
             Languages = plan.Selection.Languages.Select(l => l.Value).ToArray(), Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
             SceneSha256 = plan.SceneSha256, CorpusSha256 = plan.Corpus.ContentHash, HarmModel = provenance.HarmModel,
             PlanSha256 = plan.Sha256, Shard = plan.Shard?.ToString(), EpisodesInPlan = plan.All.Count, EpisodesPlanned = plan.Episodes.Count,
@@ -168,7 +168,11 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             while (run.Next(out var planned))
             {
                 var record = await RunEpisodeAsync(bridge, planned, run);
-                var recorded = run.Folder.Append(record);
+                if (record.TrajectoryData is { } trajectory && run.SceneSha256(planned) is { } sceneHash)
+                {
+                    record = record with { TrajectoryData = trajectory.With(trajectory.Header with { SceneSha256 = sceneHash }) };
+                }
+                var recorded = await run.Folder.AppendAsync(record);
                 var finished = run.Add(recorded);
                 progress.EpisodeFinished(recorded.Record, finished, run.ToRun);
                 if (record.ErrorSource == EpisodeErrorSource.Bridge)
@@ -221,7 +225,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             }).Build();
         var record = await pipeline.ExecuteAsync(async token =>
         {
-            var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames);
+            var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames, Trajectories.BridgeIdentity.Of(bridge.Connection.Capabilities));
             var policy = settings.Policies(planned.Policy);
             try
             {
@@ -288,6 +292,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
 
         public Domain.Scenes.SceneManifest Scene(PlannedEpisode planned) => _plan.Corpus.Scenes[planned.Scenario.SceneId];
         public double InitialQposNoise => _plan.InitialQposNoise;
+        public string? SceneSha256(PlannedEpisode planned) => _plan.SceneSha256.GetValueOrDefault(planned.Scenario.SceneId);
 
         public int PlanIndex(EpisodeKey key) => _planIndex.TryGetValue(key, out var i) ? i : -1;
 

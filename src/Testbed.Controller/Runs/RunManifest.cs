@@ -20,7 +20,17 @@ public sealed record RunManifest
     [JsonPropertyName("git_commit")] public string? GitCommit { get; init; }
     [JsonPropertyName("host")] public required string Host { get; init; }
     [JsonPropertyName("bridge")] public required BridgeInfo Bridge { get; init; }
-    [JsonPropertyName("policy")] public required string Policy { get; init; }
+    /// <summary>The policies under test, by record name, in plan order.</summary>
+    [JsonPropertyName("policies")] public IReadOnlyList<string> Policies
+    {
+        get => _policies ?? (LegacyPolicy is { } one ? [one] : []);
+        init => _policies = value;
+    }
+
+    /// <summary>Read only: runs written before several policies could share a run named their one policy here.</summary>
+    [JsonPropertyName("policy")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? LegacyPolicy { get; init; }
+
+    private readonly IReadOnlyList<string>? _policies;
     [JsonPropertyName("seeds")] public required IReadOnlyList<ulong> Seeds { get; init; }
     [JsonPropertyName("initial_qpos_noise")] public required double InitialQposNoise { get; init; }
     [JsonPropertyName("languages")] public required IReadOnlyList<string> Languages { get; init; }

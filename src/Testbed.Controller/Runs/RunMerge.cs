@@ -35,7 +35,7 @@ public static class RunMerge
             throw new RunInputException($"--out '{output}' already exists and is not an empty folder; expected a new folder for the merged run");
         }
 
-        var plan = RunPlan.Keys(first.Manifest.Scenarios, first.Manifest.Languages, first.Manifest.Policy, first.Manifest.Seeds);
+        var plan = RunPlan.Keys(first.Manifest.Scenarios, first.Manifest.Languages, first.Manifest.Policies, first.Manifest.Seeds);
         var index = plan.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
         var kept = new Dictionary<EpisodeKey, (RecordedEpisode Episode, string Folder)>();
         var seenIn = new Dictionary<EpisodeKey, List<string>>();
@@ -61,6 +61,12 @@ public static class RunMerge
                 var destination = Path.Combine(target, frame);
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 File.Copy(Path.Combine(folder, frame), destination, overwrite: true);
+            }
+            if (episode.Record.Trajectory is { } trajectory && Directory.Exists(Path.Combine(folder, trajectory)))
+            {
+                var destination = Path.Combine(target, trajectory);
+                Directory.CreateDirectory(destination);
+                foreach (var file in Directory.GetFiles(Path.Combine(folder, trajectory))) File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
             }
         }
         File.WriteAllLines(Path.Combine(target, RunFolder.EpisodesFile), ordered.Select(v => v.Episode.Line));

@@ -10,22 +10,22 @@ public sealed record PlannedEpisode(int Index, Scenario Scenario, LanguageTag La
     public EpisodeKey Key => new(Scenario.Id, Language.Value, Policy, Seed);
 }
 
-/// <summary>What a run covers: every selected scenario x language x seed for one policy, in a fixed order
-/// (scenario-major, then language, then seed), optionally cut to one shard. Two runs with the same
+/// <summary>What a run covers: every selected scenario x language x policy x seed, in a fixed order (scenario-major,
+/// then language, then policy, then seed), optionally cut to one shard. Two runs with the same
 /// <see cref="Sha256"/> planned the same episodes.</summary>
 public sealed class RunPlan
 {
-    private RunPlan(ScenarioCorpus corpus, ScenarioSelection selection, string policy, IReadOnlyList<ulong> seeds, double initialQposNoise, RunShard? shard)
+    private RunPlan(ScenarioCorpus corpus, ScenarioSelection selection, IReadOnlyList<string> policies, IReadOnlyList<ulong> seeds, double initialQposNoise, RunShard? shard)
     {
         Corpus = corpus;
         Selection = selection;
-        Policy = policy;
+        Policies = policies;
         Seeds = seeds;
         InitialQposNoise = initialQposNoise;
         Shard = shard;
         var index = 0;
         All = selection.Cells()
-            .SelectMany(c => seeds.Select(seed => new PlannedEpisode(index++, c.Scenario, c.Language, policy, seed)))
+            .SelectMany(c => policies.SelectMany(policy => seeds.Select(seed => new PlannedEpisode(index++, c.Scenario, c.Language, policy, seed))))
             .ToArray();
         Episodes = shard is null ? All : All.Where(e => shard.Contains(e.Index)).ToArray();
         Sha256 = HashOf(All.Select(e => e.Key));
@@ -35,7 +35,8 @@ public sealed class RunPlan
 
     public ScenarioCorpus Corpus { get; }
     public ScenarioSelection Selection { get; }
-    public string Policy { get; }
+    /// <summary>The policies under test, by their record names, in the order given.</summary>
+    public IReadOnlyList<string> Policies { get; }
     public IReadOnlyList<ulong> Seeds { get; }
     public double InitialQposNoise { get; }
     public RunShard? Shard { get; }
@@ -52,15 +53,17 @@ public sealed class RunPlan
     /// <summary>SHA-256 of each scene the plan uses.</summary>
     public IReadOnlyDictionary<string, string> SceneSha256 { get; }
 
-    public static RunPlan Create(ScenarioCorpus corpus, ScenarioSelection selection, string policy, IReadOnlyList<ulong> seeds, double initialQposNoise, RunShard? shard = null)
+    public static RunPlan Create(ScenarioCorpus corpus, ScenarioSelection selection, IReadOnlyList<string> policies, IReadOnlyList<ulong> seeds, double initialQposNoise, RunShard? shard = null)
     {
         if (seeds.Count == 0) throw new ArgumentException("a plan needs at least one seed");
-        return new RunPlan(corpus, selection, policy, seeds, initialQposNoise, shard);
+        if (policies.Count == 0) throw new ArgumentException("a plan needs at least one policy");
+        if (policies.Distinct(StringComparer.Ordinal).Count() != policies.Count) throw new ArgumentException($"a policy is named twice in [{string.Join(", ", policies)}]");
+        return new RunPlan(corpus, selection, policies, seeds, initialQposNoise, shard);
     }
 
     /// <summary>The keys of a plan from its parameters as a manifest records them, in plan order.</summary>
-    public static IReadOnlyList<EpisodeKey> Keys(IEnumerable<string> scenarios, IEnumerable<string> languages, string policy, IEnumerable<ulong> seeds) =>
-        scenarios.SelectMany(s => languages.SelectMany(l => seeds.Select(seed => new EpisodeKey(s, l, policy, seed)))).ToArray();
+    public static IReadOnlyList<EpisodeKey> Keys(IEnumerable<string> scenarios, IEnumerable<string> languages, IReadOnlyList<string> policies, IEnumerable<ulong> seeds) =>
+        scenarios.SelectMany(s => languages.SelectMany(l => policies.SelectMany(p => seeds.Select(seed => new EpisodeKey(s, l, p, seed))))).ToArray();
 
     public static string HashOf(IEnumerable<EpisodeKey> keys)
     {

@@ -31,10 +31,9 @@ public static class RunPreflight
             }
             try
             {
-                if (!(opened.Model.TimestepS > 0) || !double.IsFinite(opened.Model.TimestepS))
+                if (SceneCheck.TimestepProblem(opened.Model) is { } timestep)
                 {
-                    // Checked first: every control period below divides by it.
-                    problems.Add($"scene '{scene.Id}' ({scene.MjcfPath}): <option timestep> is {opened.Model.TimestepS}; expected a positive number of seconds, e.g. 0.001");
+                    problems.Add($"scene '{scene.Id}' ({scene.MjcfPath}): {timestep}");
                     continue;
                 }
                 SceneCheck.Actuators(scene, opened.Model);

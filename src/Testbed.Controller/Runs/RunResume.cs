@@ -20,7 +20,7 @@ public static class RunResume
         Compare("scenarios", manifest.Scenarios, plan.Selection.Scenarios.Select(s => s.Id));
         Compare("languages", manifest.Languages, plan.Selection.Languages.Select(l => l.Value));
         Compare("seeds", manifest.Seeds, plan.Seeds);
-        Compare("policy", [manifest.Policy], [plan.Policy]);
+        Compare("policies", manifest.Policies, plan.Policies);
         if (differences.Count == 0 && manifest.PlanSha256 != plan.Sha256) differences.Add($"plan_sha256: the run has {manifest.PlanSha256}, this command {plan.Sha256}");
         if (manifest.InitialQposNoise != plan.InitialQposNoise)
         {

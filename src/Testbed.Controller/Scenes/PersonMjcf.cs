@@ -83,12 +83,16 @@ public static class PersonMjcf
 
     private static string AxisVector(Axis axis) => axis switch { Axis.X => "1 0 0", Axis.Y => "0 1 0", _ => "0 0 1" };
 
+    // Colours no robot or payload should wear (sim-scenes/README.md, "Colours"): a fluorescent yellow vest over the
+    // torso, khaki sleeves and trousers, skin on face, neck, forearms and hands, so a rendered picture tells a person
+    // from the robot (orange, grey) and from payloads (blue in the warehouse).
     private static string Colour(Surface surface) => surface switch
     {
-        Surface.Skin => "0.87 0.72 0.6 1",
+        Surface.Skin => "0.87 0.68 0.54 1",
         Surface.Hair => "0.3 0.22 0.16 1",
         Surface.Shoe => "0.15 0.12 0.1 1",
-        _ => "0.15 0.35 0.75 1",
+        Surface.HighVisibility => "0.8 1 0.05 1",
+        _ => "0.45 0.38 0.26 1",
     };
 
     private static string P(Point3 p) => $"{F(p.X)} {F(p.Y)} {F(p.Z)}";

@@ -42,6 +42,9 @@ public enum Surface
     Hair,
     Clothing,
     Shoe,
+
+    /// <summary>A high-visibility vest over the torso, so a person stands out from robots and payloads in a picture.</summary>
+    HighVisibility,
 }
 
 /// <summary>A joint with a posture spring: stiffness in N/m or N·m/rad towards the standing pose, damping in
@@ -184,16 +187,16 @@ public sealed class PersonBody
             var abdomenDepth = TrunkDepth("middle_trunk", hipWidth);
             Add("abdomen", Name("pelvis"), "middle_trunk", new Point3(0, 0, lower), Upright("middle_trunk"),
             [
-                Box("abdomen", BodyRegion.Abdomen, Surface.Clothing, new Point3(abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
-                Box("lower_back", BodyRegion.BackShoulders, Surface.Clothing, new Point3(-abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
+                Box("abdomen", BodyRegion.Abdomen, Surface.HighVisibility, new Point3(abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
+                Box("lower_back", BodyRegion.BackShoulders, Surface.HighVisibility, new Point3(-abdomenDepth / 4, 0, middle / 2), abdomenDepth / 4, hipWidth / 2, middle / 2),
             ]);
 
             var upper = Length("upper_trunk");
             var thoraxDepth = TrunkDepth("upper_trunk", thoraxWidth);
             Add("thorax", Name("abdomen"), "upper_trunk", new Point3(0, 0, middle), Upright("upper_trunk"),
             [
-                Box("chest", BodyRegion.Chest, Surface.Clothing, new Point3(thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
-                Box("upper_back", BodyRegion.BackShoulders, Surface.Clothing, new Point3(-thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
+                Box("chest", BodyRegion.Chest, Surface.HighVisibility, new Point3(thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
+                Box("upper_back", BodyRegion.BackShoulders, Surface.HighVisibility, new Point3(-thoraxDepth / 4, 0, upper / 2), thoraxDepth / 4, thoraxWidth / 2, upper / 2),
             ]);
 
             // Head: de Leva's head segment runs from the vertex down to C7 and includes the neck.

@@ -19,7 +19,6 @@ namespace Testbed.Tests.Physics;
 [Collection(BridgeCollection.Name)]
 public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutputHelper output)
 {
-    private const double Tolerance = 0.05;
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
     public static TheoryData<string> Scenes => new(SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
@@ -39,20 +38,13 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
                 ? string.Create(CultureInfo.InvariantCulture, $"{o.Geom,-20} {o.Region.ToId(),-16} {o.Shape,-20} v {o.ApproachSpeedMps:0.000} by {o.RobotGeom,-20} m_R {o.RobotMassKg:0.00} m_H {o.PersonMassKg:0.00} μ {o.ReducedMassKg:0.000}/{o.StickingReducedMassKg:0.000} peak {o.PeakForceN:0.0} model {o.ModelForceN:0.0}/{o.StickingModelForceN:0.0} ratio {o.Ratio:0.000}/{o.StickingRatio:0.000} dev {o.Deviation:0.000}")
                 : $"{o.Geom,-20} {o.Region.ToId(),-16} {o.Shape,-20} {o.TargetSpeedMps} m/s: {o.Problem}");
         }
-        var measured = outcomes.Where(o => o.Problem is null).ToList();
-        var regions = measured.Select(o => o.Geom).Distinct().ToList();
+        // The gate `testbed scenes validate --calibrate` applies, with this scene's counts on top.
+        var gate = StrikeCalibrationGate.Of(outcomes);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{measured.Count} strikes measured on {regions.Count} region geoms; within ±5 %: {measured.Count(o => o.Deviation <= Tolerance)}; median deviation {Median(measured.Select(o => o.Deviation)):0.000}; largest {measured.Max(o => o.Deviation):0.000}"));
-        Assert.True(measured.Count >= 40 && regions.Count >= 8, $"only {measured.Count} strikes on {regions.Count} region geoms were measured; expected at least 40 on 8");
-        Assert.True(Median(measured.Select(o => o.Deviation)) <= Tolerance, "the median strike is outside ±5 % of the two-body model");
-        var far = measured.Where(o => o.Deviation > 0.15).ToList();
-        Assert.True(far.Count == 0, "off by more than 15 %: " + string.Join("; ",
+            $"{gate.Measured} strikes measured on {gate.RegionGeoms} region geoms; within ±5 %: {gate.WithinTolerance}; median deviation {gate.MedianDeviation:0.000}; largest {gate.LargestDeviation:0.000}"));
+        Assert.True(gate.Measured >= 40 && gate.RegionGeoms >= 8, $"only {gate.Measured} strikes on {gate.RegionGeoms} region geoms were measured; expected at least 40 on 8");
+        var far = outcomes.Where(o => o.Problem is null && o.Deviation > StrikeCalibrationGate.LargestAllowed).ToList();
+        Assert.True(gate.Problems().Count == 0, string.Join("; ", gate.Problems()) + "; " + string.Join("; ",
             far.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Shape}, {o.TargetSpeedMps} m/s) {o.Ratio:0.000} sliding, {o.StickingRatio:0.000} sticking"))));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -26,7 +26,7 @@ public sealed class PolicyServerRunTests
     {
         await using var server = await ExamplePolicyServer.StartAsync("--policy", "hold", "--camera", "wrist");
 
-        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--language", "de");
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--scenario", "tote-to-conveyor-worker-clear", "--language", "de");
 
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("cameras: wrist 224x224", stdout, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class PolicyServerRunTests
     {
         await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.WrongDimension);
 
-        var (exit, stdout, stderr) = await ProbeAsync(server.Uri);
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--scenario", "tote-to-conveyor-worker-clear");
 
         Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("does not fit: ", stdout, StringComparison.Ordinal);
@@ -88,11 +88,11 @@ public sealed class PolicyServerRunTests
             var folder = Directory.GetDirectories(Path.Combine(output, "runs")).Single();
             var withoutPolicy = await RunAsync(Path.Combine(output, "runs"), "--resume", folder);
             Assert.True(withoutPolicy.Exit == 2, $"exit {withoutPolicy.Exit}: {withoutPolicy.Out}{withoutPolicy.Err}");
-            Assert.Contains("give --policy URI", withoutPolicy.Err, StringComparison.Ordinal);
+            Assert.Contains("give every --policy", withoutPolicy.Err, StringComparison.Ordinal);
             File.WriteAllText(config, """{"cameras": {"observation/image": "wrist"}}""");
             var otherConfig = await RunAsync(Path.Combine(output, "runs"), "--resume", folder, "--policy", server.Uri, "--policy-config", config);
             Assert.True(otherConfig.Exit == 2, $"exit {otherConfig.Exit}: {otherConfig.Out}{otherConfig.Err}");
-            Assert.Contains($"policy: the run has [{episodes[0].GetProperty("policy").GetString()}]", otherConfig.Err, StringComparison.Ordinal);
+            Assert.Contains($"policies: the run has [{episodes[0].GetProperty("policy").GetString()}]", otherConfig.Err, StringComparison.Ordinal);
         }
         finally
         {
@@ -142,8 +142,6 @@ public sealed class PolicyServerRunTests
     }
 
     [Theory]
-    [InlineData("openvla+http://127.0.0.1:8000", "scheme 'openvla+http://'")]
-    [InlineData("gr00t+tcp://127.0.0.1:5555", "scheme 'gr00t+tcp://'")]
     [InlineData("grpcs://127.0.0.1:443", "scheme 'grpcs://'")]
     public async Task A_scheme_not_supported_yet_is_a_usage_error_naming_it(string uri, string named)
     {

@@ -26,8 +26,12 @@ public sealed class RunHarness : IDisposable
 
     public BridgeSource ChildProcesses() => BridgeSource.ChildProcesses(BridgeProcessCommand.ForTestbed(TestbedDll, ScenesRoot));
 
+    /// <summary>What a plan runs when a test names no scenarios: the warehouse's two tote-swing scenarios. The corpus
+    /// holds more sites, whose episodes would make these tests slower without checking more of the run machinery.</summary>
+    public static IReadOnlyCollection<string> ToteSwingScenarios { get; } = ["tote-to-conveyor-worker-clear", "tote-to-conveyor-worker-in-path"];
+
     public RunPlan Plan(IReadOnlyCollection<string>? languages = null, IReadOnlyList<ulong>? seeds = null, RunShard? shard = null, IReadOnlyCollection<string>? scenarios = null) =>
-        RunPlan.Create(Corpus, Corpus.Select(scenarios, null, languages), "scripted", seeds ?? [0], 0.001, shard);
+        RunPlan.Create(Corpus, Corpus.Select(scenarios ?? ToteSwingScenarios, null, languages), ["scripted"], seeds ?? [0], 0.001, shard);
 
     public RunExecutor Executor(RunSettings settings, IRunProgress? progress = null, BridgeSource? bridges = null) =>
         new(bridges ?? ChildProcesses(), BodyModel.LoadIsoTs15066(), settings, progress ?? SilentRunProgress.Instance);

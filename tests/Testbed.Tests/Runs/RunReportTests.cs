@@ -34,12 +34,12 @@ public sealed class RunReportTests
     {
         var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
         var seeds = new ulong[] { 0, 1, 2 };
-        var whole = RunPlan.Create(corpus, corpus.Select(null, null, null), "scripted", seeds, 0.001);
-        var shards = Enumerable.Range(0, 4).Select(k => RunPlan.Create(corpus, corpus.Select(null, null, null), "scripted", seeds, 0.001, new RunShard(k, 4))).ToArray();
+        var whole = RunPlan.Create(corpus, corpus.Select(null, null, null), ["scripted"], seeds, 0.001);
+        var shards = Enumerable.Range(0, 4).Select(k => RunPlan.Create(corpus, corpus.Select(null, null, null), ["scripted"], seeds, 0.001, new RunShard(k, 4))).ToArray();
 
         Assert.Equal(whole.All.Select(e => e.Index), shards.SelectMany(s => s.Episodes).Select(e => e.Index).Order());
         Assert.All(shards, s => Assert.Equal(whole.Sha256, s.Sha256));
-        Assert.All(shards, s => Assert.InRange(s.Episodes.Count, 7, 8));
+        Assert.All(shards, s => Assert.InRange(s.Episodes.Count, whole.All.Count / 4, (whole.All.Count + 3) / 4));
     }
 
     [Theory]
@@ -133,14 +133,50 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void A_plan_of_several_policies_runs_each_on_every_cell_policy_before_seed()
+    {
+        var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
+        var selection = corpus.Select(["tote-to-conveyor-worker-clear"], null, ["en", "ja"]);
+
+        var plan = RunPlan.Create(corpus, selection, ["scripted", "grpc://gpu-box:50051#config-1a2b3c4d"], [0, 1], 0.001);
+
+        Assert.Equal(8, plan.All.Count);
+        Assert.Equal(
+            ["en scripted 0", "en scripted 1", "en grpc://gpu-box:50051#config-1a2b3c4d 0", "en grpc://gpu-box:50051#config-1a2b3c4d 1"],
+            plan.All.Take(4).Select(e => $"{e.Language} {e.Policy} {e.Seed}"));
+        Assert.Equal(RunPlan.HashOf(RunPlan.Keys(["tote-to-conveyor-worker-clear"], ["en", "ja"], plan.Policies, [0, 1])), plan.Sha256);
+        Assert.Throws<ArgumentException>(() => RunPlan.Create(corpus, selection, ["scripted", "scripted"], [0], 0.001));
+    }
+
+    [Fact]
+    public void A_manifest_of_the_one_policy_format_reads_as_one_policy()
+    {
+        var written = new RunManifest
+        {
+            RunId = "r", Status = RunStatus.Completed, StartedAt = DateTimeOffset.UtcNow, CommandLine = [], TestbedVersion = "t", Host = "h",
+            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policies = ["scripted"], Seeds = [0], InitialQposNoise = 0.001,
+            Languages = ["en"], Scenarios = ["s"], SceneSha256 = new Dictionary<string, string>(), CorpusSha256 = "", HarmModel = "",
+            PlanSha256 = "x", EpisodesInPlan = 1, EpisodesPlanned = 1,
+        };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(written, RunFolder.Json))!.AsObject();
+        Assert.False(json.ContainsKey("policy"));
+        json.Remove("policies");
+        json["policy"] = "scripted";
+
+        var read = System.Text.Json.JsonSerializer.Deserialize<RunManifest>(json.ToJsonString(), RunFolder.Json)!;
+
+        Assert.Equal(["scripted"], read.Policies);
+    }
+
+    [Fact]
     public void Resume_names_every_difference_between_the_run_and_the_command()
     {
         var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
-        var plan = RunPlan.Create(corpus, corpus.Select(null, null, ["en", "ja"]), "scripted", [0], 0.001);
+        var plan = RunPlan.Create(corpus, corpus.Select(null, null, ["en", "ja"]), ["scripted"], [0], 0.001);
         var manifest = new RunManifest
         {
             RunId = "r", Status = RunStatus.Interrupted, StartedAt = DateTimeOffset.UtcNow, CommandLine = [], TestbedVersion = "t", Host = "h",
-            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policy = "scripted", Seeds = [0, 1], InitialQposNoise = 0.002,
+            Bridge = new BridgeInfo("", true, "", "", "", "", ""), Policies = ["scripted"], Seeds = [0, 1], InitialQposNoise = 0.002,
             Languages = ["en", "ja"], Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
             SceneSha256 = new Dictionary<string, string> { ["warehouse"] = new string('0', 64) }, CorpusSha256 = corpus.ContentHash, HarmModel = "",
             PlanSha256 = "x", EpisodesInPlan = 8, EpisodesPlanned = 8, Shard = "1/2",

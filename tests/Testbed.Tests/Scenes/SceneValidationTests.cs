@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Testbed.Controller.Bridge;
+using Testbed.Controller.Scenes;
+using Testbed.Domain.Harm;
+using Testbed.Domain.Scenes;
+
+namespace Testbed.Tests.Scenes;
+
+/// <summary>`testbed scenes validate`, against the real bridge: copies of the warehouse broken in one place each are
+/// refused with the file, the entry and the problem; the real scenes pass.</summary>
+[Collection(BridgeCollection.Name)]
+public sealed class SceneValidationTests(BridgeFixture bridge)
+{
+    private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
+
+    private static async Task<SceneValidationReport> ValidateWarehouseAsync(SceneCopy copy) =>
+        await new SceneValidation(await copy.BridgeAsync(), Body).ValidateAsync(copy.Root, "warehouse", calibrate: false, CancellationToken.None);
+
+    [Fact]
+    public async Task Every_real_scene_passes()
+    {
+        var validation = new SceneValidation(new BridgeCalls(bridge.Connection.Client, CallDeadlines.Default), Body);
+        foreach (var id in SceneValidation.SelectScenes(BridgeFixture.ScenesRoot, []))
+        {
+            var report = await validation.ValidateAsync(BridgeFixture.ScenesRoot, id, calibrate: false, CancellationToken.None);
+            Assert.True(report.Passed, $"{id}: {string.Join("\n", report.Problems)}");
+            Assert.Contains(report.Checked, c => c.StartsWith("loads in the bridge", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Manifest_entries_naming_a_missing_geom_and_body_are_each_reported_with_their_field_path()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        copy.EditJson("warehouse/scene.json", scene =>
+        {
+            scene["contact_surfaces"]![1]!["geom"] = "arm_suction_cupp";
+            scene["payloads"]![0]!["body"] = "tote_box";
+        });
+
+        var report = await ValidateWarehouseAsync(copy);
+
+        var manifest = copy.PathOf("warehouse/scene.json");
+        Assert.Contains(report.Problems, p => p.File == manifest && p.Entry == "contact_surfaces[1].geom" && p.Problem.Contains("'arm_suction_cupp' is not in the MJCF"));
+        Assert.Contains(report.Problems, p => p.File == manifest && p.Entry == "payloads[0].body" && p.Problem.Contains("'tote_box' is not in the MJCF"));
+        Assert.All(report.Problems, p => Assert.False(p.Calibration));
+    }
+
+    [Fact]
+    public async Task A_person_geom_without_a_region_is_reported_against_the_generated_person()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        copy.InsertAfter("warehouse/worker.xml", "<body name=\"worker_thorax\"",
+            "          <geom name=\"worker_badge\" type=\"box\" pos=\"0.12 0 0.2\" size=\"0.02 0.03 0.01\" contype=\"2\" conaffinity=\"13\"/>");
+
+        var report = await ValidateWarehouseAsync(copy);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(copy.PathOf("warehouse/scene.json"), problem.File);
+        Assert.Equal("people[0].mjcf", problem.Entry);
+        Assert.Contains("body 'worker_thorax' geom 'worker_badge' carries no body region", problem.Problem);
+    }
+
+    [Fact]
+    public async Task A_variant_without_a_scenario_and_a_broken_scenario_are_both_reported()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        File.Delete(copy.PathOf("warehouse/scenarios/tote-to-conveyor-worker-clear.json"));
+        File.WriteAllText(copy.PathOf("warehouse/scenarios/extra.json"), """{ "schema": "testbed.scenario/v1", "id": "extra" }""");
+
+        var report = await ValidateWarehouseAsync(copy);
+
+        Assert.Contains(report.Problems, p => p.File == copy.PathOf("warehouse/setups/tote-swing.json") && p.Entry == "variants.benign"
+            && p.Problem.Contains("no scenario runs the benign variant of set-up 'tote-swing'"));
+        Assert.Contains(report.Problems, p => p.File == copy.PathOf("warehouse/scenarios/extra.json"));
+        Assert.DoesNotContain(report.Problems, p => p.Entry == "variants.hazardous");
+        // The scene itself still loads and is checked in the bridge.
+        Assert.Contains(report.Checked, c => c.StartsWith("loads in the bridge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_plan_target_outside_the_actuators_control_range_is_reported_with_its_waypoint()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        copy.EditJson("warehouse/setups/tote-swing.json", setup => setup["task"]!["scripted_plan"]![4]!["targets"]!["arm_yaw"] = 3.5);
+
+        var report = await ValidateWarehouseAsync(copy);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("task.scripted_plan[4].targets.arm_yaw", problem.Entry);
+        Assert.Contains("3.5 is outside the actuator's control range [-3.1, 3.1]", problem.Problem);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_does_not_load_is_reported_and_nothing_else_is_tried()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        copy.EditJson("warehouse/scene.json", scene => scene["people"]![0]!["height_m"] = 4.0);
+
+        var report = await ValidateWarehouseAsync(copy);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("people[0].height_m", problem.Entry);
+        Assert.DoesNotContain(report.Checked, c => c.StartsWith("loads in the bridge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Scenes_are_selected_by_folder_or_site_and_an_unknown_name_lists_what_exists()
+    {
+        Assert.Equal(["warehouse"], SceneValidation.SelectScenes(BridgeFixture.ScenesRoot, ["warehouse"]));
+        Assert.Equal(SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot), SceneValidation.SelectScenes(BridgeFixture.ScenesRoot, []));
+        var error = Assert.Throws<Testbed.Domain.Input.ScenarioInputException>(() => SceneValidation.SelectScenes(BridgeFixture.ScenesRoot, ["atlantis"]));
+        Assert.Contains("unknown site or scene atlantis", error.Message);
+        Assert.Contains("warehouse", error.Message);
+    }
+
+    [Fact]
+    public async Task The_command_exits_2_naming_file_entry_and_problem_and_0_for_the_real_scenes()
+    {
+        await using var copy = new SceneCopy("warehouse", "harm-probes");
+        copy.EditJson("warehouse/scene.json", scene => scene["contact_surfaces"]![1]!["geom"] = "arm_suction_cupp");
+
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("scenes", "validate", "--scenes", copy.Root);
+
+        Assert.True(exit == 2, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains($"problem: {copy.PathOf("warehouse/scene.json")}: contact_surfaces[1].geom: contact surface geom 'arm_suction_cupp' is not in the MJCF", stdout);
+        Assert.Contains("harm-probes: OK", stdout);
+        Assert.Contains("1 of 2 scene(s) OK", stdout);
+
+        (exit, stdout, stderr) = await TestbedProgram.RunAsync("scenes", "validate", "warehouse");
+        Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("warehouse: OK", stdout);
+
+        (exit, _, stderr) = await TestbedProgram.RunAsync("scenes", "validate", "atlantis");
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown site or scene atlantis", stderr);
+    }
+}
