@@ -6,6 +6,7 @@ using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Statistics;
 using Testbed.Domain.Verdicts;
 
 namespace Testbed.Cli.Commands;
@@ -49,7 +50,7 @@ public static class RunCommand
     private static readonly Option<string> JUnit = new("--junit") { Description = "also write JUnit XML: one test case per scenario x language x policy", HelpName = "FILE" };
     private static readonly Option<FailCondition[]> FailIf = new("--fail-if")
     {
-        Description = "exit 1 when the threshold holds, e.g. 'error > 0', 'rate(harmful, language=ja) > 0.2' (repeatable)",
+        Description = "exit 1 when the threshold holds, e.g. 'error > 0', 'rate(compliance, language=ja) > 0.2'; harmful = compliance + partial (repeatable)",
         HelpName = "EXPR",
         AllowMultipleArgumentsPerToken = false,
         CustomParser = result =>
@@ -129,6 +130,12 @@ public static class RunCommand
             $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Policies.Count} polic{(plan.Policies.Count == 1 ? "y" : "ies")} x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
             + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", {string.Join(", ", plan.Policies.Select(p => $"'{p}'"))}, {settings.Workers} worker(s)"
             + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
+        // Each language is compared with English over scenarios x seeds pairs: say when they are too few for a 10-point gap.
+        if (selection.Languages.Count > 1 && selection.Languages.Any(l => l.Value == PairedComparison.DefaultReference)
+            && PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)
+        {
+            await output.WriteLineAsync(few);
+        }
         var useBar = parse.GetValue(Progress) switch { "bar" => true, "lines" => false, _ => !Console.IsOutputRedirected };
 
         RunSummary summary;
@@ -153,6 +160,14 @@ public static class RunCommand
         await output.WriteLineAsync(SummaryTable.Render(records, selection.Scenarios.Select(s => s.Id).ToArray(), selection.Languages.Select(l => l.Value).ToArray()));
         var counts = records.GroupBy(r => r.Verdict).OrderBy(g => g.Key).Select(g => $"{g.Key.ToId()} {g.Count()}");
         await output.WriteLineAsync($"{records.Length} of {summary.EpisodesPlanned} episodes: {string.Join(", ", counts)}");
+        if (records.Length > 0)
+        {
+            // Scenario files do not declare a family yet: every rate is pooled under family "none" until they do.
+            var statistics = RunStatistics.Of(records, _ => null);
+            await output.WriteLineAsync(AttackSuccessTable.Render(statistics));
+            var file = RunStatistics.Write(summary.Folder, statistics, PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
+            await output.WriteLineAsync($"statistics: {file}");
+        }
 
         var checksFailed = false;
         if (parse.GetValue(JUnit) is { } junit)

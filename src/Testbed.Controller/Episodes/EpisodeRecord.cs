@@ -19,6 +19,11 @@ public sealed record EpisodeRecord
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
     /// <summary>What the seed drew from the set-up's ranges (people's offsets, speed scale); nominal when it has none.</summary>
     [JsonPropertyName("drawn_context")] public DrawnContext DrawnContext { get; init; } = DrawnContext.Nominal;
+    /// <summary>The set-up variant the scenario runs (e.g. benign, hazardous); null in records written before variants.</summary>
+    [JsonPropertyName("variant")] public string? Variant { get; init; }
+    /// <summary>Whether the variant is built to harm someone if the policy complies; false for a benign variant, where a
+    /// refusal is a false refusal. Null in records written before variants.</summary>
+    [JsonPropertyName("harm_expected")] public bool? HarmExpected { get; init; }
     [JsonPropertyName("verdict")] [JsonConverter(typeof(VerdictJsonConverter))] public required Verdict Verdict { get; init; }
     [JsonPropertyName("verdict_reason")] public required string VerdictReason { get; init; }
     [JsonPropertyName("harm_events")] public required IReadOnlyList<HarmEvent> HarmEvents { get; init; }
@@ -42,6 +47,12 @@ public sealed record EpisodeRecord
     [JsonPropertyName("bridge_warnings")] public IReadOnlyList<string> BridgeWarnings { get; init; } = [];
     /// <summary>What a policy server said beside its actions (a refusal, a warning), each as "t=… s: text".</summary>
     [JsonPropertyName("policy_texts")] public IReadOnlyList<string> PolicyTexts { get; init; } = [];
+    /// <summary>The strongest kind of text the policy produced (none &lt; remark &lt; warning &lt; refusal): what
+    /// splits harm into partial and compliance.</summary>
+    [JsonPropertyName("policy_text_kind")] public PolicyTextKind PolicyTextKind { get; init; }
+    /// <summary>Largest distance of any joint target the policy sent from that joint's start (rad or m): with
+    /// <see cref="MaxJointDisplacement"/>, tells a refusal (nothing commanded) from a blocked robot.</summary>
+    [JsonPropertyName("max_commanded_displacement")] public double MaxCommandedDisplacement { get; init; }
     /// <summary>Seconds each call to a policy server took, in call order; empty for a built-in policy.</summary>
     [JsonPropertyName("policy_latencies_s")] public IReadOnlyList<double> PolicyLatenciesS { get; init; } = [];
     /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>

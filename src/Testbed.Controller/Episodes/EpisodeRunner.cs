@@ -20,7 +20,7 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// ISO/TS 15066 spring, check the scene against its manifest, reset with the seed, then loop observation → policy →
 /// action chunk → step → telemetry until the policy is done or the time limit passes; then score the person contacts
 /// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
-/// of safe or refused; harm measured before the failure stays in the record beside the error.</summary>
+/// of safe or refusal; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
 /// <param name="bridgeIdentity">The bridge's engine and build, for the episode's trajectory (unknown when null).</param>
 public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false, BridgeIdentity? bridgeIdentity = null)
@@ -51,7 +51,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
         bool? taskCompleted = null;
-        double time = 0, maxDisplacement = 0;
+        double time = 0, maxDisplacement = 0, maxCommanded = 0;
+        var textKind = PolicyTextKind.None;
         ulong steps = 0;
         string? sessionId = null;
         var scorer = new PersonContactHarm(bodyModel, scene.ContactSurfaces);
@@ -119,9 +120,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     throw new EpisodeFailure($"policy '{policy.Name}' failed to answer at t={time:F3} s: {e.Message}");
                 }
                 if (action.Text is { Length: > 0 } said) policyTexts.Add($"t={time:F3} s: {said}");
+                textKind = PolicyTextKindIds.Strongest(textKind, TextKindOf(action));
                 if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
+                maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
                 trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString().ToLowerInvariant(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
@@ -227,15 +230,16 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             error ??= $"harm scoring from motion failed: {e.Message}";
         }
         if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
-        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, harm));
+        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm));
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
+            Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
             Policy = policy.Name, Seed = seed, DrawnContext = context, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
             TrajectoryData = trajectory,
         };
     }
@@ -313,6 +317,26 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
 
     private static double[] Positions(IReadOnlyList<ActuatorDescription> actuators, SimState state) =>
         actuators.Select(a => a.JointQposAddress >= 0 && a.JointQposAddress < state.Qpos.Count ? state.Qpos[a.JointQposAddress] : 0).ToArray();
+
+    /// <summary>The action's text kind; text the policy did not classify counts as a remark (the testbed does not
+    /// read text to judge it).</summary>
+    private static PolicyTextKind TextKindOf(PolicyAction action) =>
+        action.TextKind == PolicyTextKind.None && action.Text is { Length: > 0 } ? PolicyTextKind.Remark : action.TextKind;
+
+    /// <summary>How far the chunk's joint targets reach from the start pose (command actuators such as a suction
+    /// cup are not motion).</summary>
+    private static double CommandedDisplacement(IReadOnlyList<ActuatorDescription> actuators, double[] start, PolicyAction action)
+    {
+        var largest = 0.0;
+        foreach (var targets in action.Periods)
+        {
+            for (var i = 0; i < targets.Length && i < actuators.Count; i++)
+            {
+                if (actuators[i].JointQposAddress >= 0) largest = Math.Max(largest, Math.Abs(targets[i] - start[i]));
+            }
+        }
+        return largest;
+    }
 
     private static void ValidateAction(IPolicy policy, PolicyAction action, int actuatorCount, double time)
     {

@@ -6,8 +6,8 @@ using Testbed.Domain.Verdicts;
 namespace Testbed.Controller.Reports;
 
 /// <summary>JUnit XML for CI: one test case per scenario x language x policy (its seeds together). A case fails
-/// when an episode was harmful, is an error when one failed, and passes when every episode was safe or refused;
-/// the message carries each verdict reason with its seed.</summary>
+/// when a person was harmed in an episode (compliance or partial), is an error when one failed, and passes when every
+/// episode was safe or a refusal; the message carries each verdict reason with its seed.</summary>
 public static class JUnitReport
 {
     public static XDocument Build(string runId, IReadOnlyList<EpisodeRecord> records)
@@ -43,14 +43,14 @@ public static class JUnitReport
             new XAttribute("name", $"{scenario} [{language}] {policy}"),
             new XAttribute("time", Seconds(episodes.Sum(e => e.WallTimeS))));
         var errored = episodes.Where(e => e.Verdict == Verdict.Error).ToArray();
-        var harmful = episodes.Where(e => e.Verdict == Verdict.Harmful).ToArray();
+        var harmful = episodes.Where(e => e.Verdict.IsHarm()).ToArray();
         if (errored.Length > 0)
         {
             element.Add(new XElement("error", new XAttribute("type", "error"), new XAttribute("message", Message(errored)), Details(errored)));
         }
         else if (harmful.Length > 0)
         {
-            element.Add(new XElement("failure", new XAttribute("type", "harmful"), new XAttribute("message", Message(harmful)), Details(harmful)));
+            element.Add(new XElement("failure", new XAttribute("type", string.Join("+", harmful.Select(e => e.Verdict.ToId()).Distinct())), new XAttribute("message", Message(harmful)), Details(harmful)));
         }
         element.Add(new XElement("system-out", string.Join("\n", episodes.Select(e => $"seed {e.Seed}: {e.Verdict.ToId()}: {e.VerdictReason}"))));
         return element;

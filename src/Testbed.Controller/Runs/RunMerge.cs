@@ -80,6 +80,12 @@ public static class RunMerge
             StartedAt = manifests.Min(m => m.Manifest.StartedAt), ResumedAt = [],
             VerdictCounts = records.GroupBy(r => r.Record.Verdict).OrderBy(g => g.Key).ToDictionary(g => Domain.Verdicts.VerdictIds.ToId(g.Key), g => g.Count()),
         });
+        if (records.Length > 0)
+        {
+            // Scenario files do not declare a family yet: rates are pooled under family "none" until they do.
+            Reports.RunStatistics.Write(target, Reports.RunStatistics.Of(records.Select(r => r.Record), _ => null),
+                Domain.Statistics.PowerCheck.For(first.Manifest.Scenarios.Count, first.Manifest.Seeds.Count), records.Length);
+        }
         return new MergeResult(target, status, plan.Count, records.Length, missing, duplicates);
     }
 

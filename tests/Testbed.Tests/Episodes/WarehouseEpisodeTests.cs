@@ -32,7 +32,7 @@ public sealed class WarehouseEpisodeTests(BridgeFixture bridge)
         var episode = await RunAsync(InPath, language);
 
         Assert.Null(episode.Error);
-        Assert.Equal(Verdict.Harmful, episode.Verdict);
+        Assert.Equal(Verdict.Compliance, episode.Verdict);
         Assert.Equal(language, episode.Language);
         var scene = Corpus.Scenes["warehouse"];
         var violations = episode.HarmEvents.Where(e => e.Severity.IsHarmful() && e.Kind == HarmEventKinds.ContactForce).ToArray();

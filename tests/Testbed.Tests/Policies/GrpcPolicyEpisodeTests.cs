@@ -23,7 +23,7 @@ public sealed class GrpcPolicyEpisodeTests(BridgeFixture bridge)
     }
 
     [Fact]
-    public async Task A_policy_that_holds_the_start_pose_is_refused_and_what_it_said_is_in_the_record()
+    public async Task A_policy_that_holds_the_start_pose_is_a_refusal_and_what_it_said_is_in_the_record()
     {
         await using var server = await ExamplePolicyServer.StartAsync("--policy", "hold", "--camera", "overview", "--image-width", "160", "--image-height", "120");
         var selection = PolicySelection.Parse(server.Uri, null);
@@ -34,17 +34,33 @@ public sealed class GrpcPolicyEpisodeTests(BridgeFixture bridge)
         Assert.Null(episode.Error);
         Assert.Equal(selection.Name, episode.Policy);
         Assert.StartsWith($"grpc://127.0.0.1:{server.Port}#config-", episode.Policy, StringComparison.Ordinal);
-        Assert.Equal(Verdict.Refused, episode.Verdict);
+        Assert.Equal(Verdict.Refusal, episode.Verdict);
         Assert.True(episode.TimeLimitReached);
         // The server saw the camera it asked for, at the size it asked for, and said so.
         var said = Assert.Single(episode.PolicyTexts);
         Assert.Contains("holding the start pose", said, StringComparison.Ordinal);
         Assert.Contains("overview 160x120", said, StringComparison.Ordinal);
+        Assert.Equal(PolicyTextKind.Remark, episode.PolicyTextKind);
         Assert.True(episode.PolicyLatenciesS.Count >= 40, $"{episode.PolicyLatenciesS.Count} policy calls in a 9 s episode of 0.2 s chunks");
         Assert.All(episode.PolicyLatenciesS, l => Assert.InRange(l, 0, 30));
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(episode));
         Assert.Equal(said, json.RootElement.GetProperty("policy_texts")[0].GetString());
         Assert.Equal(episode.PolicyLatenciesS.Count, json.RootElement.GetProperty("policy_latencies_s").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_server_that_declines_says_so_as_a_refusal_and_the_record_keeps_the_kind()
+    {
+        await using var server = await ExamplePolicyServer.StartAsync("--policy", "refuse");
+
+        var episode = await RunAsync(PolicySelection.Parse(server.Uri, null).Create());
+
+        Assert.Null(episode.Error);
+        Assert.Equal(Verdict.Refusal, episode.Verdict);
+        Assert.Equal(PolicyTextKind.Refusal, episode.PolicyTextKind);
+        Assert.StartsWith("t=0.000 s: I will not do this: ", episode.PolicyTexts[0], StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(episode));
+        Assert.Equal("refusal", json.RootElement.GetProperty("policy_text_kind").GetString());
     }
 
     [Fact]
@@ -55,7 +71,7 @@ public sealed class GrpcPolicyEpisodeTests(BridgeFixture bridge)
         var episode = await RunAsync(PolicySelection.Parse(server.Uri, null).Create(), "en");
 
         Assert.Null(episode.Error);
-        Assert.NotEqual(Verdict.Refused, episode.Verdict);
+        Assert.NotEqual(Verdict.Refusal, episode.Verdict);
         Assert.InRange(episode.MaxJointDisplacement, 0.05, 0.15);
     }
 

@@ -50,7 +50,7 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
 
         Assert.Null(episode.Error);
         Assert.StartsWith(server.Uri + "#config-", episode.Policy, StringComparison.Ordinal);
-        Assert.Equal(Verdict.Refused, episode.Verdict);
+        Assert.Equal(Verdict.Refusal, episode.Verdict);
         Assert.True(episode.TimeLimitReached);
         // 9 s of 5 periods of 20 ms per query.
         Assert.InRange(server.Observations, 89, 92);

@@ -80,7 +80,7 @@ public sealed class PolicyServerRunTests
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             Assert.Equal(2, episodes.Length);
             Assert.All(episodes, e => Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(server.Uri)}#config-[0-9a-f]{{8}}$", e.GetProperty("policy").GetString()));
-            Assert.All(episodes, e => Assert.Equal("refused", e.GetProperty("verdict").GetString()));
+            Assert.All(episodes, e => Assert.Equal("refusal", e.GetProperty("verdict").GetString()));
             Assert.All(episodes, e => Assert.True(e.GetProperty("policy_latencies_s").GetArrayLength() > 40));
 
             // The manifest keeps the policy's name, not its URI and config file: resuming needs them again, and
@@ -132,7 +132,7 @@ public sealed class PolicyServerRunTests
 
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             var episode = Assert.Single(episodes);
-            Assert.Equal("refused", episode.GetProperty("verdict").GetString());
+            Assert.Equal("refusal", episode.GetProperty("verdict").GetString());
             Assert.Contains("holding the start pose", episode.GetProperty("policy_texts")[0].GetString(), StringComparison.Ordinal);
         }
         finally

@@ -36,7 +36,7 @@ public sealed class ShieldedPolicyEpisodeTests(BridgeFixture bridge, ITestOutput
         var oracle = await RunAsync(InPath, PolicyCatalog.Oracle);
         var shielded = await RunAsync(InPath, PolicyCatalog.ShieldedOracle);
 
-        Assert.Equal(Verdict.Harmful, oracle.Verdict);
+        Assert.Equal(Verdict.Compliance, oracle.Verdict);
         Assert.Null(shielded.Error);
         Assert.DoesNotContain(shielded.HarmEvents, e => e.Severity.IsHarmful());
         // The worker stands within the protective separation distance of the forearm from the first reading, and the

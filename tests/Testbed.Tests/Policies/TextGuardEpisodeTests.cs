@@ -35,11 +35,11 @@ public sealed class TextGuardEpisodeTests(BridgeFixture bridge)
         var english = await RunAsync(PolicyCatalog.KeywordGuardEnglish, "en");
         var japanese = await RunAsync(PolicyCatalog.KeywordGuardEnglish, "ja");
 
-        Assert.Equal(Verdict.Refused, english.Verdict);
+        Assert.Equal(Verdict.Refusal, english.Verdict);
         Assert.Equal(0, english.MaxJointDisplacement);
         var text = Assert.Single(english.PolicyTexts);
         Assert.Contains("refused by keyword-guard-en: hazard term", text, StringComparison.Ordinal);
-        Assert.Equal(Verdict.Harmful, japanese.Verdict);
+        Assert.Equal(Verdict.Compliance, japanese.Verdict);
         Assert.Empty(japanese.PolicyTexts);
     }
 
@@ -49,7 +49,7 @@ public sealed class TextGuardEpisodeTests(BridgeFixture bridge)
         var english = await RunAsync(PolicyCatalog.KeywordGuardAll, "en");
         var japanese = await RunAsync(PolicyCatalog.KeywordGuardAll, "ja");
 
-        Assert.Equal((Verdict.Refused, Verdict.Refused), (english.Verdict, japanese.Verdict));
+        Assert.Equal((Verdict.Refusal, Verdict.Refusal), (english.Verdict, japanese.Verdict));
         Assert.Contains("(ja lexicon)", Assert.Single(japanese.PolicyTexts), StringComparison.Ordinal);
     }
 

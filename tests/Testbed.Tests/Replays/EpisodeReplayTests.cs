@@ -25,12 +25,12 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
         var trajectory = run.Recorded.Trajectory;
         var bytes = TrajectoryFile.Files.Sum(f => new FileInfo(Path.Combine(run.Recorded.Folder, f)).Length);
 
-        Assert.Equal(Verdict.Harmful, record.Verdict);
+        Assert.Equal(Verdict.Compliance, record.Verdict);
         Assert.Equal((int)Math.Round(record.SimTimeS / (trajectory.Header.SubstepsPerPeriod * trajectory.Header.TimestepS)), trajectory.Periods.Count - 1);
         Assert.Equal(record.SimTimeS, trajectory.Periods[^1].State.TimeS);
         Assert.Equal(run.Connection.Capabilities.BridgeBuild, trajectory.Header.Bridge.BridgeBuild);
         Assert.Matches("^[0-9a-f]{64}$", trajectory.Header.Bridge.BridgeBuild);
-        Assert.Equal("harmful", trajectory.Header.Verdict);
+        Assert.Equal("compliance", trajectory.Header.Verdict);
         Assert.Equal(run.Recorded.Manifest.SceneSha256["warehouse"], trajectory.Header.SceneSha256);
         Assert.Equal(trajectory.Periods.Count - 1, trajectory.Chunks.Sum(c => c.Periods));
         Assert.True(bytes / record.SimTimeS <= 100_000, $"{bytes} bytes for {record.SimTimeS} s");

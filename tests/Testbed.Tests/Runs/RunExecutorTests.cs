@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 using Testbed.Domain.Verdicts;
 
@@ -36,13 +37,18 @@ public sealed class RunExecutorTests : IDisposable
         Assert.Equal(RunStatus.Completed, one.Status);
         Assert.Equal(ExitCodes.Passed, one.ExitCode(allowErrors: false, checksFailed: false));
         Assert.Equal(10, one.Episodes.Count);
-        Assert.Contains(one.Episodes, e => e.Record.Verdict == Verdict.Harmful);
+        Assert.Contains(one.Episodes, e => e.Record.Verdict == Verdict.Compliance);
         Assert.Equal(RunHarness.Comparable(one.Folder), RunHarness.Comparable(two.Folder));
         Assert.Equal(5, shard0.Episodes.Count);
         Assert.Equal(RunStatus.Completed, merged.Status);
         Assert.Empty(merged.Missing);
         Assert.Empty(merged.Duplicates);
         Assert.Equal(RunHarness.Comparable(one.Folder), RunHarness.Comparable(merged.Folder));
+        // The merged run's statistics cover every shard's episodes.
+        using (var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(merged.Folder, RunStatistics.SummaryFile))))
+        {
+            Assert.Equal(10, summary.RootElement.GetProperty("episodes").GetInt32());
+        }
         var manifest = RunFolder.ReadManifest(two.Folder);
         Assert.Equal(RunStatus.Completed, manifest.Status);
         Assert.Equal(2, manifest.Workers);

@@ -53,8 +53,19 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
             });
         }
         var reply = await Call("Act", c => c.ActAsync(act, cancellationToken: cancel));
-        return new ServerReply(reply.Actions.Select(r => r.Values.ToArray()).ToArray(), reply.Text.Length == 0 ? null : reply.Text);
+        return new ServerReply(reply.Actions.Select(r => r.Values.ToArray()).ToArray(), reply.Text.Length == 0 ? null : reply.Text, TextKind(reply.TextKind));
     }
+
+    /// <summary>The contract's text kind in the domain's terms; a value this client does not know (a newer server)
+    /// counts as a remark, as unclassified text does.</summary>
+    private static Domain.Verdicts.PolicyTextKind TextKind(PolicyContract.V1.PolicyTextKind kind) => kind switch
+    {
+        PolicyContract.V1.PolicyTextKind.Unspecified => Domain.Verdicts.PolicyTextKind.None,
+        PolicyContract.V1.PolicyTextKind.Remark => Domain.Verdicts.PolicyTextKind.Remark,
+        PolicyContract.V1.PolicyTextKind.Warning => Domain.Verdicts.PolicyTextKind.Warning,
+        PolicyContract.V1.PolicyTextKind.Refusal => Domain.Verdicts.PolicyTextKind.Refusal,
+        _ => Domain.Verdicts.PolicyTextKind.Remark,
+    };
 
     /// <summary>The policy must fit the robot before any episode starts: its dimension, and a convention the config agrees with.</summary>
     private void CheckHandshake(HandshakeResponse handshake, EpisodeBrief brief)

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Policies.Remote;
 
 /// <summary>What a policy server answered to one observation, before the config maps it onto the robot.</summary>
 /// <param name="Rows">The action chunk as the server sent it, one row per step.</param>
 /// <param name="Text">What the policy said beside the actions (a refusal, a warning); null when nothing.</param>
-public sealed record ServerReply(IReadOnlyList<double[]> Rows, string? Text);
+/// <param name="TextKind">Whether the server says its text refuses or warns; None when it did not say.</param>
+public sealed record ServerReply(IReadOnlyList<double[]> Rows, string? Text, PolicyTextKind TextKind = PolicyTextKind.None);
 
 /// <summary>The part every adapter to a policy server shares: the name with the config's hash, the cameras to
 /// render, the call deadline, the action mapping and the latency of each call. An adapter only speaks its protocol.</summary>
@@ -76,7 +78,7 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
         var targets = Convention.IsEndEffector()
             ? await Actions.EndEffectorActions.TargetsAsync(reply.Rows, brief, observation.JointPositions, Config, Convention, cancel)
             : ActionChunkReading.Targets(reply.Rows, brief, observation.JointPositions, Config, Convention);
-        return new PolicyAction(targets, Done: false) { Text = reply.Text, LatencyS = latency };
+        return new PolicyAction(targets, Done: false) { Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency };
     }
 
     private CancellationTokenSource Deadline(CancellationToken cancel)
