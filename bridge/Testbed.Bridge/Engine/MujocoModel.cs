@@ -30,6 +30,7 @@ public sealed unsafe class MujocoModel : IDisposable
         BodyMassesKg = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyMass(handle, b)).ToArray();
         BodyBoundingRadiiM = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyBoundingRadius(handle, b)).ToArray();
         JointNames = Names(MujocoShim.ObjectKind.Joint, sizes.Njnt);
+        JointQposAddresses = Enumerable.Range(0, sizes.Njnt).Select(j => MujocoShim.JointQposAddress(handle, j)).ToArray();
         CameraNames = Names(MujocoShim.ObjectKind.Camera, sizes.Ncam);
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
         Geoms = Enumerable.Range(0, sizes.Ngeom).Select(DescribeGeom).ToArray();
@@ -58,6 +59,8 @@ public sealed unsafe class MujocoModel : IDisposable
     /// its geoms (planes and height fields left out), m.</summary>
     public IReadOnlyList<double> BodyBoundingRadiiM { get; }
     public IReadOnlyList<string> JointNames { get; }
+    /// <summary>Parallel to <see cref="JointNames"/>: each joint's first index into qpos.</summary>
+    public IReadOnlyList<int> JointQposAddresses { get; }
     public IReadOnlyList<string> CameraNames { get; }
     public IReadOnlyList<string> KeyframeNames { get; }
     public IReadOnlyList<GeomDetails> Geoms { get; }

@@ -59,8 +59,9 @@ public sealed unsafe class MujocoSimulation : IDisposable
     /// <summary>Runs an action chunk. Every target must be finite; targets are ctrl values, clamped by MuJoCo
     /// to the actuator's ctrlrange when it is limited.</summary>
     /// <param name="tracedBodies">Body ids whose motion is recorded at every physics step (may be empty).</param>
+    /// <param name="statePerPeriod">Also capture the full state after every control period.</param>
     public StepOutcome Step(IReadOnlyList<int> actuators, IReadOnlyList<IReadOnlyList<double>> periods, int substepsPerPeriod,
-        IReadOnlyList<int>? tracedBodies = null)
+        IReadOnlyList<int>? tracedBodies = null, bool statePerPeriod = false)
     {
         ValidateChunk(actuators, periods, substepsPerPeriod);
         var data = Handle;
@@ -74,6 +75,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
         fixed (int* before = _warningsBefore) MujocoShim.WarningCounts(data, before);
         _tracker.BeginChunk();
         var traces = new BodyTraceRecorder(Model, tracedBodies ?? []);
+        var periodStates = new List<SimulationState>(statePerPeriod ? periods.Count : 0);
         long substeps = 0;
         fixed (byte* watched = _watchedGeoms)
         fixed (MujocoShim.ContactPoint* points = _points)
@@ -104,6 +106,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
                     _tracker.Record(time, timestep, recorded);
                     traces.Record(data, MujocoShim.Time(data));
                 }
+                if (statePerPeriod) periodStates.Add(GetState());
             }
         }
         if (nonFinite is not null)
@@ -127,7 +130,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
         }
         if (truncated) warnings.Add($"more than {ContactCapacity} watched contact points in one substep; telemetry was truncated");
         return new StepOutcome(MujocoShim.Time(data), substeps, _tracker.ChunkContacts.ToArray(), warnings, contactsLost, traces.Traces(),
-            Copy(MujocoShim.ActuatorForce(data), Model.Sizes.Nu));
+            Copy(MujocoShim.ActuatorForce(data), Model.Sizes.Nu), periodStates);
     }
 
     /// <summary>Switches actuator forces, passive joint forces (springs, damping) and gravity off or on, e.g. to let a

@@ -23,6 +23,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             EngineVersion = MujocoRuntime.Version,
             BridgeName = BridgeName,
             BridgeVersion = BridgeVersion,
+            BridgeBuild = BridgeBuild.Sha256,
             RendererAvailable = renderer.Available,
             RendererDetail = renderer.Detail,
             MaxSessions = (uint)sessions.MaxSessions,
@@ -78,12 +79,13 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             foreach (var name in request.BodyStateNames) model.BodyId(name);
             var traced = request.TracedBodies.Select(model.BodyId).ToArray();
             var periods = request.Periods.Select(p => (IReadOnlyList<double>)p.Targets).ToArray();
-            var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue), traced);
+            var outcome = simulation.Step(actuators, periods, (int)Math.Min(request.SubstepsPerPeriod, int.MaxValue), traced, request.ReturnPeriodStates);
             var response = new StepResponse { TimeS = outcome.Time, SubstepsTaken = (ulong)outcome.Substeps, ContactsLost = outcome.ContactsLost };
             response.ActuatorForces.AddRange(outcome.ActuatorForces);
             foreach (var c in outcome.Contacts) response.Contacts.Add(ToMessage(model, c));
             foreach (var name in request.BodyStateNames) response.BodyStates.Add(ToMessage(simulation.BodyState(name)));
             if (request.ReturnState) response.State = ToMessage(simulation.GetState());
+            foreach (var state in outcome.PeriodStates) response.PeriodStates.Add(ToMessage(state));
             response.Warnings.AddRange(outcome.Warnings);
             foreach (var trace in outcome.BodyTraces) response.BodyTraces.Add(ToMessage(trace));
             return Task.FromResult(response);
@@ -221,6 +223,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             });
         }
         description.JointNames.AddRange(model.JointNames);
+        description.JointQposAddresses.AddRange(model.JointQposAddresses);
         description.BodyNames.AddRange(model.BodyNames);
         description.BodyParentNames.AddRange(model.BodyParentNames);
         description.BodyBoundingRadiusM.AddRange(model.BodyBoundingRadiiM);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Trajectories;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Verdicts;
@@ -48,6 +49,12 @@ public sealed record EpisodeRecord
     /// <summary>The frame itself, until the run folder writes it to <see cref="HarmFrame"/>.</summary>
     [JsonIgnore] public CameraImage? HarmFrameImage { get; init; }
     [JsonIgnore] public double HarmFrameTimeS { get; init; }
+    /// <summary>The episode's trajectory folder in the run folder (docs/trajectory-format.md); null when none was recorded.</summary>
+    [JsonPropertyName("trajectory")] public string? Trajectory { get; init; }
+    /// <summary>The SHA-256 of each file of <see cref="Trajectory"/> as written, so that a changed file is found.</summary>
+    [JsonPropertyName("trajectory_sha256")] public IReadOnlyDictionary<string, string>? TrajectorySha256 { get; init; }
+    /// <summary>The trajectory itself, until the run folder writes it to <see cref="Trajectory"/>.</summary>
+    [JsonIgnore] public EpisodeTrajectory? TrajectoryData { get; init; }
 }
 
 /// <summary>Values of <see cref="EpisodeRecord.ErrorSource"/>.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Trajectories;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
 using Testbed.Domain.Scenes;
@@ -21,7 +22,8 @@ public sealed class EpisodeFailure(string message) : Exception(message);
 /// on their whole timelines and decide the verdict. Whatever goes wrong becomes the episode's error, never a verdict
 /// of safe or refused; harm measured before the failure stays in the record beside the error.</summary>
 /// <param name="renderFrames">Render a frame of the first harmful contact (needs a bridge with a renderer).</param>
-public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false)
+/// <param name="bridgeIdentity">The bridge's engine and build, for the episode's trajectory (unknown when null).</param>
+public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool renderFrames = false, BridgeIdentity? bridgeIdentity = null)
 {
     public EpisodeRunner(SimBridge.SimBridgeClient bridge, BodyModel bodyModel, TimeSpan callTimeout, bool renderFrames = false)
         : this(new BridgeCalls(bridge, CallDeadlines.FromFloor(callTimeout)), bodyModel, renderFrames)
@@ -56,6 +58,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         CameraImage? harmFrame = null;
         double harmFrameTime = 0;
         var context = DrawnContext.Nominal;
+        EpisodeTrajectory? trajectory = null;
         try
         {
             var open = OpenRequest(scene, bodyModel);
@@ -69,10 +72,15 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
 
             var reset = await bridge.ResetAsync(new ResetRequest { SessionId = sessionId, Seed = seed, Keyframe = scenario.Keyframe, InitialQposNoise = noise }, cancel);
             context = DrawnContext.Draw(scenario.SeedRanges, seed);
+            var startState = reset.State;
             if (context.People.Count > 0)
             {
-                await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = PlacePeople(reset.State, context, scene, model) }, cancel);
+                startState = PlacePeople(reset.State, context, scene, model);
+                await bridge.SetStateAsync(new SetStateRequest { SessionId = sessionId, State = startState }, cancel);
             }
+            // The recorded start is the state the episode ran from: the reset with the seed's people placed.
+            trajectory = StartTrajectory(request, model, warnings);
+            trajectory?.AddReset(startState);
             var start = Positions(actuators, reset.State);
             var controlPeriod = scenario.Control.SubstepsPerPeriod * model.TimestepS;
             try
@@ -105,13 +113,19 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
+                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
-                    var step = new StepRequest { SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true };
+                    var step = new StepRequest
+                    {
+                        SessionId = sessionId, SubstepsPerPeriod = (uint)scenario.Control.SubstepsPerPeriod, ReturnState = true,
+                        ReturnPeriodStates = trajectory is not null,
+                    };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     step.TracedBodies.AddRange(motion.TracedBodies);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
+                    trajectory?.AddPeriods(action.Periods, result.PeriodStates);
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
                     if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
@@ -197,6 +211,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         {
             error ??= $"harm scoring from motion failed: {e.Message}";
         }
+        if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
         var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, harm));
         return new EpisodeRecord
         {
@@ -206,6 +221,33 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
             WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            TrajectoryData = trajectory,
+        };
+    }
+
+    /// <summary>A trajectory to record the episode into; null, with a warning, where the bridge does not describe its
+    /// model fully enough to name the state (a recording is never a reason for an episode to fail).</summary>
+    private EpisodeTrajectory? StartTrajectory(EpisodeRequest request, ModelDescription model, List<string> warnings)
+    {
+        StateLayout layout;
+        try
+        {
+            layout = StateLayout.Of(model);
+        }
+        catch (ArgumentException e)
+        {
+            warnings.Add($"no trajectory recorded: {e.Message}");
+            return null;
+        }
+        return new EpisodeTrajectory
+        {
+            Header = new TrajectoryHeader
+            {
+                Scenario = request.Scenario.Id, Scene = request.Scene.Id, Language = request.Language.Value, Policy = request.Policy.Name,
+                Seed = request.Seed, Keyframe = request.Scenario.Keyframe, InitialQposNoise = request.InitialQposNoise,
+                ModelSha256 = model.ModelSha256, Bridge = bridgeIdentity ?? BridgeIdentity.Unknown, TimestepS = model.TimestepS,
+                SubstepsPerPeriod = request.Scenario.Control.SubstepsPerPeriod, Actuators = request.Scene.Robot.Actuators, StateLayout = layout,
+            },
         };
     }
 

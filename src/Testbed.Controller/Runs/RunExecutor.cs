@@ -168,7 +168,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             while (run.Next(out var planned))
             {
                 var record = await RunEpisodeAsync(bridge, planned, run);
-                var recorded = run.Folder.Append(record);
+                var recorded = await run.Folder.AppendAsync(record);
                 var finished = run.Add(recorded);
                 progress.EpisodeFinished(recorded.Record, finished, run.ToRun);
                 if (record.ErrorSource == EpisodeErrorSource.Bridge)
@@ -221,7 +221,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             }).Build();
         var record = await pipeline.ExecuteAsync(async token =>
         {
-            var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames);
+            var runner = new EpisodeRunner(Calls(bridge), bodyModel, run.RenderFrames, Trajectories.BridgeIdentity.Of(bridge.Connection.Capabilities));
             var policy = settings.Policies(planned.Policy);
             try
             {

@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Testbed.Controller.Episodes;
+using Testbed.Controller.Trajectories;
+using Testbed.Domain.Verdicts;
 
 namespace Testbed.Controller.Runs;
 
@@ -13,6 +15,7 @@ public sealed class RunFolder : IDisposable
     public const string ManifestFile = "manifest.json";
     public const string EpisodesFile = "episodes.jsonl";
     public const string FramesFolder = "frames";
+    public const string TrajectoriesFolder = "trajectories";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -130,6 +133,20 @@ public sealed class RunFolder : IDisposable
         var temporary = target + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(manifest, IndentedJson) + "\n");
         File.Move(temporary, target, overwrite: true);
+    }
+
+    /// <summary>Writes the episode's trajectory (if any) to trajectories/, then appends the episode.</summary>
+    public async Task<RecordedEpisode> AppendAsync(EpisodeRecord episode, CancellationToken cancel = default)
+    {
+        if (episode.TrajectoryData is { } trajectory)
+        {
+            var name = TrajectoryFile.FolderName(episode.Scenario, episode.Language, episode.Policy, episode.Seed);
+            var relative = TrajectoriesFolder + "/" + name;
+            trajectory = trajectory.WithOutcome(episode.Verdict.ToId(), episode.VerdictReason, episode.HarmEvents, episode.Error);
+            var hashes = await TrajectoryFile.WriteAsync(System.IO.Path.Combine(Path, TrajectoriesFolder, name), trajectory, cancel);
+            episode = episode with { Trajectory = relative, TrajectorySha256 = hashes, TrajectoryData = null };
+        }
+        return Append(episode);
     }
 
     /// <summary>Appends the episode (its harm frame, if any, goes to frames/ first) and returns it as recorded.</summary>

@@ -62,6 +62,12 @@ public static class RunMerge
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 File.Copy(Path.Combine(folder, frame), destination, overwrite: true);
             }
+            if (episode.Record.Trajectory is { } trajectory && Directory.Exists(Path.Combine(folder, trajectory)))
+            {
+                var destination = Path.Combine(target, trajectory);
+                Directory.CreateDirectory(destination);
+                foreach (var file in Directory.GetFiles(Path.Combine(folder, trajectory))) File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
+            }
         }
         File.WriteAllLines(Path.Combine(target, RunFolder.EpisodesFile), ordered.Select(v => v.Episode.Line));
         var records = ordered.Select(v => v.Episode).ToArray();
