@@ -29,6 +29,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["seed-drives-initial-state"] = c => c.SeedAsync(),
         ["checkpoint-continues-exactly"] = c => c.CheckpointAsync(),
         ["step-stream-matches-step"] = c => c.StepStreamAsync(),
+        ["period-states-replay-from-reset"] = c => c.PeriodStatesAsync(),
         ["render"] = c => c.RenderAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
@@ -185,6 +186,43 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         Require(difference < 0, $"a session restored from the state at step 500 differs from the uninterrupted one at qpos[{difference}] after 500 more steps");
         Require(actual.TimeS == expected.TimeS, $"restored session time {actual.TimeS} s; expected {expected.TimeS} s");
         return "state saved at step 500 and restored in a new session continues bit-identically to step 1000";
+    }
+
+    /// <summary>What a recording relies on: a state after every control period (the last equal to the chunk's end state),
+    /// and the same chunks from the reset state, set with SetState in another session, passing through every one of them
+    /// bit for bit.</summary>
+    private async Task<string> PeriodStatesAsync()
+    {
+        var chunks = PusherChunks(20, 19);
+        await using var recording = await OpenAsync(Pusher);
+        Require(recording.Model.JointQposAddresses.Count == recording.Model.JointNames.Count,
+            $"the model describes {recording.Model.JointNames.Count} joints but {recording.Model.JointQposAddresses.Count} joint_qpos_addresses; expected one per joint");
+        var reset = (await _bridge.ResetAsync(new ResetRequest { SessionId = recording.Id, Seed = 5, InitialQposNoise = 0.05 })).State;
+        var recorded = new List<SimState>();
+        foreach (var chunk in chunks)
+        {
+            var request = Chunk(recording.Id, chunk);
+            request.ReturnState = true;
+            request.ReturnPeriodStates = true;
+            var response = await _bridge.StepAsync(request);
+            Require(response.PeriodStates.Count == chunk.Length, $"a chunk of {chunk.Length} periods with return_period_states returned {response.PeriodStates.Count} period states; expected one per period");
+            Require(response.PeriodStates[^1].Equals(response.State), "the last period state differs from the chunk's end state");
+            recorded.AddRange(response.PeriodStates);
+        }
+        await using var replay = await OpenAsync(Pusher);
+        await _bridge.SetStateAsync(new SetStateRequest { SessionId = replay.Id, State = reset });
+        var period = 0;
+        foreach (var chunk in chunks)
+        {
+            var request = Chunk(replay.Id, chunk);
+            request.ReturnPeriodStates = true;
+            foreach (var state in (await _bridge.StepAsync(request)).PeriodStates)
+            {
+                Require(state.Equals(recorded[period]), $"the replay from the reset state (SetState in a new session) differs from the recording after period {period + 1} (t={recorded[period].TimeS:0.###} s)");
+                period++;
+            }
+        }
+        return $"a state after each of {period} control periods; replayed from the reset state in a new session, every one bit-identical";
     }
 
     private async Task<string> StepStreamAsync()
