@@ -66,9 +66,6 @@ public sealed class BridgeCalls(SimBridge.SimBridgeClient client, CallDeadlines 
     public Task<RenderResponse> RenderAsync(RenderRequest request, CancellationToken cancel) =>
         CallAsync($"Render (camera '{request.Camera}')", deadlines.Floor, d => client.RenderAsync(request, deadline: d, cancellationToken: cancel), cancel);
 
-    public Task<SetStateResponse> SetStateAsync(SetStateRequest request, CancellationToken cancel) =>
-        CallAsync("SetState", deadlines.Floor, d => client.SetStateAsync(request, deadline: d, cancellationToken: cancel), cancel);
-
     public Task<GetBodyStatesResponse> GetBodyStatesAsync(GetBodyStatesRequest request, CancellationToken cancel) =>
         CallAsync("GetBodyStates", deadlines.Floor, d => client.GetBodyStatesAsync(request, deadline: d, cancellationToken: cancel), cancel);
 
