@@ -2,13 +2,13 @@ using Testbed.Domain.Harm;
 
 namespace Testbed.Controller.Playback;
 
-/// <summary>A person region in contact at one moment: its force then, the limit it is judged against (the transient
-/// one, null where no contact is permissible) and the severity that force has against it.</summary>
+/// <summary>A person region in contact during a control period: its largest force in the period, the limit it is
+/// judged against (the transient one, null where no contact is permissible) and the severity that force has against it.</summary>
 public sealed record ContactMoment(ContactCurve Curve, double ForceN, double? LimitN, HarmSeverity Severity)
 {
-    /// <summary>Every contact touching at <paramref name="timeS"/>, the hardest pressed first.</summary>
-    public static IReadOnlyList<ContactMoment> At(IEnumerable<ContactCurve> curves, double timeS) =>
-        curves.Select(c => (Curve: c, Force: c.ForceAt(timeS)))
+    /// <summary>Every contact that pressed in (<paramref name="fromS"/>, <paramref name="toS"/>], the hardest first.</summary>
+    public static IReadOnlyList<ContactMoment> Between(IEnumerable<ContactCurve> curves, double fromS, double toS) =>
+        curves.Select(c => (Curve: c, Force: c.MaxBetween(fromS, toS)))
             .Where(c => c.Force is > 0)
             .Select(c => new ContactMoment(c.Curve, c.Force!.Value, c.Curve.TransientLimitN, SeverityOf(c.Force!.Value, c.Curve.TransientLimitN)))
             .OrderByDescending(m => m.ForceN)

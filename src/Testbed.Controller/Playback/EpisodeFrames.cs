@@ -47,7 +47,8 @@ public sealed class EpisodeFrames : IDisposable
         CopyRgb(image.Rgb.Span);
 
         var time = _playback.Trajectory.Periods[period].State.TimeS;
-        var moments = ContactMoment.At(_contacts, time);
+        var before = period > 0 ? _playback.Trajectory.Periods[period - 1].State.TimeS : time;
+        var moments = ContactMoment.Between(_contacts, before, time);
         var placed = new List<(ContactMoment, (double, double)?)>();
         if (moments.Count > 0)
         {
@@ -74,12 +75,31 @@ public sealed class EpisodeFrames : IDisposable
 
     public ReadOnlySpan<byte> Pixels => _bitmap.GetPixelSpan();
 
-    /// <summary>The frame last rendered, as PNG.</summary>
-    public byte[] EncodePng()
+    /// <summary>The frame last rendered, as RGB bytes (rows top to bottom).</summary>
+    public byte[] Rgb()
     {
-        using var image = SKImage.FromBitmap(_bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        var pixels = _bitmap.GetPixelSpan();
+        var rgb = new byte[Width * Height * 3];
+        for (int i = 0, j = 0; j < pixels.Length; i += 3, j += 4)
+        {
+            rgb[i] = pixels[j];
+            rgb[i + 1] = pixels[j + 1];
+            rgb[i + 2] = pixels[j + 2];
+        }
+        return rgb;
+    }
+
+    /// <summary>Renders the frame of the peak of the episode's first harmful contact, from the camera with the clearest
+    /// view of it: the harm frame a run keeps beside the episode. Null when the episode has no harmful contact.</summary>
+    public static async Task<(byte[] Rgb, double TimeS, string Camera)?> HarmFrameAsync(
+        EpisodePlayback playback, IReadOnlyList<ContactCurve> contacts, int width, int height, CancellationToken cancel)
+    {
+        if (CameraChoice.FirstHarmfulContact(playback.Trajectory.Header.HarmEvents) is not { } harm) return null;
+        var camera = await CameraChoice.ChooseAsync(playback, width, height, cancel);
+        using var frames = new EpisodeFrames(playback, contacts, camera.Camera, width, height);
+        var period = playback.PeriodCovering(harm.TimeS);
+        await frames.RenderAsync(period, cancel);
+        return (frames.Rgb(), playback.Trajectory.Periods[period].State.TimeS, camera.Camera);
     }
 
     private void CopyRgb(ReadOnlySpan<byte> rgb)

@@ -63,6 +63,18 @@ public sealed class EpisodePlayback : IAsyncDisposable
         return response.Bodies.ToDictionary(b => b.Name, BodyPose.Of, StringComparer.Ordinal);
     }
 
+    /// <summary>The period whose interval (from the period before it, exclusive, to it) holds <paramref name="timeS"/>:
+    /// the frame that stands for that moment (the last period for a time after the end).</summary>
+    public int PeriodCovering(double timeS)
+    {
+        var periods = Trajectory.Periods;
+        for (var i = 0; i < periods.Count; i++)
+        {
+            if (periods[i].State.TimeS >= timeS - 1e-9) return i;
+        }
+        return periods.Count - 1;
+    }
+
     /// <summary>The recorded period whose time is nearest <paramref name="timeS"/>.</summary>
     public int PeriodNearest(double timeS)
     {

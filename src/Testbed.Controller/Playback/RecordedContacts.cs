@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using Testbed.Controller.Trajectories;
+using Testbed.Domain.Harm;
 
 namespace Testbed.Controller.Playback;
 
@@ -10,18 +11,31 @@ public sealed record ContactCurve(
     int Contact, string Person, string Region, string Geom, string OtherGeom, string OtherKind,
     IReadOnlyList<double> TimesS, IReadOnlyList<double> ForcesN, double? TransientLimitN, double? QuasiStaticLimitN)
 {
+    /// <summary>The curve of a contact measured in this process (the same values contacts.parquet records).</summary>
+    public static ContactCurve Of(ContactTrace trace, int index)
+    {
+        var c = trace.Contact;
+        var times = Enumerable.Range(0, c.Timeline.Count).Select(c.Timeline.TimeOf).ToArray();
+        return new ContactCurve(index, c.PersonId, c.Region.ToId(), c.PersonGeom, c.OtherGeom, c.OtherKind == ContactPartnerKind.Robot ? "robot" : "payload",
+            times, c.Timeline.ForcesN, trace.TransientLimitN, trace.QuasiStaticLimitN);
+    }
+
     public double OnsetTimeS => TimesS[0];
     public double EndTimeS => TimesS[^1];
     public double PeakForceN => ForcesN.Max();
     public double PeakTimeS => TimesS[IndexOfPeak()];
 
-    /// <summary>The force at <paramref name="timeS"/>: the last sample at or before it; null outside the contact.</summary>
-    public double? ForceAt(double timeS)
+    /// <summary>The largest force of the samples in (<paramref name="fromS"/>, <paramref name="toS"/>]; null when the
+    /// contact has no sample there. A frame stands for the control period that ended at it, so it shows the period's
+    /// peak: a contact shorter than a period, or a peak between two periods, is not lost between frames.</summary>
+    public double? MaxBetween(double fromS, double toS)
     {
-        if (TimesS.Count == 0 || timeS < OnsetTimeS - 1e-9 || timeS > EndTimeS + 1e-9) return null;
-        var step = TimesS.Count > 1 ? (TimesS[^1] - TimesS[0]) / (TimesS.Count - 1) : 1;
-        var i = (int)Math.Clamp(Math.Floor(((timeS - OnsetTimeS) / step) + 1e-6), 0, TimesS.Count - 1);
-        return ForcesN[i];
+        double? max = null;
+        for (var i = 0; i < TimesS.Count; i++)
+        {
+            if (TimesS[i] > fromS + 1e-9 && TimesS[i] <= toS + 1e-9 && (max is null || ForcesN[i] > max)) max = ForcesN[i];
+        }
+        return max;
     }
 
     private int IndexOfPeak()

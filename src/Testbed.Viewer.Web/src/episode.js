@@ -103,9 +103,17 @@ function highlightMaterial(severity) {
   return highlightMaterials.get(severity);
 }
 
-function severityAt(contact, t) {
-  for (const [from, to, severity] of contact.severity_spans) if (t >= from - 1e-9 && t <= to + 1e-9) return severity;
-  return null;
+// Severities from least to most harmful, as the data lists their colours.
+const severityRank = Object.fromEntries(Object.keys(data.severity_colours).map((s, i) => [s, i]));
+
+// The worst severity a contact pressed at in (from, to]: a frame stands for the control period that ended at it, so a
+// contact shorter than a period, or a peak between two periods, still shows.
+function severityBetween(contact, from, to) {
+  let worst = null;
+  for (const [a, b, severity] of contact.severity_spans) {
+    if (b > from + 1e-9 && a <= to + 1e-9 && (worst === null || severityRank[severity] > severityRank[worst])) worst = severity;
+  }
+  return worst;
 }
 
 function periodAt(t) {
@@ -130,10 +138,9 @@ function show(period) {
     g.quaternion.set(poses[o + 4], poses[o + 5], poses[o + 6], poses[o + 3]);
   });
   for (const mesh of geomMeshes.values()) mesh.material = mesh.userData.material;
-  // A contact is shown from the period that ends inside it: periods are 1 to 20 ms apart, contacts can be shorter.
-  const from = current > 0 ? times[current - 1] : t;
+  const from = current > 0 ? times[current - 1] : t - 1e-6;
   for (const contact of data.contacts) {
-    const severity = severityAt(contact, t) ?? (contact.times[0] > from && contact.times[0] <= t ? severityAt(contact, contact.times[0]) : null);
+    const severity = severityBetween(contact, from, t);
     const mesh = geomMeshes.get(contact.geom);
     if (severity && mesh) mesh.material = highlightMaterial(severity);
   }

@@ -37,7 +37,7 @@ public sealed class EpisodeVideoTests(RecordedRunFixture run)
         var video = await EpisodeVideo.WriteAsync(playback, contacts, file, null, Width, Height, default);
 
         var harm = CameraChoice.FirstHarmfulContact(run.Record(RecordedRunFixture.HarmfulScenario).HarmEvents)!;
-        var peak = playback.PeriodNearest(harm.TimeS);
+        var peak = playback.PeriodCovering(harm.TimeS);
         var (x, y) = await ContactPixelAsync(playback, harm.Details!.Geom!, video.Camera, peak);
         var first = MediaProbe.Frame(file, 0, Width, Height);
         var atPeak = MediaProbe.Frame(file, peak, Width, Height);
