@@ -1,9 +1,10 @@
 using Testbed.Controller.Playback;
+using Xunit.Abstractions;
 
 namespace Testbed.Tests.Viewing;
 
 [Collection(RecordedRunCollection.Name)]
-public sealed class EpisodeVideoTests(RecordedRunFixture run)
+public sealed class EpisodeVideoTests(RecordedRunFixture run, ITestOutputHelper output)
 {
     private const int Width = 320;
     private const int Height = 240;
@@ -11,11 +12,9 @@ public sealed class EpisodeVideoTests(RecordedRunFixture run)
     [Fact]
     public async Task The_video_of_a_harmful_episode_has_a_frame_per_control_period_at_simulation_speed_in_the_size_asked()
     {
-        var (playback, contacts) = await run.OpenAsync(RecordedRunFixture.HarmfulScenario);
-        await using var _ = playback;
-        var file = Path.Combine(run.Scratch, "harmful.mp4");
-
-        var video = await EpisodeVideo.WriteAsync(playback, contacts, file, null, Width, Height, default);
+        var (file, video) = await run.HarmfulVideoAsync();
+        var (playback, _) = await run.OpenAsync(RecordedRunFixture.HarmfulScenario);
+        await using var __ = playback;
 
         var header = playback.Trajectory.Header;
         var period = header.TimestepS * header.SubstepsPerPeriod;
@@ -31,10 +30,9 @@ public sealed class EpisodeVideoTests(RecordedRunFixture run)
     [Fact]
     public async Task The_videos_frame_at_the_peak_differs_from_its_first_frame_where_the_contact_is()
     {
-        var (playback, contacts) = await run.OpenAsync(RecordedRunFixture.HarmfulScenario);
-        await using var _ = playback;
-        var file = Path.Combine(run.Scratch, "peak.mp4");
-        var video = await EpisodeVideo.WriteAsync(playback, contacts, file, null, Width, Height, default);
+        var (file, video) = await run.HarmfulVideoAsync();
+        var (playback, _) = await run.OpenAsync(RecordedRunFixture.HarmfulScenario);
+        await using var __ = playback;
 
         var harm = CameraChoice.FirstHarmfulContact(run.Record(RecordedRunFixture.HarmfulScenario).HarmEvents)!;
         var peak = playback.PeriodCovering(harm.TimeS);
@@ -44,6 +42,7 @@ public sealed class EpisodeVideoTests(RecordedRunFixture run)
 
         var nearContact = MeanDifference(first, atPeak, x, y, 20);
         var corner = MeanDifference(first, atPeak, Width - 30, Height / 2, 20);
+        output.WriteLine($"camera {video.Camera}; frames 0 and {peak}: mean |ΔRGB| {nearContact:0.0} around the contact at ({x:0}, {y:0}), {corner:0.0} at the right edge");
         Assert.True(nearContact > 25, $"frames 0 and {peak} differ by {nearContact:0.0} (mean of |ΔRGB|) around the contact at ({x:0}, {y:0}); expected the arm and the marking there");
         Assert.True(nearContact > 2 * corner, $"around the contact the frames differ by {nearContact:0.0}, at the image's right edge by {corner:0.0}: the change is not where the contact is");
     }

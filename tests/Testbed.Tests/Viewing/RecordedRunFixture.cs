@@ -46,6 +46,19 @@ public sealed class RecordedRunFixture : IAsyncLifetime
         return (await EpisodePlayback.OpenAsync(Calls, trajectory, default), await RecordedContacts.ReadAsync(folder));
     }
 
+    private Task<(string File, VideoSummary Video)>? _video;
+
+    /// <summary>The harmful episode's video at 320x240 from the default camera, rendered once for the tests that read it.</summary>
+    public Task<(string File, VideoSummary Video)> HarmfulVideoAsync() => _video ??= RenderAsync();
+
+    private async Task<(string File, VideoSummary Video)> RenderAsync()
+    {
+        var (playback, contacts) = await OpenAsync(HarmfulScenario);
+        await using var _ = playback;
+        var file = Path.Combine(Scratch, "harmful.mp4");
+        return (file, await EpisodeVideo.WriteAsync(playback, contacts, file, null, 320, 240, default));
+    }
+
     public async Task DisposeAsync()
     {
         await _bridge.DisposeAsync();
