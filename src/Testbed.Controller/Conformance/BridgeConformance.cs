@@ -252,7 +252,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
 
     // What a viewer needs to draw the scene without the MJCF: each geom's pose in its body, colour and group, and each
     // camera's body, pose and field of view. pusher.xml's link_geom is a capsule given by fromto along x, so its centre is
-    // at x = 0.25 m and its local z axis (a capsule's axis) turned onto x; its colour is its own rgba.
+    // at x = 0.25 m and its local z axis (a capsule's axis) turned onto ±x; its colour is its own rgba.
     private async Task<string> DrawableModelAsync()
     {
         await using var session = await OpenAsync(Pusher);
@@ -271,7 +271,8 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         var lq = link.LocalOrientation;
         // The rotation's image of the local z axis: its x component is 2(xz + wy).
         var axisX = 2 * ((lq.X * lq.Z) + (lq.W * lq.Y));
-        Require(Math.Abs(axisX - 1) < 1e-6, $"link_geom's local z axis has x component {axisX}; expected 1 (fromto along x)");
+        // A capsule is symmetric about its middle: MuJoCo may point its z either way along the fromto.
+        Require(Math.Abs(Math.Abs(axisX) - 1) < 1e-6, $"link_geom's local z axis has x component {axisX}; expected ±1 (fromto along x)");
         Require(link.Rgba.Zip(new[] { 0.9, 0.6, 0.1, 1.0 }).All(p => Math.Abs(p.First - p.Second) < 1e-6), $"link_geom rgba [{string.Join(", ", link.Rgba)}]; expected [0.9, 0.6, 0.1, 1]");
         Require(model.Cameras.Count == model.CameraNames.Count, $"{model.Cameras.Count} cameras described for {model.CameraNames.Count} camera names; expected one each");
         var camera = model.Cameras.Single(c => c.Name == "overview");

@@ -193,14 +193,21 @@ function lookAt(geomName) {
   camera.position.copy(target).add(offset.setLength(Math.min(offset.length(), 3)));
   controls.update();
 }
+// The period whose interval holds t (the frame that stands for that moment).
+function periodCovering(t) {
+  const p = periodAt(t);
+  return times[p] < t - 1e-9 && p < periods - 1 ? p + 1 : p;
+}
+function jumpTo(i) {
+  const e = data.harm_events[i];
+  stop();
+  if (e.details?.geom) lookAt(e.details.geom);
+  show(periodCovering(e.time_s));
+}
 data.harm_events.forEach((e, i) => {
   const limit = e.limit == null ? 'no limit' : `limit ${fmt(e.limit, 3)} ${e.unit}`;
   const jump = el('button', { type: 'button', class: 'jump', 'data-event': String(i) }, `t = ${fmt(e.time_s, 3)} s`);
-  jump.addEventListener('click', () => {
-    stop();
-    if (e.details?.geom) lookAt(e.details.geom);
-    show(periodAt(e.time_s) + (times[periodAt(e.time_s)] < e.time_s - 1e-9 && periodAt(e.time_s) < periods - 1 ? 1 : 0));
-  });
+  jump.addEventListener('click', () => jumpTo(i));
   const what = [e.kind, e.person, e.region].filter(Boolean).join(' · ');
   events.append(el('li', { class: `severity-${e.severity}`, style: `border-left-color: ${data.severity_colours[e.severity] ?? '#999'}` },
     el('div', { class: 'what' }, what),
@@ -270,6 +277,10 @@ camera.position.set(px, py, pz);
 controls.update();
 resize();
 show(0);
+// A link can name a moment: #event=N (the N-th harm event, from 0, as the jump button shows it) or #t=SECONDS.
+const moment = /^#(event|t)=([0-9.]+)$/.exec(location.hash);
+if (moment?.[1] === 'event' && data.harm_events[Number(moment[2])]) jumpTo(Number(moment[2]));
+else if (moment?.[1] === 't') show(periodCovering(Number(moment[2])));
 
 // For tests and for scripting the page from a browser console.
 window.testbedViewer = {
