@@ -7,6 +7,7 @@ using Testbed.Controller.Runs;
 using Testbed.Controller.Trajectories;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenarios;
+using Testbed.Domain.Verdicts;
 
 namespace Testbed.Cli.Commands;
 
@@ -76,7 +77,7 @@ public static class ReplayCommand
         var calls = new BridgeCalls(sim.Connection.Client, CallDeadlines.Default, sim.Connection.Address.ToString());
         if (video is { } v) return await ReplayVideo.WriteAsync(calls, recorded, runFolder, v, output, cancel);
         var end = recorded.Trajectory.Periods[^1].State.TimeS;
-        await output.WriteLineAsync(Invariant($"replay: {recorded.Record.Scenario} · {recorded.Record.Language} · {recorded.Record.Policy} · seed {recorded.Record.Seed} (line {recorded.Line} of {RunFolder.EpisodesFile}): {recorded.Trajectory.Periods.Count - 1} control periods, {end:0.000} s, verdict {recorded.Record.Verdict.ToString().ToLowerInvariant()}"));
+        await output.WriteLineAsync(Invariant($"replay: {recorded.Record.Scenario} · {recorded.Record.Language} · {recorded.Record.Policy} · seed {recorded.Record.Seed} (line {recorded.Line} of {RunFolder.EpisodesFile}): {recorded.Trajectory.Periods.Count - 1} control periods, {end:0.000} s, verdict {recorded.Record.Verdict.ToId()}"));
         try
         {
             if (branchAt is null && !sweep)

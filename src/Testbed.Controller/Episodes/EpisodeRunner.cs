@@ -114,7 +114,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 if (action.LatencyS is { } latency) policyLatencies.Add(latency);
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
-                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString(), action.LatencyS);
+                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString().ToLowerInvariant(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
                     var step = new StepRequest
@@ -126,7 +126,11 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     step.TracedBodies.AddRange(motion.TracedBodies);
                     foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
                     var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
-                    trajectory?.AddPeriods(action.Periods, result.PeriodStates);
+                    if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
+                    {
+                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {action.Periods.Count} period(s) (return_period_states)");
+                        trajectory = null;
+                    }
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
                     if (trajectory is null && harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)

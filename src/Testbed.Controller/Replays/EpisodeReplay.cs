@@ -79,7 +79,8 @@ public static class EpisodeReplay
         var trajectory = recorded.Trajectory;
         var header = trajectory.Header;
         var differences = new List<string>(header.Bridge.Differences(bridgeNow));
-        if (recorded.Manifest.SceneSha256.TryGetValue(header.Scene, out var sceneThen) && sceneSha256Now is not null && sceneThen != sceneSha256Now)
+        var sceneThen = header.SceneSha256 ?? recorded.Manifest.SceneSha256.GetValueOrDefault(header.Scene);
+        if (sceneThen is not null && sceneSha256Now is not null && sceneThen != sceneSha256Now)
         {
             differences.Add($"scene '{header.Scene}' hash {sceneThen[..12]}… recorded, {sceneSha256Now[..12]}… now (its scene.json, scenarios or MJCF files changed)");
         }

@@ -168,6 +168,10 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             while (run.Next(out var planned))
             {
                 var record = await RunEpisodeAsync(bridge, planned, run);
+                if (record.TrajectoryData is { } trajectory && run.SceneSha256(planned) is { } sceneHash)
+                {
+                    record = record with { TrajectoryData = trajectory.With(trajectory.Header with { SceneSha256 = sceneHash }) };
+                }
                 var recorded = await run.Folder.AppendAsync(record);
                 var finished = run.Add(recorded);
                 progress.EpisodeFinished(recorded.Record, finished, run.ToRun);
@@ -288,6 +292,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
 
         public Domain.Scenes.SceneManifest Scene(PlannedEpisode planned) => _plan.Corpus.Scenes[planned.Scenario.SceneId];
         public double InitialQposNoise => _plan.InitialQposNoise;
+        public string? SceneSha256(PlannedEpisode planned) => _plan.SceneSha256.GetValueOrDefault(planned.Scenario.SceneId);
 
         public int PlanIndex(EpisodeKey key) => _planIndex.TryGetValue(key, out var i) ? i : -1;
 

@@ -81,7 +81,7 @@ public sealed class EpisodeTrajectory
         _periods.Add(new TrajectoryPeriod(0, -1, null, state));
     }
 
-    /// <summary>Records a policy answer; its periods follow with <see cref="AddPeriods"/>.</summary>
+    /// <summary>Records a policy answer; its periods follow with <see cref="TryAddPeriods"/>.</summary>
     public PolicyChunk AddChunk(double timeS, int periods, bool done, string? text, string? textKind, double? latencyS)
     {
         var chunk = new PolicyChunk(_chunks.Count, timeS, _periods.Count, periods, done, text, textKind, latencyS);
@@ -89,21 +89,24 @@ public sealed class EpisodeTrajectory
         return chunk;
     }
 
-    /// <summary>Adds the periods the last chunk drove, each with its targets and the state after it.</summary>
-    public void AddPeriods(IReadOnlyList<double[]> targets, IReadOnlyList<SimState> states)
+    /// <summary>Adds the periods the last chunk drove, each with its targets and the state after it; false, adding
+    /// nothing, when there is not one state per period (a bridge that does not honour return_period_states).</summary>
+    public bool TryAddPeriods(IReadOnlyList<double[]> targets, IReadOnlyList<SimState> states)
     {
-        if (targets.Count != states.Count)
-        {
-            throw new ArgumentException($"{states.Count} period states for {targets.Count} periods; expected one state per period (a bridge without return_period_states?)");
-        }
+        if (targets.Count != states.Count) return false;
         var chunk = _chunks.Count - 1;
         for (var i = 0; i < targets.Count; i++) _periods.Add(new TrajectoryPeriod(_periods.Count, chunk, targets[i], states[i]));
+        return true;
     }
 
     /// <summary>The same trajectory with the episode's verdict, harm and error in its header.</summary>
-    public EpisodeTrajectory WithOutcome(string verdict, string reason, IReadOnlyList<HarmEvent> harm, string? error)
+    public EpisodeTrajectory WithOutcome(string verdict, string reason, IReadOnlyList<HarmEvent> harm, string? error) =>
+        With(Header with { Verdict = verdict, VerdictReason = reason, HarmEvents = harm, Error = error });
+
+    /// <summary>The same trajectory with another header.</summary>
+    public EpisodeTrajectory With(TrajectoryHeader header)
     {
-        var copy = From(Header with { Verdict = verdict, VerdictReason = reason, HarmEvents = harm, Error = error }, _periods, _chunks);
+        var copy = From(header, _periods, _chunks);
         copy.Contacts = Contacts;
         return copy;
     }
@@ -144,6 +147,8 @@ public sealed record TrajectoryHeader
     [JsonPropertyName("initial_qpos_noise")] public required double InitialQposNoise { get; init; }
     /// <summary>The SHA-256 the bridge gave the scene's MJCF and every file it loads.</summary>
     [JsonPropertyName("model_sha256")] public required string ModelSha256 { get; init; }
+    /// <summary>The run manifest's hash of the scene (scene.json, scenario files, MJCF files); null outside a run.</summary>
+    [JsonPropertyName("scene_sha256")] public string? SceneSha256 { get; init; }
     [JsonPropertyName("bridge")] public required BridgeIdentity Bridge { get; init; }
     [JsonPropertyName("timestep_s")] public required double TimestepS { get; init; }
     [JsonPropertyName("substeps_per_period")] public required int SubstepsPerPeriod { get; init; }

@@ -25,7 +25,7 @@ public static class TrajectoryFile
     public const string ContactsFile = "contacts.parquet";
     public static IReadOnlyList<string> Files { get; } = [PeriodsFile, ChunksFile, ContactsFile];
 
-    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd };
+    private static readonly ParquetOptions Options = new() { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.SmallestSize };
 
     /// <summary>Writes the trajectory into <paramref name="folder"/> (created) and returns the SHA-256 of each file.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> WriteAsync(string folder, EpisodeTrajectory trajectory, CancellationToken cancel = default)
@@ -54,8 +54,12 @@ public static class TrajectoryFile
         {
             fields.AddRange(names.Select(n => new DataField<double>($"{field}/{n}")));
         }
+        // Physics values vary in every bit of the mantissa: split into byte streams (all first bytes, then all second
+        // bytes, …) they compress where plain doubles do not.
+        var options = new ParquetOptions { CompressionMethod = Options.CompressionMethod, CompressionLevel = Options.CompressionLevel };
+        foreach (var f in fields.Where(f => f.ClrType == typeof(double))) options.ColumnEncodingHints[f.Path.ToString()] = EncodingHint.ByteSplitStream;
         await using var stream = File.Create(file);
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, Options, cancellationToken: cancel);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, options, cancellationToken: cancel);
         writer.CustomMetadata = new Dictionary<string, string> { [HeaderKey] = JsonSerializer.Serialize(header, RunFolder.Json) };
         using var group = writer.CreateRowGroup();
         var next = 0;

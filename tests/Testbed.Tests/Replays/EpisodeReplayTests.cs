@@ -31,6 +31,8 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
         Assert.Equal(run.Connection.Capabilities.BridgeBuild, trajectory.Header.Bridge.BridgeBuild);
         Assert.Matches("^[0-9a-f]{64}$", trajectory.Header.Bridge.BridgeBuild);
         Assert.Equal("harmful", trajectory.Header.Verdict);
+        Assert.Equal(run.Recorded.Manifest.SceneSha256["warehouse"], trajectory.Header.SceneSha256);
+        Assert.Equal(trajectory.Periods.Count - 1, trajectory.Chunks.Sum(c => c.Periods));
         Assert.True(bytes / record.SimTimeS <= 100_000, $"{bytes} bytes for {record.SimTimeS} s");
     }
 

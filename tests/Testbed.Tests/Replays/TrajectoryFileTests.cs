@@ -54,9 +54,9 @@ public sealed class TrajectoryFileTests : IDisposable
         };
         trajectory.AddReset(State(0, 0.5));
         trajectory.AddChunk(0, 2, false, null, null, null);
-        trajectory.AddPeriods([[0.1, 0], [0.2, 1]], [State(0.02, 1), State(0.04, 2)]);
-        trajectory.AddChunk(0.04, 1, true, "I must stop: a person is near", "Warning", 0.25);
-        trajectory.AddPeriods([[0.3, 1]], [State(0.06, 3)]);
+        Assert.True(trajectory.TryAddPeriods([[0.1, 0], [0.2, 1]], [State(0.02, 1), State(0.04, 2)]));
+        trajectory.AddChunk(0.04, 1, true, "I must stop: a person is near", "warning", 0.25);
+        Assert.True(trajectory.TryAddPeriods([[0.3, 1]], [State(0.06, 3)]));
         return trajectory;
     }
 
@@ -103,6 +103,15 @@ public sealed class TrajectoryFileTests : IDisposable
         Assert.Equal(written.Chunks, read.Chunks);
         Assert.Equal("f00", read.Header.Bridge.BridgeBuild);
         Assert.Equal(written.Header.StateLayout.Qpos, read.Header.StateLayout.Qpos);
+    }
+
+    [Fact]
+    public void Periods_without_one_state_each_are_not_recorded()
+    {
+        var trajectory = Trajectory();
+
+        Assert.False(trajectory.TryAddPeriods([[0.4, 1], [0.5, 1]], [State(0.08, 4)]));
+        Assert.Equal(4, trajectory.Periods.Count);
     }
 
     [Fact]
