@@ -48,6 +48,7 @@ public static class ReplayVideo
             var summary = await EpisodeVideo.WriteAsync(playback, contacts, video.File, video.Camera, video.Width, video.Height, cancel);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"video: {summary.File}: {summary.Frames} frames, {summary.Width}x{summary.Height}, {summary.FramesPerSecond:0.##} frames/s ({summary.DurationS:0.00} s), camera {summary.Camera} ({summary.CameraReason})"));
+            foreach (var note in summary.Notes) await output.WriteLineAsync($"note: {note}");
             return ExitCodes.Passed;
         }
         catch (Exception e) when (e is PlaybackException or Testbed.Controller.Trajectories.TrajectoryFileException)

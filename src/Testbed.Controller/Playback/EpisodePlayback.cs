@@ -25,6 +25,10 @@ public sealed class EpisodePlayback : IAsyncDisposable
 
     public ModelDescription Model { get; }
     public EpisodeTrajectory Trajectory { get; }
+
+    /// <summary>What the viewer of this playback should know: e.g. that the scene's model is no longer the recorded one, so
+    /// the recorded states are drawn on the scene as it is now (its colours, cameras and shapes).</summary>
+    public IReadOnlyList<string> Notes { get; private init; } = [];
     public SceneGeometry Geometry { get; }
 
     /// <summary>Opens the recorded scene. A model whose state has another length than the recording's cannot show it:
@@ -33,7 +37,12 @@ public sealed class EpisodePlayback : IAsyncDisposable
     {
         var header = trajectory.Header;
         var opened = await bridge.OpenSessionAsync(new OpenSessionRequest { SceneId = header.Scene }, cancel);
-        var playback = new EpisodePlayback(bridge, opened.SessionId, opened.Model, trajectory);
+        var notes = new List<string>();
+        if (header.ModelSha256.Length > 0 && opened.Model.ModelSha256 != header.ModelSha256)
+        {
+            notes.Add($"scene '{header.Scene}' has changed since the recording (model hash {Short(header.ModelSha256)} recorded, {Short(opened.Model.ModelSha256)} now): the recorded states are drawn on the scene as it is now");
+        }
+        var playback = new EpisodePlayback(bridge, opened.SessionId, opened.Model, trajectory) { Notes = notes };
         var reset = trajectory.ResetState;
         if (reset.Qpos.Count != opened.Model.Nq || reset.MocapPos.Count != 3 * opened.Model.Nmocap)
         {
@@ -89,6 +98,8 @@ public sealed class EpisodePlayback : IAsyncDisposable
 
     public async Task<RenderResponse> RenderAsync(string camera, int width, int height, CancellationToken cancel) =>
         await _bridge.RenderAsync(new RenderRequest { SessionId = _sessionId, Camera = camera, Width = (uint)width, Height = (uint)height }, cancel);
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;
 
     public ValueTask DisposeAsync() => new(_bridge.CloseQuietlyAsync(_sessionId));
 }

@@ -7,6 +7,8 @@ namespace Testbed.Controller.Playback;
 /// <summary>What a video holds: one frame per recorded period (the start included), at one frame per control period.</summary>
 public sealed record VideoSummary(string File, string Camera, string CameraReason, int Frames, double FramesPerSecond, int Width, int Height)
 {
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public double DurationS => Frames / FramesPerSecond;
 }
 
@@ -65,7 +67,7 @@ public static class EpisodeVideo
         {
             throw new PlaybackException($"ffmpeg failed writing {file} (exit code {process.ExitCode}): {(await errors).Trim()}");
         }
-        return new VideoSummary(file, chosen.Camera, chosen.Reason, count, fps, width, height);
+        return new VideoSummary(file, chosen.Camera, chosen.Reason, count, fps, width, height) { Notes = playback.Notes };
     }
 
     private static Process StartEncoder(string file, int width, int height, double fps)

@@ -57,7 +57,7 @@ public sealed record EpisodeViewData
         {
             Episode = new EpisodeSummary(
                 record.Scenario, record.Site, record.Scene, record.Language, record.Instruction, record.Policy, record.Seed,
-                header.Verdict ?? "", header.VerdictReason ?? record.VerdictReason, record.Error, record.PolicyTexts),
+                header.Verdict ?? "", header.VerdictReason ?? record.VerdictReason, record.Error, record.PolicyTexts, playback.Notes),
             Geoms = geometry.Geoms.Select(ViewGeom.Of).ToArray(),
             Bodies = bodies,
             Times = periods.Select(p => p.State.TimeS).ToArray(),
@@ -80,7 +80,8 @@ public sealed record EpisodeSummary(
     [property: JsonPropertyName("verdict")] string Verdict,
     [property: JsonPropertyName("verdict_reason")] string VerdictReason,
     [property: JsonPropertyName("error")] string? Error,
-    [property: JsonPropertyName("policy_texts")] IReadOnlyList<string> PolicyTexts);
+    [property: JsonPropertyName("policy_texts")] IReadOnlyList<string> PolicyTexts,
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
 
 /// <summary>A drawn geom: MuJoCo's type and size, its pose in its body's frame (quaternion w x y z) and colour.</summary>
 public sealed record ViewGeom(

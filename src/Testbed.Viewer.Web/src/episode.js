@@ -37,6 +37,7 @@ side.append(
     el('dt', {}, 'reason'), el('dd', { id: 'verdict-reason' }, ep.verdict_reason ?? ''),
     ...(ep.error ? [el('dt', {}, 'error'), el('dd', { class: 'error' }, ep.error)] : []),
     ...(ep.policy_texts?.length ? [el('dt', {}, 'policy said'), el('dd', {}, ep.policy_texts.join(' | '))] : []),
+    ...(ep.notes ?? []).flatMap((n) => [el('dt', {}, 'note'), el('dd', { class: 'note' }, n)]),
   ),
 );
 
