@@ -135,7 +135,18 @@ public static class ReplayCommand
         }
         catch (ReplayMismatchException e)
         {
-            await output.WriteLineAsync($"cannot branch: {e.Message}");
+            await output.WriteLineAsync($"{(branchAt is null && !sweep ? "cannot replay" : "cannot branch")}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (BridgeCallException e)
+        {
+            await Console.Error.WriteLineAsync($"testbed: {e.Message}");
+            return ExitCodes.Aborted;
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode != Grpc.Core.StatusCode.Cancelled)
+        {
+            // The bridge refused a recorded value (a state of the wrong length, a target out of its checks).
+            await output.WriteLineAsync($"cannot replay: the bridge refused the recording: {e.StatusCode}: {e.Status.Detail}");
             return ExitCodes.Failed;
         }
     }

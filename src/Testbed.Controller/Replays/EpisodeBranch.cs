@@ -132,14 +132,25 @@ public static class EpisodeBranch
         var header = trajectory.Header;
         var instruction = scenario.Instructions[language];
         var joints = Joints(header.Actuators, session.Model);
-        await policy.BeginEpisodeAsync(new EpisodeBrief(
+        await BeginAsync(policy, new EpisodeBrief(
             scenario, language, instruction, header.Actuators,
             header.Actuators.Where((_, a) => joints[a] >= 0).ToHashSet(StringComparer.Ordinal),
             Positions(trajectory.ResetState, joints), header.SubstepsPerPeriod * header.TimestepS, scenario.Control.PeriodsPerChunk), cancel);
+        static async Task BeginAsync(IPolicy policy, EpisodeBrief brief, CancellationToken cancel)
+        {
+            try
+            {
+                await policy.BeginEpisodeAsync(brief, cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+            {
+                throw new ReplayMismatchException($"policy '{policy.Name}' failed to start the episode: {e.Message}");
+            }
+        }
         foreach (var chunk in trajectory.Chunks.Where(c => c.Periods > 0 && c.FirstPeriod - 1 < period))
         {
             var state = trajectory.Periods[chunk.FirstPeriod - 1].State;
-            await policy.ActAsync(await ObserveAsync(bridge, session, policy, state, joints, instruction, cancel), cancel);
+            await AskAsync(policy, await ObserveAsync(bridge, session, policy, state, joints, instruction, cancel), cancel);
         }
     }
 
@@ -152,7 +163,7 @@ public static class EpisodeBranch
         var state = start;
         while (state.TimeS < timeLimitS)
         {
-            var action = await branch.Policy.ActAsync(await ObserveAsync(bridge, session, branch.Policy, state, joints, instruction, cancel, setState: false), cancel);
+            var action = await AskAsync(branch.Policy, await ObserveAsync(bridge, session, branch.Policy, state, joints, instruction, cancel, setState: false), cancel);
             foreach (var targets in action.Periods)
             {
                 if (targets.Length != header.Actuators.Count || targets.Any(t => !double.IsFinite(t)))
@@ -184,6 +195,19 @@ public static class EpisodeBranch
             }
         }
         return new PolicyObservation(state.TimeS, Positions(state, joints), instruction, images);
+    }
+
+    /// <summary>Asks the policy; its failure ends the branch with a message naming the policy and the time.</summary>
+    private static async Task<PolicyAction> AskAsync(IPolicy policy, PolicyObservation observation, CancellationToken cancel)
+    {
+        try
+        {
+            return await policy.ActAsync(observation, cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            throw new ReplayMismatchException($"policy '{policy.Name}' failed to answer at t={observation.TimeS:F3} s: {e.Message}");
+        }
     }
 
     private static double[] Positions(SimState state, int[] joints) => joints.Select(j => j >= 0 ? state.Qpos[j] : 0).ToArray();
