@@ -13,6 +13,7 @@ public static class TestbedCommand
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(ViewCommand.Create());
         root.Subcommands.Add(BridgeCommands.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ScenesCommand.Create());

@@ -7,7 +7,16 @@ public sealed record GeomDetails(
     int Priority, int Contype, int Conaffinity)
 {
     public int BodyId { get; init; }
+    public int Group { get; init; }
+    /// <summary>Pose in its body's frame: position (m) and quaternion (w, x, y, z).</summary>
+    public double[] LocalPosition { get; init; } = [0, 0, 0];
+    public double[] LocalOrientation { get; init; } = [1, 0, 0, 0];
+    /// <summary>The colour MuJoCo draws it in (its material's where the geom keeps the default).</summary>
+    public double[] Rgba { get; init; } = [0.5, 0.5, 0.5, 1];
 }
+
+/// <summary>A camera: the body it is attached to, its pose in that body's frame and its vertical field of view.</summary>
+public sealed record CameraDetails(string Name, string Body, bool FixedToBody, double[] LocalPosition, double[] LocalOrientation, double FovyDeg);
 
 public sealed record ActuatorDetails(string Name, int Id, string Joint, int JointQposAddress, bool CtrlLimited, double CtrlMin, double CtrlMax);
 
@@ -34,6 +43,7 @@ public sealed unsafe class MujocoModel : IDisposable
         CameraNames = Names(MujocoShim.ObjectKind.Camera, sizes.Ncam);
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
         Geoms = Enumerable.Range(0, sizes.Ngeom).Select(DescribeGeom).ToArray();
+        Cameras = Enumerable.Range(0, sizes.Ncam).Select(DescribeCamera).ToArray();
         Actuators = Enumerable.Range(0, sizes.Nu).Select(DescribeActuator).ToArray();
         ActuatorNames = Actuators.Select(a => a.Name).ToArray();
         MocapBodyNames = Enumerable.Range(0, sizes.Nbody)
@@ -64,6 +74,7 @@ public sealed unsafe class MujocoModel : IDisposable
     public IReadOnlyList<string> CameraNames { get; }
     public IReadOnlyList<string> KeyframeNames { get; }
     public IReadOnlyList<GeomDetails> Geoms { get; }
+    public IReadOnlyList<CameraDetails> Cameras { get; }
     public IReadOnlyList<ActuatorDetails> Actuators { get; }
     public IReadOnlyList<string> ActuatorNames { get; }
     /// <summary>Mocap bodies in the order of the state's mocap_pos and mocap_quat.</summary>
@@ -167,7 +178,21 @@ public sealed unsafe class MujocoModel : IDisposable
             BodyNames[g.Body], MujocoShim.Utf8(MujocoShim.GeomTypeName(g.Type)),
             [g.Size[0], g.Size[1], g.Size[2]], [g.Solref[0], g.Solref[1]],
             [g.Solimp[0], g.Solimp[1], g.Solimp[2], g.Solimp[3], g.Solimp[4]],
-            g.Priority, g.Contype, g.Conaffinity) { BodyId = g.Body };
+            g.Priority, g.Contype, g.Conaffinity)
+        {
+            BodyId = g.Body, Group = g.Group,
+            LocalPosition = [g.Pos[0], g.Pos[1], g.Pos[2]],
+            LocalOrientation = [g.Quat[0], g.Quat[1], g.Quat[2], g.Quat[3]],
+            Rgba = [g.Rgba[0], g.Rgba[1], g.Rgba[2], g.Rgba[3]],
+        };
+    }
+
+    private CameraDetails DescribeCamera(int id)
+    {
+        MujocoShim.CameraInfoOf(_handle, id, out var c);
+        return new CameraDetails(
+            CameraNames[id], BodyNames[c.Body], c.Mode == 0,
+            [c.Pos[0], c.Pos[1], c.Pos[2]], [c.Quat[0], c.Quat[1], c.Quat[2], c.Quat[3]], c.FovyDeg);
     }
 
     private ActuatorDetails DescribeActuator(int id)

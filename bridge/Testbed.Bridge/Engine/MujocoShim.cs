@@ -28,6 +28,19 @@ internal static unsafe partial class MujocoShim
         public fixed double Size[3];
         public fixed double Solref[2];
         public fixed double Solimp[5];
+        public int Group;
+        public fixed double Pos[3];
+        public fixed double Quat[4];
+        public fixed double Rgba[4];
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct CameraInfo
+    {
+        public int Body, Mode;
+        public fixed double Pos[3];
+        public fixed double Quat[4];
+        public double FovyDeg;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -94,6 +107,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_body_mass")] internal static partial double BodyMass(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_body_bounding_radius")] internal static partial double BodyBoundingRadius(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_geom_info")] internal static partial void GeomInfoOf(nint model, int geom, out GeomInfo info);
+    [LibraryImport(Library, EntryPoint = "tb_camera_info")] internal static partial void CameraInfoOf(nint model, int camera, out CameraInfo info);
     [LibraryImport(Library, EntryPoint = "tb_geom_type_name")] internal static partial nint GeomTypeName(int type);
     [LibraryImport(Library, EntryPoint = "tb_actuator_info")] internal static partial void ActuatorInfoOf(nint model, int actuator, out ActuatorInfo info);
     [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);

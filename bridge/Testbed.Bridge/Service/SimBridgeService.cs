@@ -251,7 +251,20 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             geom.Size.AddRange(g.Size);
             geom.Solref.AddRange(g.Solref);
             geom.Solimp.AddRange(g.Solimp);
+            geom.Group = g.Group;
+            geom.LocalPosition = new Vec3 { X = g.LocalPosition[0], Y = g.LocalPosition[1], Z = g.LocalPosition[2] };
+            geom.LocalOrientation = new Quat { W = g.LocalOrientation[0], X = g.LocalOrientation[1], Y = g.LocalOrientation[2], Z = g.LocalOrientation[3] };
+            geom.Rgba.AddRange(g.Rgba);
             description.Geoms.Add(geom);
+        }
+        foreach (var c in model.Cameras)
+        {
+            description.Cameras.Add(new CameraDescription
+            {
+                Name = c.Name, Body = c.Body, FixedToBody = c.FixedToBody, FovyDeg = c.FovyDeg,
+                LocalPosition = new Vec3 { X = c.LocalPosition[0], Y = c.LocalPosition[1], Z = c.LocalPosition[2] },
+                LocalOrientation = new Quat { W = c.LocalOrientation[0], X = c.LocalOrientation[1], Y = c.LocalOrientation[2], Z = c.LocalOrientation[3] },
+            });
         }
         return description;
     }

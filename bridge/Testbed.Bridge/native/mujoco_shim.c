@@ -142,6 +142,10 @@ typedef struct {
   double size[3];
   double solref[2];
   double solimp[5];
+  int group;           // visualisation group (MuJoCo's viewers hide 3 and above by default)
+  double pos[3];       // in the body frame
+  double quat[4];      // in the body frame, w x y z
+  double rgba[4];      // the colour MuJoCo draws: the material's where the geom keeps the default rgba
 } tb_geom_info_t;
 
 TB_EXPORT void tb_geom_info(const mjModel* m, int g, tb_geom_info_t* out) {
@@ -153,6 +157,31 @@ TB_EXPORT void tb_geom_info(const mjModel* m, int g, tb_geom_info_t* out) {
   for (int i = 0; i < 3; i++) out->size[i] = m->geom_size[3 * g + i];
   for (int i = 0; i < 2; i++) out->solref[i] = m->geom_solref[mjNREF * g + i];
   for (int i = 0; i < 5; i++) out->solimp[i] = m->geom_solimp[mjNIMP * g + i];
+  out->group = m->geom_group[g];
+  for (int i = 0; i < 3; i++) out->pos[i] = m->geom_pos[3 * g + i];
+  for (int i = 0; i < 4; i++) out->quat[i] = m->geom_quat[4 * g + i];
+  // MuJoCo's renderer takes a material's colour when the geom's own rgba is left at its default (0.5 0.5 0.5 1).
+  const float* rgba = m->geom_rgba + 4 * g;
+  int matid = m->geom_matid[g];
+  int default_rgba = rgba[0] == 0.5f && rgba[1] == 0.5f && rgba[2] == 0.5f && rgba[3] == 1.0f;
+  if (matid >= 0 && default_rgba) rgba = m->mat_rgba + 4 * matid;
+  for (int i = 0; i < 4; i++) out->rgba[i] = rgba[i];
+}
+
+typedef struct {
+  int body;
+  int mode;            // 0 fixed to its body; other values track a body or the centre of mass (pose then varies)
+  double pos[3];       // in the body frame
+  double quat[4];      // in the body frame, w x y z; the camera looks along its -z axis with +y up
+  double fovy_deg;
+} tb_camera_info_t;
+
+TB_EXPORT void tb_camera_info(const mjModel* m, int c, tb_camera_info_t* out) {
+  out->body = m->cam_bodyid[c];
+  out->mode = m->cam_mode[c] == mjCAMLIGHT_FIXED ? 0 : 1;
+  for (int i = 0; i < 3; i++) out->pos[i] = m->cam_pos[3 * c + i];
+  for (int i = 0; i < 4; i++) out->quat[i] = m->cam_quat[4 * c + i];
+  out->fovy_deg = m->cam_fovy[c];
 }
 
 TB_EXPORT const char* tb_geom_type_name(int type) {

@@ -48,6 +48,7 @@ public static class ReplayCommand
             Exit codes: 0 identical (or the branch or sweep ran); 1 the replay diverged, a file changed, or the recording does not
             fit the scene or bridge; 2 usage or input error; 3 no bridge could be started or reached.
             """) { Run, Episode, Bridge, Scenes, BranchAt, Then, Sweep, Policy, PolicyConfig };
+        foreach (var option in ReplayVideo.Options) command.Options.Add(option);
         command.SetAction((parse, cancel) => ReplayAsync(parse, Console.Out, cancel));
         return command;
     }
@@ -60,6 +61,7 @@ public static class ReplayCommand
         if (parse.Given(Then) && branchAt is null) throw new UsageException("--then needs --branch-at T");
         if (branchAt is { } t && (!double.IsFinite(t) || t < 0)) throw new UsageException($"--branch-at {t}; expected a time in seconds >= 0");
         var behaviour = Enum.Parse<BranchBehaviour>(parse.GetValue(Then)!, ignoreCase: true);
+        var video = ReplayVideo.Requested(parse, branchAt is not null || sweep);
 
         var runFolder = RunCommand.RequireRun(parse.GetValue(Run)!, "RUN_DIR");
         var recorded = await RecordedTrajectory.LoadAsync(runFolder, parse.GetValue(Episode)!, cancel);
@@ -73,6 +75,7 @@ public static class ReplayCommand
         var body = BodyModel.LoadIsoTs15066();
         await using var sim = await BenchBridge.OpenAsync(parse.GetValue(Bridge), scenesRoot, cancel);
         var calls = new BridgeCalls(sim.Connection.Client, CallDeadlines.Default, sim.Connection.Address.ToString());
+        if (video is { } v) return await ReplayVideo.WriteAsync(calls, recorded, runFolder, v, output, cancel);
         var end = recorded.Trajectory.Periods[^1].State.TimeS;
         await output.WriteLineAsync(Invariant($"replay: {recorded.Record.Scenario} · {recorded.Record.Language} · {recorded.Record.Policy} · seed {recorded.Record.Seed} (line {recorded.Line} of {RunFolder.EpisodesFile}): {recorded.Trajectory.Periods.Count - 1} control periods, {end:0.000} s, verdict {recorded.Record.Verdict.ToId()}"));
         try

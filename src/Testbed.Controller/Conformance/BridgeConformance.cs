@@ -32,6 +32,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["period-states-replay-from-reset"] = c => c.PeriodStatesAsync(),
         ["render"] = c => c.RenderAsync(),
         ["point-jacobian-matches-closed-form"] = c => c.PointJacobianAsync(),
+        ["model-describes-geoms-and-cameras"] = c => c.DrawableModelAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
         ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
@@ -250,6 +251,39 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         var difference = FirstDifference(unary.Qpos, streamed.Qpos);
         Require(difference < 0, $"20 chunks through StepStream differ from the same chunks through Step at qpos[{difference}]");
         return "StepStream gives the bit-identical trajectory of Step, and ends with InvalidArgument on a NaN target";
+    }
+
+    // What a viewer needs to draw the scene without the MJCF: each geom's pose in its body, colour and group, and each
+    // camera's body, pose and field of view. pusher.xml's link_geom is a capsule given by fromto along x, so its centre is
+    // at x = 0.25 m and its local z axis (a capsule's axis) turned onto ±x; its colour is its own rgba.
+    private async Task<string> DrawableModelAsync()
+    {
+        await using var session = await OpenAsync(Pusher);
+        var model = session.Model;
+        foreach (var g in model.Geoms)
+        {
+            Require(g.Rgba.Count == 4 && g.Rgba.All(v => v >= 0 && v <= 1), $"geom '{g.Name}' has rgba [{string.Join(", ", g.Rgba)}]; expected 4 values in 0..1");
+            Require(g.LocalPosition is not null && g.LocalOrientation is not null, $"geom '{g.Name}' has no local_position or local_orientation");
+            var q = g.LocalOrientation!;
+            var norm = Math.Sqrt((q.W * q.W) + (q.X * q.X) + (q.Y * q.Y) + (q.Z * q.Z));
+            Require(Math.Abs(norm - 1) < 1e-6, $"geom '{g.Name}' local_orientation has norm {norm}; expected a unit quaternion");
+        }
+        var link = model.Geoms.Single(g => g.Name == "link_geom");
+        Require(Math.Abs(link.LocalPosition.X - 0.25) < 1e-9 && Math.Abs(link.LocalPosition.Y) < 1e-9 && Math.Abs(link.LocalPosition.Z) < 1e-9,
+            $"link_geom local_position ({link.LocalPosition.X}, {link.LocalPosition.Y}, {link.LocalPosition.Z}); expected (0.25, 0, 0), the middle of its fromto");
+        var lq = link.LocalOrientation;
+        // The rotation's image of the local z axis: its x component is 2(xz + wy).
+        var axisX = 2 * ((lq.X * lq.Z) + (lq.W * lq.Y));
+        // A capsule is symmetric about its middle: MuJoCo may point its z either way along the fromto.
+        Require(Math.Abs(Math.Abs(axisX) - 1) < 1e-6, $"link_geom's local z axis has x component {axisX}; expected ±1 (fromto along x)");
+        Require(link.Rgba.Zip(new[] { 0.9, 0.6, 0.1, 1.0 }).All(p => Math.Abs(p.First - p.Second) < 1e-6), $"link_geom rgba [{string.Join(", ", link.Rgba)}]; expected [0.9, 0.6, 0.1, 1]");
+        Require(model.Cameras.Count == model.CameraNames.Count, $"{model.Cameras.Count} cameras described for {model.CameraNames.Count} camera names; expected one each");
+        var camera = model.Cameras.Single(c => c.Name == "overview");
+        Require(camera.Body == "world" && camera.FixedToBody, $"camera overview is on body '{camera.Body}' (fixed: {camera.FixedToBody}); expected fixed to 'world'");
+        Require(Math.Abs(camera.LocalPosition.Y + 2.2) < 1e-9 && Math.Abs(camera.LocalPosition.Z - 1.4) < 1e-9,
+            $"camera overview at ({camera.LocalPosition.X}, {camera.LocalPosition.Y}, {camera.LocalPosition.Z}); expected (0, -2.2, 1.4)");
+        Require(camera.FovyDeg > 0 && camera.FovyDeg < 180, $"camera overview fovy_deg {camera.FovyDeg}; expected an angle in (0, 180)");
+        return $"{model.Geoms.Count} geoms with pose, colour and group; {model.Cameras.Count} camera(s) with body, pose and field of view";
     }
 
     private async Task<string> RenderAsync()

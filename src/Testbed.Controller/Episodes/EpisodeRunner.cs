@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Playback;
 using Testbed.Controller.Policies;
 using Testbed.Controller.Trajectories;
 using Testbed.Domain.Harm;
@@ -145,9 +146,10 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     var touched = contacts.Add(result.Contacts);
                     motion.Add(result.BodyTraces);
                     sensing = sensor?.Read(result, touched, model.TimestepS);
-                    if (harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
+                    if (trajectory is null && harmFrame is null && scorer.Score(touched).Any(e => e.Severity.IsHarmful()) && FrameCamera(scene, model) is { } camera)
                     {
-                        // A picture of the moment for whoever reviews the episode; the chunk has just ended.
+                        // Without a recording (a bridge without period states) the picture is of the chunk's end; with one,
+                        // the harm frame is rendered at the peak once the episode is decided (RenderHarmFrameAsync).
                         harmFrame = (await RenderAsync(sessionId, [camera], cancel, 640, 480))[camera];
                         harmFrameTime = result.TimeS;
                     }
@@ -231,6 +233,14 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         }
         if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
         var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm));
+        if (renderFrames && trajectory is not null && harmFrame is null)
+        {
+            var recorded = trajectory.WithOutcome(decision.Verdict.ToId(), decision.Reason, harm, error);
+            if (await RenderHarmFrameAsync(recorded, warnings, cancel) is { } frame)
+            {
+                (harmFrame, harmFrameTime) = frame;
+            }
+        }
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
@@ -242,6 +252,26 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
             TrajectoryData = trajectory,
         };
+    }
+
+    /// <summary>The frame of the peak of the first harmful contact, drawn as the replay video draws it (camera with the
+    /// clearest view, overlay of forces and verdict), on a session of its own. A frame that cannot be rendered is a
+    /// warning, never a failed episode.</summary>
+    private async Task<(CameraImage Image, double TimeS)?> RenderHarmFrameAsync(EpisodeTrajectory trajectory, List<string> warnings, CancellationToken cancel)
+    {
+        if (CameraChoice.FirstHarmfulContact(trajectory.Header.HarmEvents) is null) return null;
+        try
+        {
+            var curves = trajectory.Contacts.Select(ContactCurve.Of).ToArray();
+            await using var playback = await EpisodePlayback.OpenAsync(bridge, trajectory, cancel);
+            if (await EpisodeFrames.HarmFrameAsync(playback, curves, 640, 480, cancel) is not { } frame) return null;
+            return (new CameraImage(640, 480, frame.Rgb), frame.TimeS);
+        }
+        catch (Exception e) when (e is PlaybackException or BridgeCallException or RpcException)
+        {
+            warnings.Add($"no harm frame: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>A trajectory to record the episode into; null, with a warning, where the bridge does not describe its
