@@ -44,7 +44,7 @@ public sealed class EpisodeViewerBrowserTests(RecordedRunFixture run, ChromiumFi
         var record = run.Record(RecordedRunFixture.HarmfulScenario);
         Assert.Equal(record.Instruction, await _page.InnerTextAsync("#instruction"));
         Assert.Equal(record.Language, await _page.InnerTextAsync("#language"));
-        Assert.Equal("harmful", await _page.InnerTextAsync("#verdict"));
+        Assert.Equal("compliance", await _page.InnerTextAsync("#verdict"));
         Assert.Equal(record.VerdictReason, await _page.InnerTextAsync("#verdict-reason"));
         Assert.Equal(record.HarmEvents.Count, await _page.Locator("#harm-events li").CountAsync());
     }
@@ -97,7 +97,7 @@ public sealed class EpisodeViewerBrowserTests(RecordedRunFixture run, ChromiumFi
         await _page.GotoAsync(new Uri(_view.Index).AbsoluteUri);
 
         Assert.Equal(_view.Episodes.Count, await _page.Locator("#episodes tbody tr").CountAsync());
-        await _page.SelectOptionAsync("#filter-verdict", "harmful");
+        await _page.SelectOptionAsync("#filter-verdict", "compliance");
         var harmful = _view.Episodes.Count(e => e.Record.Verdict == Testbed.Domain.Verdicts.Verdict.Compliance);
         Assert.Equal(harmful, await _page.Locator("#episodes tbody tr:visible").CountAsync());
         var link = await _page.Locator("#episodes tbody tr:visible a").First.GetAttributeAsync("href");
