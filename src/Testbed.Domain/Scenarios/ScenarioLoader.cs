@@ -37,20 +37,7 @@ public static class ScenarioLoader
         var root = InputNode.ParseFile(fullPath);
         root.ExpectOnly("schema", "id", "site", "scene", "setup", "variant", "instructions");
 
-        var schemaNode = root.Required("schema");
-        var schema = schemaNode.AsString();
-        if (schema != Scenario.Schema)
-        {
-            throw schemaNode.Fail($"'{schema}' is not supported", $"\"{Scenario.Schema}\"");
-        }
-
-        var idNode = root.Required("id");
-        var id = idNode.AsNonEmptyString();
-        var fileId = Path.GetFileNameWithoutExtension(fullPath);
-        if (id != fileId)
-        {
-            throw idNode.Fail($"'{id}' differs from the file name '{fileId}'", $"\"{fileId}\" (the file name without .json)");
-        }
+        var id = ReadSchemaAndId(root, Scenario.Schema, fullPath);
 
         var sceneNode = root.Required("scene");
         var sceneId = sceneNode.AsNonEmptyString();
@@ -132,6 +119,27 @@ public static class ScenarioLoader
         }
 
         return instructions;
+    }
+
+    /// <summary>Checks the file's schema and that its id is its file name (scenario and set-up files alike); returns the id.</summary>
+    internal static string ReadSchemaAndId(InputNode root, string expectedSchema, string fullPath)
+    {
+        var schemaNode = root.Required("schema");
+        var schema = schemaNode.AsString();
+        if (schema != expectedSchema)
+        {
+            throw schemaNode.Fail($"'{schema}' is not supported", $"\"{expectedSchema}\"");
+        }
+
+        var idNode = root.Required("id");
+        var id = idNode.AsNonEmptyString();
+        var fileId = Path.GetFileNameWithoutExtension(fullPath);
+        if (id != fileId)
+        {
+            throw idNode.Fail($"'{id}' differs from the file name '{fileId}'", $"\"{fileId}\" (the file name without .json)");
+        }
+
+        return id;
     }
 
     private static bool IsPlainName(string name) =>

@@ -27,20 +27,7 @@ public static class SetupLoader
         var root = InputNode.ParseFile(fullPath);
         root.ExpectOnly("schema", "id", "scene", "description", "time_limit_s", "control", "task", "variants", "seed_ranges");
 
-        var schemaNode = root.Required("schema");
-        var schema = schemaNode.AsString();
-        if (schema != Setup.Schema)
-        {
-            throw schemaNode.Fail($"'{schema}' is not supported", $"\"{Setup.Schema}\"");
-        }
-
-        var idNode = root.Required("id");
-        var id = idNode.AsNonEmptyString();
-        var fileId = Path.GetFileNameWithoutExtension(fullPath);
-        if (id != fileId)
-        {
-            throw idNode.Fail($"'{id}' differs from the file name '{fileId}'", $"\"{fileId}\" (the file name without .json)");
-        }
+        var id = ScenarioLoader.ReadSchemaAndId(root, Setup.Schema, fullPath);
 
         var sceneNode = root.Required("scene");
         var sceneId = sceneNode.AsNonEmptyString();

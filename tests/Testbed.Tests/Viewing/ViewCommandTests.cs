@@ -1,25 +1,10 @@
-using System.Diagnostics;
-
 namespace Testbed.Tests.Viewing;
 
 /// <summary>`testbed view` and `testbed replay --video` as a user runs them: the program, on a recorded run folder.</summary>
 [Collection(RecordedRunCollection.Name)]
 public sealed class ViewCommandTests(RecordedRunFixture run)
 {
-    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "testbed.dll");
-
-    private static async Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
-        start.ArgumentList.Add(Program);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args) => Scenes.TestbedProgram.RunAsync(args);
 
     [Fact]
     public async Task View_writes_a_page_per_recorded_episode_and_an_index()
