@@ -19,7 +19,7 @@ public sealed class HarmFrameTests(RecordedRunFixture run)
         Assert.NotNull(record.HarmFrame);
         Assert.EndsWith(FormattableString.Invariant($"-t{end:0.000}s.png"), record.HarmFrame);
         var periodS = playback.Trajectory.Header.TimestepS * playback.Trajectory.Header.SubstepsPerPeriod;
-        Assert.InRange(harm.TimeS, end - periodS, end);
+        Assert.InRange(harm.TimeS, end - periodS - 1e-9, end + 1e-9);
         using var image = SKBitmap.Decode(Path.Combine(run.RunFolder, record.HarmFrame));
         Assert.Equal((640, 480), (image.Width, image.Height));
         // The overlay marks the violated region: its bar and ring are drawn in the violation colour.
