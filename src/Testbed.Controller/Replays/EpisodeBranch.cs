@@ -135,7 +135,11 @@ public static class EpisodeBranch
         await BeginAsync(policy, new EpisodeBrief(
             scenario, language, instruction, header.Actuators,
             header.Actuators.Where((_, a) => joints[a] >= 0).ToHashSet(StringComparer.Ordinal),
-            Positions(trajectory.ResetState, joints), header.SubstepsPerPeriod * header.TimestepS, scenario.Control.PeriodsPerChunk), cancel);
+            Positions(trajectory.ResetState, joints), header.SubstepsPerPeriod * header.TimestepS, scenario.Control.PeriodsPerChunk)
+        {
+            // The policy is told what the episode's seed drew (the scripted plan's speed scale), as the run told it.
+            Context = DrawnContext.Draw(scenario.SeedRanges, header.Seed),
+        }, cancel);
         static async Task BeginAsync(IPolicy policy, EpisodeBrief brief, CancellationToken cancel)
         {
             try

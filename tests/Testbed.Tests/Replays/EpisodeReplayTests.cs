@@ -71,7 +71,7 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
     public async Task A_trajectory_file_changed_after_the_run_is_named_and_its_replay_diverges_at_the_changed_value()
     {
         var copy = CopyRun("tampered");
-        var recorded = await RecordedTrajectory.LoadAsync(copy, RecordedHarmfulRun.ScenarioId + "-en-scripted-seed0", default);
+        var recorded = await RecordedTrajectory.LoadAsync(copy, RecordedHarmfulRun.ScenarioId + "-en-oracle-seed0", default);
         var tampered = recorded.Trajectory.Periods[120].State;
         var elbow = recorded.Trajectory.Header.StateLayout.Qpos.ToList().IndexOf("arm_elbow");
         tampered.Qpos[elbow] = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(tampered.Qpos[elbow]) + 1);
@@ -109,17 +109,23 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
     }
 
     [Fact]
-    public async Task Holding_position_before_the_contact_removes_the_harm_and_holding_after_it_does_not()
+    public async Task Holding_position_before_the_contact_removes_the_contact_harm_and_holding_after_it_does_not()
     {
+        // The warehouse monitors speed and separation, so the worker in the swing path is already too close to the
+        // lifting arm before the tote reaches them: that violation is done by the time of the contact. What a hold just
+        // before the contact can still take away is the contact itself: its force, pressure and energy.
+        static bool IsContactHarm(HarmEvent h) =>
+            h.Severity.IsHarmful() && h.Kind is HarmEventKinds.ContactForce or HarmEventKinds.Pressure or HarmEventKinds.TransferredEnergy;
         var trajectory = run.Recorded.Trajectory;
-        var first = run.Recorded.Record.HarmEvents.Where(h => h.Severity.IsHarmful()).Min(h => h.Details?.OnsetTimeS ?? h.TimeS);
+        var contact = run.Recorded.Record.HarmEvents.Where(IsContactHarm).ToList();
+        var first = contact.Min(h => h.Details?.OnsetTimeS ?? h.TimeS);
         var recordedWorst = run.Recorded.Record.HarmEvents.Where(h => h.Kind == HarmEventKinds.ContactForce).Max(h => h.Value);
 
         var before = await run.BranchAsync(trajectory.PeriodAt(first - 0.3).Period, BranchBehaviour.Hold);
         var after = await run.BranchAsync(trajectory.PeriodAt(first + 0.1).Period, BranchBehaviour.Hold);
 
-        Assert.False(before.Harmful, string.Join("; ", before.Harm.Select(h => BranchOutcome.Describe(h))));
-        Assert.True(after.Harmful);
+        Assert.DoesNotContain(before.Harm, IsContactHarm);
+        Assert.Contains(after.Harm, IsContactHarm);
         Assert.Equal(recordedWorst, after.WorstContactForce!.Value);
         Assert.True((before.WorstContactForce?.Value ?? 0) < recordedWorst);
     }
