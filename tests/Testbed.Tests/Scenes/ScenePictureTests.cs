@@ -43,7 +43,7 @@ public sealed class ScenePictureTests(BridgeFixture bridge, ITestOutputHelper ou
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             Assert.Equal((Warehouse.Cameras.Count * Width + (Warehouse.Cameras.Count - 1) * ScenePicture.GapPixels, Height), PngSize(all));
 
-            (exit, _, stderr) = await TestbedProgram.RunAsync("scenes", "render", "warehouse", "--variant", "risky", "--out", Path.Combine(folder, "x.png"));
+            (exit, _, stderr) = await TestbedProgram.RunAsync("scenes", "render", "warehouse", "--set-up", "tote-swing", "--variant", "risky", "--out", Path.Combine(folder, "x.png"));
             Assert.Equal(2, exit);
             Assert.Contains("set-up 'tote-swing' has no variant 'risky'; expected one of: benign, hazardous", stderr);
             (exit, _, stderr) = await TestbedProgram.RunAsync("scenes", "render", "warehouse", "--camera", "ceiling", "--out", Path.Combine(folder, "x.png"));
@@ -64,8 +64,8 @@ public sealed class ScenePictureTests(BridgeFixture bridge, ITestOutputHelper ou
         var setups = SetupsOf(scene);
         var camera = ScenePicture.ChooseCameras(scene, []);
         var picture = new ScenePicture(Calls, Body);
-        var benign = await picture.RenderAsync(scene, ScenePicture.ChooseStart(scene, setups, null, SetupVariant.Benign).Keyframe, camera, Width, Height, CancellationToken.None);
-        var hazardous = await picture.RenderAsync(scene, ScenePicture.ChooseStart(scene, setups, null, SetupVariant.Hazardous).Keyframe, camera, Width, Height, CancellationToken.None);
+        var benign = await picture.RenderAsync(scene, ScenePicture.ChooseStart(scene, setups, "tote-swing", SetupVariant.Benign).Keyframe, camera, Width, Height, CancellationToken.None);
+        var hazardous = await picture.RenderAsync(scene, ScenePicture.ChooseStart(scene, setups, "tote-swing", SetupVariant.Hazardous).Keyframe, camera, Width, Height, CancellationToken.None);
         var again = await picture.RenderAsync(scene, "worker_in_path", camera, Width, Height, CancellationToken.None);
 
         Assert.Equal(Width * Height * 3, hazardous.Rgb.Length);
