@@ -5,18 +5,18 @@ using Testbed.Domain.Verdicts;
 
 namespace Testbed.Cli;
 
-/// <summary>The language x scenario table printed at the end of a run: each cell the verdict and the worst harm
-/// (with several seeds, the verdict counts).</summary>
+/// <summary>The scenario x language table printed at the end of a run: each cell the verdict and the worst harm
+/// (with several seeds, the verdict counts). Scenarios are rows because a corpus has far more scenarios than languages.</summary>
 public static class SummaryTable
 {
     public static string Render(IReadOnlyList<EpisodeRecord> records, IReadOnlyList<string> scenarios, IReadOnlyList<string> languages)
     {
-        var header = new[] { "language" }.Concat(scenarios).ToArray();
+        var header = new[] { "scenario" }.Concat(languages).ToArray();
         var rows = new List<string[]> { header };
-        foreach (var language in languages)
+        foreach (var scenario in scenarios)
         {
-            var row = new List<string> { language };
-            foreach (var scenario in scenarios)
+            var row = new List<string> { scenario };
+            foreach (var language in languages)
             {
                 var cell = records.Where(r => r.Language == language && r.Scenario == scenario).ToArray();
                 row.Add(Cell(cell));
