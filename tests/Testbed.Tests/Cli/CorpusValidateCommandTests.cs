@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Testbed.CorpusValidation;
 using Testbed.Tests.Domain;
 
@@ -14,18 +13,7 @@ public sealed class CorpusValidateCommandTests : IDisposable
 
     public void Dispose() => _scenes.Dispose();
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "testbed.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => TestbedProgram.RunAsync(args);
 
     [Fact]
     public async Task A_broken_instruction_exits_1_naming_file_scenario_and_field_and_a_clean_corpus_exits_0()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Parquet;
 using Testbed.Bridge;
 using Testbed.Controller.Bridge;
@@ -181,16 +180,5 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
         return target;
     }
 
-    private static async Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
-        start.ArgumentList.Add(RunHarness.TestbedDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args) => TestbedProgram.RunAsync(args);
 }

@@ -4,7 +4,7 @@ namespace Testbed.Tests.Viewing;
 [Collection(RecordedRunCollection.Name)]
 public sealed class ViewCommandTests(RecordedRunFixture run)
 {
-    private static Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args) => Scenes.TestbedProgram.RunAsync(args);
+    private static Task<(int Exit, string Out, string Err)> TestbedAsync(params string[] args) => TestbedProgram.RunAsync(args);
 
     [Fact]
     public async Task View_writes_a_page_per_recorded_episode_and_an_index()

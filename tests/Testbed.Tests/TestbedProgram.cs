@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Testbed.Tests.Scenes;
+namespace Testbed.Tests;
 
 /// <summary>The `testbed` program run as a user runs it: a separate process, real files, real exit codes.</summary>
 public static class TestbedProgram
