@@ -126,7 +126,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
-                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToString().ToLowerInvariant(), action.LatencyS);
+                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
                     var step = new StepRequest
