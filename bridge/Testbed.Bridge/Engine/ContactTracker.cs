@@ -28,6 +28,9 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double PeakNormalZ { get; internal set; }
     public double Impulse { get; internal set; }
     public double MaxPenetration { get; internal set; }
+    /// <summary>The most contact points the pair had at one physics step of this chunk (a box face touches at up to
+    /// four, a capsule's side at two): a contact of several points is a patch, not the two-body model's point.</summary>
+    public int MaxPoints { get; internal set; }
     /// <summary>Simulation time before the first substep of this chunk in which the pair touched.</summary>
     public double SamplesStartTime { get; internal set; }
     /// <summary>The pair's force at each substep of this chunk from <see cref="SamplesStartTime"/> on.</summary>
@@ -119,6 +122,7 @@ public sealed class ContactTracker
                 contact.PeakForce = -1;
                 contact.Impulse = 0;
                 contact.MaxPenetration = 0;
+                contact.MaxPoints = 0;
                 contact.SamplesStartTime = time;
                 contact.ForceSamples.Clear();
                 _chunk.Add(contact);
@@ -127,6 +131,7 @@ public sealed class ContactTracker
             contact.ForceSamples.Add(s.Force);
             contact.Impulse += s.Force * timestep;
             contact.MaxPenetration = Math.Max(contact.MaxPenetration, s.Penetration);
+            contact.MaxPoints = Math.Max(contact.MaxPoints, s.Points);
             if (s.Force > contact.PeakForce)
             {
                 contact.PeakForce = s.Force;

@@ -121,6 +121,19 @@ public sealed class ContactComplianceTests(BridgeFixture bridge) : IDisposable
     }
 
     [Fact]
+    public async Task A_payload_geom_with_a_priority_that_would_govern_its_person_contacts_is_refused_naming_it()
+    {
+        var (_, error, scope) = await OpenEditedAsync("name=\"tote_shell\"", "name=\"tote_shell\" priority=\"2\"");
+        await using var _ = scope;
+
+        Assert.NotNull(error);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("tote_shell", error.Status.Detail);
+        Assert.Contains("priority 2", error.Status.Detail);
+        Assert.Contains("expected priority 0", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_timestep_too_large_for_the_stiffest_region_is_refused_with_the_numbers()
     {
         var (_, error, scope) = await OpenEditedAsync("timestep=\"0.001\"", "timestep=\"0.004\"");

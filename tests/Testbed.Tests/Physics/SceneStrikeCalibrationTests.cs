@@ -35,7 +35,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         foreach (var o in outcomes)
         {
             output.WriteLine(o.Problem is null
-                ? string.Create(CultureInfo.InvariantCulture, $"{o.Geom,-20} {o.Region.ToId(),-16} {o.Shape,-20} v {o.ApproachSpeedMps:0.000} by {o.RobotGeom,-20} m_R {o.RobotMassKg:0.00} m_H {o.PersonMassKg:0.00} μ {o.ReducedMassKg:0.000}/{o.StickingReducedMassKg:0.000} peak {o.PeakForceN:0.0} model {o.ModelForceN:0.0}/{o.StickingModelForceN:0.0} ratio {o.Ratio:0.000}/{o.StickingRatio:0.000} dev {o.Deviation:0.000}")
+                ? string.Create(CultureInfo.InvariantCulture, $"{o.Geom,-20} {o.Region.ToId(),-16} {o.Shape,-20} v {o.ApproachSpeedMps:0.000} by {o.RobotGeom,-20} m_R {o.RobotMassKg:0.00} m_H {o.PersonMassKg:0.00} μ {o.ReducedMassKg:0.000}/{o.StickingReducedMassKg:0.000} peak {o.PeakForceN:0.0} model {o.ModelForceN:0.0}/{o.StickingModelForceN:0.0} ratio {o.Ratio:0.000}/{o.StickingRatio:0.000} dev {o.Deviation:0.000} points {o.ContactPoints}")
                 : $"{o.Geom,-20} {o.Region.ToId(),-16} {o.Shape,-20} {o.TargetSpeedMps} m/s: {o.Problem}");
         }
         // The gate `testbed scenes validate --calibrate` applies, with this scene's counts on top.
