@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Testbed.Controller.Episodes;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenes;
@@ -177,7 +178,17 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var start = session.StartState(standing, shape, lift.Value, person, offset, radialShift, heading, lifted ? LiftOffFloorM : 0);
                 var sweep = session.SweepTargets(shape, lift.Value.Angle, lift.Value.Radius, speed / lift.Value.Radius);
 
-                var first = await session.FirstPersonContactAsync(start, sweep, session.Axis(shape), cancel);
+                FirstContact? first;
+                try
+                {
+                    first = await session.FirstPersonContactAsync(start, sweep, session.Axis(shape), cancel);
+                }
+                catch (RpcException e) when (Diverged(e))
+                {
+                    // A placement that drives the person into scenery (a bed, a cart) can blow the step up; the next
+                    // placement starts from a fresh state, so this one is only rejected.
+                    rejected.Add("diverged at placement"); break;
+                }
                 if (first is null) { rejected.Add("missed"); break; }
                 if (first.Geom != region.Geom) { rejected.Add($"hit {first.Geom} first"); break; }
                 if (first.TimeS < 0.02) { rejected.Add("overlapped at placement"); break; }
@@ -194,7 +205,16 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                     continue;
                 }
 
-                var (result, reason) = await measure(start, sweep, first);
+                T? result;
+                string? reason;
+                try
+                {
+                    (result, reason) = await measure(start, sweep, first);
+                }
+                catch (RpcException e) when (Diverged(e))
+                {
+                    rejected.Add("diverged during the impact"); break;
+                }
                 if (result is not null) return (result, rejected);
                 rejected.Add(reason ?? "rejected");
                 break;
@@ -202,6 +222,8 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         }
         return (null, rejected);
     }
+
+    private static bool Diverged(RpcException e) => e.StatusCode == StatusCode.Internal && e.Status.Detail.Contains("diverged", StringComparison.Ordinal);
 
     /// <summary>Where the sweep joint's vertical axis stands (world x, y) and which way a rising target turns the arm
     /// (+1 counterclockwise seen from above, −1 clockwise).</summary>
@@ -508,14 +530,16 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var settled = forces[^window..].Average();
             var largestStep = forces.Zip(forces.Skip(1), (a, b) => Math.Abs(b - a)).DefaultIfEmpty(0).Max();
 
-            // Equilibrium about the sweep axis (vertical, through the origin): the actuator's torque balances the
-            // contact force's, F (p × n)_z, n the normal from the robot into the person; gravity has no torque there.
+            // Equilibrium about the sweep axis (vertical): the actuator's torque balances the contact force's,
+            // F (r × n) along the axis, r from the axis to the contact point, n the normal from the robot into the person;
+            // gravity has no torque about a vertical axis.
             var last = touching.MaxBy(c => c.SamplesStartTimeS + c.ForceSamplesN.Count * Step)!;
             var personFirst = last.Geom1 == region.Geom;
             var n = last.PeakNormal ?? new Vec3();
             var sign = personFirst ? -1 : 1;
             var p0 = last.PeakPosition ?? new Vec3();
-            var lever = p0.X * sign * n.Y - p0.Y * sign * n.X;
+            var axis = Axis(shape);
+            var lever = axis.Turn * ((p0.X - axis.X) * sign * n.Y - (p0.Y - axis.Y) * sign * n.X);
             var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl];
             return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, settled * lever,
                 actuator, largestStep, limit, null);

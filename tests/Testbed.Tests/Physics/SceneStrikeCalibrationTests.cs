@@ -21,15 +21,37 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
 {
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
-    public static TheoryData<string> Scenes => new(SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
-        .Where(id => File.Exists(Path.Combine(BridgeFixture.ScenesRoot, id, StrikePlan.FileName))).ToArray());
+    /// <summary>What each site's test strikes and how much of it must be measurable. The warehouse runs its whole plan;
+    /// the heavy boom's long sweeps and the hospital's 0.5 ms timestep make theirs slow on a shared machine, so the test
+    /// runs their first arm shape only (`testbed scenes validate --calibrate` runs every shape).</summary>
+    private static readonly Dictionary<string, (int Shapes, int MinStrikes, int MinRegionGeoms)> Coverage = new()
+    {
+        ["warehouse"] = (int.MaxValue, 40, 8),
+        ["mining"] = (1, 4, 2),
+        ["hospital"] = (1, 4, 2),
+    };
+
+    private static string[] ScenesWithPlans() => SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
+        .Where(id => File.Exists(Path.Combine(BridgeFixture.ScenesRoot, id, StrikePlan.FileName))).ToArray();
+
+    public static TheoryData<string> Scenes => new(ScenesWithPlans());
+
+    [Fact]
+    public void Every_site_has_a_strike_plan_and_its_coverage_stated()
+    {
+        var withPlans = ScenesWithPlans();
+        foreach (var site in new[] { "warehouse", "mining", "hospital" }) Assert.Contains(site, withPlans);
+        foreach (var id in withPlans) Assert.True(Coverage.ContainsKey(id), $"scene '{id}' has a strike plan but no coverage in SceneStrikeCalibrationTests");
+    }
 
     [Theory]
     [MemberData(nameof(Scenes))]
     public async Task Strikes_by_the_scenes_own_robot_peak_near_the_two_body_model(string sceneId)
     {
         var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, sceneId);
-        var plan = StrikePlan.Load(scene.FolderPath);
+        var (shapes, minStrikes, minGeoms) = Coverage[sceneId];
+        var full = StrikePlan.Load(scene.FolderPath);
+        var plan = full with { Shapes = full.Shapes.Take(shapes).ToList() };
         var outcomes = await new StrikeCalibration(bridge.Connection.Client, Body).RunAsync(scene, plan, scene.Keyframes[0].Name);
 
         foreach (var o in outcomes)
@@ -42,7 +64,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         var gate = StrikeCalibrationGate.Of(outcomes);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{gate.Measured} strikes measured on {gate.RegionGeoms} region geoms; within ±5 %: {gate.WithinTolerance}; median deviation {gate.MedianDeviation:0.000}; largest {gate.LargestDeviation:0.000}"));
-        Assert.True(gate.Measured >= 40 && gate.RegionGeoms >= 8, $"only {gate.Measured} strikes on {gate.RegionGeoms} region geoms were measured; expected at least 40 on 8");
+        Assert.True(gate.Measured >= minStrikes && gate.RegionGeoms >= minGeoms, $"only {gate.Measured} strikes on {gate.RegionGeoms} region geoms were measured; expected at least {minStrikes} on {minGeoms}");
         var far = outcomes.Where(o => o.Problem is null && o.Deviation > StrikeCalibrationGate.LargestAllowed).ToList();
         Assert.True(gate.Problems().Count == 0, string.Join("; ", gate.Problems()) + "; " + string.Join("; ",
             far.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Shape}, {o.TargetSpeedMps} m/s) {o.Ratio:0.000} sliding, {o.StickingRatio:0.000} sticking"))));
