@@ -27,7 +27,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     private static readonly Dictionary<string, (int Shapes, int MinStrikes, int MinRegionGeoms)> Coverage = new()
     {
         ["warehouse"] = (int.MaxValue, 40, 8),
-        ["mining"] = (1, 4, 2),
+        ["mining"] = (1, 18, 10),
         ["hospital"] = (1, 4, 2),
     };
 
