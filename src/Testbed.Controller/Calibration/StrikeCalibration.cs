@@ -47,9 +47,10 @@ public sealed record PushOutcome(
 
 /// <summary>
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
-/// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the region's height, the
-/// person is placed (by its mocap root) so that the region stands in the sweep, and the sweep actuator swings the arm
-/// into it at each speed. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
+/// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the height of the region
+/// geom's centre, the person is placed (by its mocap root, turned about the vertical only, other people moved away) so
+/// that the region stands in the sweep, and the sweep actuator swings the arm into it at each speed. The sweep's axis
+/// and direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
 /// forces and gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
 /// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
 /// </summary>
