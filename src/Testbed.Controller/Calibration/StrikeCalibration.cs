@@ -486,8 +486,11 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 // A two-body impact: any other contact on the person or the robot while the force rises changes the
                 // masses that meet, so such a strike does not test the two-body model.
                 var (from, to) = (first, first + end);
+                // Only the struck person counts: a bystander moved out of the sweep still stands on the floor.
+                var struck = scene.FindPersonGeom(geom)?.Person.Id;
+                bool OnStruckPerson(string g) => scene.FindPersonGeom(g)?.Person.Id is { } id && id == struck;
                 var other = step.Contacts.FirstOrDefault(c => !touching.Contains(c) && IsPressingBetween(c, from, to) &&
-                    (scene.FindPersonGeom(c.Geom1) is not null || scene.FindPersonGeom(c.Geom2) is not null || c.StiffnessNPerM > 0));
+                    (OnStruckPerson(c.Geom1) || OnStruckPerson(c.Geom2) || c.StiffnessNPerM > 0));
                 return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}", touching.Max(c => (int)c.MaxPoints));
             }
             finally

@@ -28,7 +28,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     {
         ["warehouse"] = (int.MaxValue, 40, 8),
         ["mining"] = (1, 18, 10),
-        ["hospital"] = (1, 4, 2),
+        ["hospital"] = (1, 1, 1),
     };
 
     private static string[] ScenesWithPlans() => SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
