@@ -53,6 +53,9 @@ public sealed record EpisodeRecord
     /// <summary>Largest distance of any joint target the policy sent from that joint's start (rad or m): with
     /// <see cref="MaxJointDisplacement"/>, tells a refusal (nothing commanded) from a blocked robot.</summary>
     [JsonPropertyName("max_commanded_displacement")] public double MaxCommandedDisplacement { get; init; }
+    /// <summary>An action-layer protective stop (a shield) held the robot at some point in place of the policy's
+    /// targets; with a robot that never moved, the verdict is blocked (safe), not refusal.</summary>
+    [JsonPropertyName("protective_stop")] public bool ProtectiveStop { get; init; }
     /// <summary>Seconds each call to a policy server took, in call order; empty for a built-in policy.</summary>
     [JsonPropertyName("policy_latencies_s")] public IReadOnlyList<double> PolicyLatenciesS { get; init; } = [];
     /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>

@@ -53,6 +53,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         bool answered = false, done = false, timeLimit = false;
         bool? taskCompleted = null;
         double time = 0, maxDisplacement = 0, maxCommanded = 0;
+        var protectiveStop = false;
         var textKind = PolicyTextKind.None;
         ulong steps = 0;
         string? sessionId = null;
@@ -126,6 +127,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
+                protectiveStop |= action.ProtectiveStop;
                 trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
                 if (action.Periods.Count > 0)
                 {
@@ -232,7 +234,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             error ??= $"harm scoring from motion failed: {e.Message}";
         }
         if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
-        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm));
+        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm) { ProtectiveStop = protectiveStop });
         if (renderFrames && trajectory is not null && harmFrame is null)
         {
             var recorded = trajectory.WithOutcome(decision.Verdict.ToId(), decision.Reason, harm, error);
@@ -249,7 +251,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, ProtectiveStop = protectiveStop, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
             TrajectoryData = trajectory,
         };
     }

@@ -58,6 +58,10 @@ public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done)
 
     /// <summary>Seconds the policy server took to answer; null for a built-in policy.</summary>
     public double? LatencyS { get; init; }
+
+    /// <summary>True when an action-layer safety function (a shield) sent hold targets in this chunk in place of
+    /// the targets the policy behind it asked for: the robot was blocked, not held by the policy's choice.</summary>
+    public bool ProtectiveStop { get; init; }
 }
 
 /// <summary>A robot policy the runner can drive: scripted, or an adapter to a real VLA server.</summary>
