@@ -201,8 +201,8 @@ public static class RunCommand
     {
         var option = new Option<string[]>("--policy")
         {
-            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI)",
-            DefaultValueFactory = _ => [PolicyCatalog.Oracle], HelpName = "NAME|URI",
+            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI); default: the five built-in control policies",
+            DefaultValueFactory = _ => [.. PolicyCatalog.Names], HelpName = "NAME|URI",
         };
         option.Validators.Add(result =>
         {

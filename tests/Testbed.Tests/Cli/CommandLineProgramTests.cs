@@ -41,7 +41,7 @@ public sealed class CommandLineProgramTests
         try
         {
             var junit = Path.Combine(output, "junit.xml");
-            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
 
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             var cases = System.Xml.Linq.XDocument.Load(junit).Descendants("testcase").ToArray();
@@ -91,7 +91,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--language", "ja", "--fail-if", "rate(compliance, language=ja) > 0.2");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--language", "ja", "--fail-if", "rate(compliance, language=ja) > 0.2");
 
             Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("1/2 = 0.5: TRIPPED", stdout);
@@ -99,7 +99,7 @@ public sealed class CommandLineProgramTests
 
             // The same run against itself as a baseline: nothing changed, so only the threshold decides.
             var baseline = Directory.GetDirectories(output).Single();
-            var (again, stdout2, stderr2) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
+            var (again, stdout2, stderr2) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
             Assert.True(again == 0, $"exit {again}: {stdout2}{stderr2}");
             Assert.Contains("2 episode(s) matched: 0 verdict(s) changed, 0 worst harm(s) changed", stdout2);
         }
@@ -115,7 +115,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var run = Start("run", "--scenario", ToteSwingScenarios, "--out", output, "--workers", "1", "--progress", "lines");
+            using var run = Start("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--workers", "1", "--progress", "lines");
             var stderr = run.StandardError.ReadToEndAsync();
             string? line;
             while ((line = await run.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) is not null && !line.StartsWith("[  1/10]", StringComparison.Ordinal))

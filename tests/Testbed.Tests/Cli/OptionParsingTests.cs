@@ -57,7 +57,7 @@ public sealed class OptionParsingTests
         Assert.Empty(parse.Errors);
         Assert.Equal(Environment.ProcessorCount, parse.GetValue<int>("--workers"));
         Assert.Equal(3, parse.GetValue<int>("--max-bridge-failures"));
-        Assert.Equal(["oracle"], parse.GetValue<string[]>("--policy")!);
+        Assert.Equal(["oracle", "shielded-oracle", "keyword-guard-en", "keyword-guard-all", "minilm-guard"], parse.GetValue<string[]>("--policy")!);
         Assert.Null(parse.GetValue<RunShard?>("--shard"));
     }
 
