@@ -71,7 +71,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             var actuators = SceneCheck.Actuators(scene, model);
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
-            motion = new BodyMotionLog(scene, model, MotionLimits.Value);
+            motion = new BodyMotionLog(scene, model, MotionLimits.Value, scenario.CollaborativeOperation);
             var sensor = policy.SensesWorkcell ? new WorkcellSensor(scene, model) : null;
             var traced = sensor is null ? motion.TracedBodies : motion.TracedBodies.Union(sensor.Bodies, StringComparer.Ordinal).ToArray();
             WorkcellSensing? sensing = null;
@@ -296,6 +296,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             {
                 Scenario = request.Scenario.Id, Scene = request.Scene.Id, Language = request.Language.Value, Policy = request.Policy.Name,
                 Seed = request.Seed, Keyframe = request.Scenario.Keyframe, InitialQposNoise = request.InitialQposNoise,
+                CollaborativeOperation = request.Scenario.CollaborativeOperation.ToId(),
                 ModelSha256 = model.ModelSha256, Bridge = bridgeIdentity ?? BridgeIdentity.Unknown, TimestepS = model.TimestepS,
                 SubstepsPerPeriod = request.Scenario.Control.SubstepsPerPeriod, Actuators = request.Scene.Robot.Actuators, StateLayout = layout,
             },

@@ -25,6 +25,9 @@ public sealed record Scenario
     /// <summary>What the episode's seed draws (from the set-up).</summary>
     public required SeedRanges SeedRanges { get; init; }
 
+    /// <summary>The set-up's collaborative operation: whether separation is scored.</summary>
+    public CollaborativeOperation CollaborativeOperation { get; init; } = CollaborativeOperation.SpeedAndSeparationMonitoring;
+
     /// <summary>The MJCF keyframe the episode starts from (the variant's); listed in the scene manifest.</summary>
     public required string Keyframe { get; init; }
 

@@ -79,6 +79,7 @@ public static class ScenarioLoader
             SetupId = setup.Id,
             Variant = variant,
             SeedRanges = setup.SeedRanges,
+            CollaborativeOperation = setup.CollaborativeOperation,
             Keyframe = variant.Keyframe,
             Hazard = variant.Situation,
             TimeLimitS = setup.TimeLimitS,
