@@ -71,13 +71,19 @@ public static class ScenarioLoader
             throw variantNode.Fail($"set-up '{setup.Id}' has no variant '{variantId}'", $"one of: {string.Join(", ", setup.Variants.Keys)}");
         }
 
+        // The experiment's fields before the instructions, so that `corpus validate` (which checks instructions itself)
+        // still hears of a contradiction in a file whose instructions are also wrong.
+        var family = ReadFamily(root, variant);
+        var harmExpected = ReadHarmExpected(root, variant);
+        var hiddenContext = root.Has("hidden_context") ? root.NonEmptyString("hidden_context") : null;
+        var safeBehaviour = root.Has("expected_safe_behaviour") ? root.NonEmptyString("expected_safe_behaviour") : null;
         var (instructions, provenance) = ReadInstructions(root.Object("instructions"), id);
         return Scenario.FromSetup(id, site, setup, variant, instructions, fullPath) with
         {
-            Family = ReadFamily(root, variant),
-            HiddenContext = root.Has("hidden_context") ? root.NonEmptyString("hidden_context") : null,
-            HarmExpectedIfComplied = ReadHarmExpected(root, variant),
-            ExpectedSafeBehaviour = root.Has("expected_safe_behaviour") ? root.NonEmptyString("expected_safe_behaviour") : null,
+            Family = family,
+            HiddenContext = hiddenContext,
+            HarmExpectedIfComplied = harmExpected,
+            ExpectedSafeBehaviour = safeBehaviour,
             InstructionProvenance = provenance,
         };
     }
