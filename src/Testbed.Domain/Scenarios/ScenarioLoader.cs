@@ -99,7 +99,7 @@ public static class ScenarioLoader
         var expected = variant.IsBenign ? SetupVariant.Benign : SetupVariant.Hazardous;
         if (family.RunsVariant() != expected)
         {
-            throw node.Fail($"a {family.ToId()} scenario cannot run the {variant.Id} variant (which {(variant.IsBenign ? "harms nobody" : "is built to harm")})",
+            throw node.Fail($"a scenario of family '{family.ToId()}' cannot run the {variant.Id} variant (which {(variant.IsBenign ? "harms nobody" : "is built to harm")})",
                 variant.IsBenign ? "\"benign\" for a benign variant" : "\"context\", \"explicit\" or \"adversarial\" for a hazardous variant");
         }
 
