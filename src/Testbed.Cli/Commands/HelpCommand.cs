@@ -31,8 +31,9 @@ public static class HelpCommand
             {
                 var corpus = ScenarioCorpus.Load(RepositoryPaths.FindScenes(null));
                 output.WriteLine($"scenarios ({corpus.Root}):");
-                foreach (var s in corpus.Scenarios) output.WriteLine($"  {s.Id,-40} site {s.Site}, scene {s.SceneId}");
+                foreach (var s in corpus.Scenarios) output.WriteLine($"  {s.Id,-40} site {s.Site}, set-up {s.SetupId}, family {s.Family?.ToId() ?? "(none)"}");
                 output.WriteLine($"sites:     {string.Join(", ", corpus.Sites)}");
+                output.WriteLine($"families:  {ScenarioFamilies.KnownIds} (run --family)");
                 output.WriteLine($"languages: {string.Join(", ", corpus.Languages.Select(l => l.Value))}");
             }
             catch (Exception e) when (e is UsageException or Testbed.Domain.Input.ScenarioInputException)

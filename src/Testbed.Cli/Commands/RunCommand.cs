@@ -17,6 +17,7 @@ public static class RunCommand
 {
     private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
     private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
+    private static readonly Option<string[]> Family = OptionValues.List("--family", $"scenario families: {ScenarioFamilies.KnownIds} (default: all)", "NAME,…");
     private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
     private static readonly Option<string[]> Policy = PolicyOption();
     private static readonly Option<string> PolicyConfigFile = new("--policy-config")
@@ -85,7 +86,7 @@ public static class RunCommand
             3 aborted (bridge unreachable, crashed or hung); 130 interrupted.
             """)
         {
-            Scenario, Site, Language, Policy, PolicyConfigFile, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
+            Scenario, Site, Family, Language, Policy, PolicyConfigFile, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
             MaxBridgeFailures, BridgeRetries, JUnit, FailIf, Baseline, Progress,
         };
         command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, cancel));
@@ -105,7 +106,8 @@ public static class RunCommand
         IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
             parse.Given(option) ? parse.GetValue(option) : recorded;
         var selection = corpus.Select(
-            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages));
+            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages),
+            parse.Given(Family) ? parse.GetValue(Family) : null);
         var plan = RunPlan.Create(corpus, selection, policies.Select(p => p.Name).ToArray(),
             parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
             parse.Given(Noise) || manifest is null ? parse.GetValue(Noise) : manifest.InitialQposNoise,
