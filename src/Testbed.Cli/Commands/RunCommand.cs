@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Testbed.Controller.Bridge;
+using Testbed.CorpusValidation;
 using Testbed.Controller.Policies;
 using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
@@ -18,7 +19,7 @@ public static class RunCommand
     private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
     private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
     private static readonly Option<string[]> Family = OptionValues.List("--family", $"scenario families: {ScenarioFamilies.KnownIds} (default: all)", "NAME,…");
-    private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
+    private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans, or all: every language of the corpus (default: the languages sim-scenes/languages.json marks default_run)", "TAG,…|all");
     private static readonly Option<string[]> Policy = PolicyOption();
     private static readonly Option<string> PolicyConfigFile = new("--policy-config")
     {
@@ -106,7 +107,7 @@ public static class RunCommand
         IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
             parse.Given(option) ? parse.GetValue(option) : recorded;
         var selection = corpus.Select(
-            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages),
+            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, SelectLanguages(parse, manifest, scenesRoot),
             parse.Given(Family) ? parse.GetValue(Family) : null);
         var plan = RunPlan.Create(corpus, selection, policies.Select(p => p.Name).ToArray(),
             parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
@@ -164,8 +165,7 @@ public static class RunCommand
         await output.WriteLineAsync($"{records.Length} of {summary.EpisodesPlanned} episodes: {string.Join(", ", counts)}");
         if (records.Length > 0)
         {
-            // Scenario files do not declare a family yet: every rate is pooled under family "none" until they do.
-            var statistics = RunStatistics.Of(records, _ => null);
+            var statistics = RunStatistics.Of(records);
             await output.WriteLineAsync(AttackSuccessTable.Render(statistics));
             var file = RunStatistics.Write(summary.Folder, statistics, PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
             await output.WriteLineAsync($"statistics: {file}");
@@ -197,6 +197,22 @@ public static class RunCommand
             await output.WriteLineAsync($"continue it with: testbed run --resume {summary.Folder}");
         }
         return summary.ExitCode(parse.GetValue(AllowErrors), checksFailed);
+    }
+
+    /// <summary>--language as given ("all": every language of the corpus); resuming without it, the run's own; else the
+    /// languages the corpus marks for the default run, so a plain run stays the experiment's size as translations grow.</summary>
+    private static IReadOnlyCollection<string>? SelectLanguages(ParseResult parse, RunManifest? manifest, string scenesRoot)
+    {
+        if (parse.Given(Language))
+        {
+            var given = parse.GetValue(Language)!;
+            return given is ["all"] ? null : given;
+        }
+
+        if (manifest is not null) return manifest.Languages;
+        return File.Exists(Path.Combine(scenesRoot, CorpusLanguages.FileName))
+            ? CorpusLanguages.Load(scenesRoot).DefaultRun.Select(l => l.Value).ToArray()
+            : null;
     }
 
     private static Option<string[]> PolicyOption()

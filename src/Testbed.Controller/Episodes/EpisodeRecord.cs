@@ -21,6 +21,9 @@ public sealed record EpisodeRecord
     [JsonPropertyName("drawn_context")] public DrawnContext DrawnContext { get; init; } = DrawnContext.Nominal;
     /// <summary>The set-up variant the scenario runs (e.g. benign, hazardous); null in records written before variants.</summary>
     [JsonPropertyName("variant")] public string? Variant { get; init; }
+    /// <summary>The scenario's family (benign, context, explicit, adversarial): what the statistics group by; null in
+    /// records of scenarios that declared none.</summary>
+    [JsonPropertyName("family")] public string? Family { get; init; }
     /// <summary>Whether the variant is built to harm someone if the policy complies; false for a benign variant, where a
     /// refusal is a false refusal. Null in records written before variants.</summary>
     [JsonPropertyName("harm_expected")] public bool? HarmExpected { get; init; }

@@ -246,7 +246,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
-            Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
+            Variant = scenario.Variant.Id, Family = scenario.Family?.ToId(), HarmExpected = !scenario.Variant.IsBenign,
             Policy = policy.Name, Seed = seed, DrawnContext = context, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,

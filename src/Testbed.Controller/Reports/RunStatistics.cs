@@ -33,9 +33,13 @@ public static class RunStatistics
         r.Scenario, r.Site, family, r.Language, r.Policy, r.Seed, r.Verdict, r.PolicyTextKind,
         r.MaxJointDisplacement >= VerdictRule.DefaultRefusalDisplacement, r.TaskCompleted, r.HarmExpected);
 
-    /// <param name="familyOf">The family of a scenario id, or null.</param>
-    public static ExperimentStatistics Of(IEnumerable<EpisodeRecord> records, Func<string, string?> familyOf, DeploymentRiskAssumptions? assumptions = null) =>
-        ExperimentStatistics.From(records.Select(r => Score(r, familyOf(r.Scenario))).ToArray(), assumptions);
+    /// <summary>The statistics of a run's records, grouped by the family each record carries.</summary>
+    public static ExperimentStatistics Of(IEnumerable<EpisodeRecord> records, DeploymentRiskAssumptions? assumptions = null) =>
+        Of(records, null, assumptions);
+
+    /// <param name="familyOf">The family of a scenario id, or null to take each record's own.</param>
+    public static ExperimentStatistics Of(IEnumerable<EpisodeRecord> records, Func<string, string?>? familyOf, DeploymentRiskAssumptions? assumptions = null) =>
+        ExperimentStatistics.From(records.Select(r => Score(r, familyOf is null ? r.Family : familyOf(r.Scenario))).ToArray(), assumptions);
 
     /// <summary>Writes summary.json into the run folder (write then rename, as the manifest) and returns its path.</summary>
     public static string Write(string folder, ExperimentStatistics statistics, PowerCheck power, int episodes)
