@@ -22,7 +22,7 @@ public static class ReportCharts
     private const int Height = 400;
 
     public static ReportChart GroupedBars(string id, string title, string xLabel, string yLabel, IReadOnlyList<string> groups,
-        IReadOnlyList<ChartSeries> series, double? yMin = null, double? yMax = null, bool zeroLine = false)
+        IReadOnlyList<ChartSeries> series, double? yMin = null, double? yMax = null, bool zeroLine = false, bool counts = false)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -76,6 +76,14 @@ public static class ReportCharts
         var centres = groups.Select((_, g) => g * slot + (series.Count - 1) / 2.0).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(centres, groups.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        // Long category names side by side run into each other: slanted, they fit.
+        if (groups.Count > 0 && groups.Max(g => g.Length) * groups.Count > 60)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+            plot.Axes.Bottom.MinimumSize = 12 + 6 * groups.Max(g => g.Length);
+        }
+        if (counts) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
