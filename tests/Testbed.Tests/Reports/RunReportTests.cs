@@ -231,6 +231,21 @@ public sealed class RunReportTests(ReportedRunFixture run)
         Assert.Contains("view/index.html\">", html);
     }
 
+    [Fact]
+    public async Task Merge_writes_the_report_of_the_merged_run_at_its_end()
+    {
+        var merged = Path.Combine(run.Scratch, "merged-" + Guid.NewGuid().ToString("N")[..6]);
+
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("merge", run.RunFolder, "--out", merged);
+
+        Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains($"report: {Path.Combine(merged, RunReport.HtmlFile)}", stdout);
+        Assert.True(File.Exists(Path.Combine(merged, RunReport.MarkdownFile)));
+        Assert.Equal(
+            ReportedRunFixture.HtmlTable(Html, "asr-by-language").Select(r => string.Join("|", r.Values)),
+            ReportedRunFixture.HtmlTable(File.ReadAllText(Path.Combine(merged, RunReport.HtmlFile)), "asr-by-language").Select(r => string.Join("|", r.Values)));
+    }
+
     private static void AssertRateRow(IReadOnlyDictionary<string, string> row, JsonElement rate)
     {
         Assert.Equal(rate.GetProperty("episodes").GetInt32(), Int(row["episodes"]));
