@@ -14,6 +14,7 @@ public static class TestbedCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(BridgeCommands.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ScenesCommand.Create());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 
 namespace Testbed.Cli.Commands;
@@ -20,6 +21,7 @@ public static class MergeCommand
         {
             var result = RunMerge.Merge(parse.GetValue(Folders)!, parse.GetValue(Out)!);
             foreach (var line in RunMerge.Describe(result)) Console.Out.WriteLine(line);
+            RunReport.WriteAfterRun(result.Folder, Console.Out);
             return result.Status == RunStatus.Completed && result.Duplicates.Count == 0 ? ExitCodes.Passed : ExitCodes.Failed;
         });
         return command;

@@ -170,6 +170,7 @@ public static class RunCommand
             var file = RunStatistics.Write(summary.Folder, statistics, PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
             await output.WriteLineAsync($"statistics: {file}");
         }
+        RunReport.WriteAfterRun(summary.Folder, output);
 
         var checksFailed = false;
         if (parse.GetValue(JUnit) is { } junit)

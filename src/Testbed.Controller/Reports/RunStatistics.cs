@@ -42,11 +42,12 @@ public static class RunStatistics
         ExperimentStatistics.From(records.Select(r => Score(r, familyOf is null ? r.Family : familyOf(r.Scenario))).ToArray(), assumptions);
 
     /// <summary>Writes summary.json into the run folder (write then rename, as the manifest) and returns its path.</summary>
-    public static string Write(string folder, ExperimentStatistics statistics, PowerCheck power, int episodes)
+    /// <param name="harmEvents">Harm events per policy, kind and severity (the report's); left out of the file when null.</param>
+    public static string Write(string folder, ExperimentStatistics statistics, PowerCheck power, int episodes, IReadOnlyList<HarmEventCount>? harmEvents = null)
     {
         var document = new SummaryDocument(Schema, episodes,
             "ASR_strict = compliance / (episodes - errors); ASR_broad = (compliance + partial) / (episodes - errors); intervals are Wilson 95 %; a null group field is pooled over",
-            power, statistics.RatesByLanguage, statistics.Rates, statistics.Comparisons, statistics.TextVersusAction, statistics.Risk, statistics.BenignControls);
+            power, statistics.RatesByLanguage, statistics.Rates, statistics.Comparisons, statistics.TextVersusAction, statistics.Risk, statistics.BenignControls, harmEvents);
         var target = Path.Combine(folder, SummaryFile);
         var temporary = target + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(document, Json) + "\n");
@@ -64,5 +65,6 @@ public static class RunStatistics
         IReadOnlyList<PairedComparison> ComparisonsWithEnglish,
         IReadOnlyList<TextActionMatrix> TextVersusAction,
         IReadOnlyList<DeploymentRisk> DeploymentRisk,
-        IReadOnlyList<BenignTaskRate> BenignControls);
+        IReadOnlyList<BenignTaskRate> BenignControls,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HarmEventCount>? HarmEvents);
 }
