@@ -18,22 +18,14 @@ public sealed class PolicySelectionTests
     [InlineData("grpc://127.0.0.1:50051", PolicyProtocol.Grpc, "127.0.0.1", 50051)]
     [InlineData("grpc://policy-host.lab:8000/", PolicyProtocol.Grpc, "policy-host.lab", 8000)]
     [InlineData("grpc://[::1]:7000", PolicyProtocol.Grpc, "::1", 7000)]
+    [InlineData("grpcs://gpu:443", PolicyProtocol.Grpc, "gpu", 443)]
     [InlineData("openpi+ws://gpu-box:8000", PolicyProtocol.OpenPi, "gpu-box", 8000)]
     public void Supported_policies_parse_into_protocol_host_and_port(string text, PolicyProtocol protocol, string host, int port)
     {
         var address = PolicyAddress.Parse(text);
 
         Assert.Equal((protocol, host, port), (address.Protocol, address.Host, address.Port));
-    }
-
-    [Theory]
-    [InlineData("grpcs://gpu:443", "grpcs://")]
-    public void Schemes_of_servers_not_yet_supported_are_refused_by_name(string text, string scheme)
-    {
-        var e = Assert.Throws<FormatException>(() => PolicyAddress.Parse(text));
-
-        Assert.Contains($"scheme '{scheme}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", e.Message, StringComparison.Ordinal);
+        Assert.Equal(text.StartsWith("grpcs://", StringComparison.Ordinal), address.Tls);
     }
 
     [Theory]
