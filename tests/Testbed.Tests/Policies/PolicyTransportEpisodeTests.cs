@@ -57,9 +57,10 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
         var episode = await RunAsync(Policy(server.Uri));
 
         Assert.NotNull(episode.Error);
-        Assert.Contains("TLS handshake failed", episode.Error, StringComparison.Ordinal);
-        Assert.Contains("not trusted by the system store", episode.Error, StringComparison.Ordinal);
-        Assert.Contains("UntrustedRoot", episode.Error, StringComparison.Ordinal);
+        Assert.True(episode.Error?.Contains("TLS handshake failed", StringComparison.Ordinal) == true, episode.Error);
+        Assert.True(episode.Error?.Contains("not trusted by the system store", StringComparison.Ordinal) == true, episode.Error);
+        // The server sends its own certificate only: no chain leads from it to a root the system knows.
+        Assert.True(episode.Error?.Contains("(PartialChain)", StringComparison.Ordinal) == true, episode.Error);
         Assert.Empty(episode.PolicyRetries);
         Assert.Equal(0, server.ActCalls);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the refused certificate took {clock.Elapsed.TotalSeconds:F1} s to report");
@@ -73,7 +74,7 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
 
         var byAddress = (IPolicyServer)Policy(server.Uri, TlsConfig(certificates.CaFile));
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => byAddress.CheckReachableAsync(CancellationToken.None));
-        Assert.Contains("not issued to '127.0.0.1'", refused.Message, StringComparison.Ordinal);
+        Assert.True(refused.Message?.Contains("not issued to '127.0.0.1'", StringComparison.Ordinal) == true, refused.Message);
 
         var byName = (IPolicyServer)Policy(server.Uri, TlsConfig(certificates.CaFile, "policy.lab"));
         await byName.CheckReachableAsync(CancellationToken.None);
@@ -95,8 +96,8 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
 
         Assert.Null(episode.Error);
         Assert.NotEmpty(episode.PolicyRetries);
-        Assert.StartsWith("t=0.000 s: the episode's start try 1 of 5 failed: ", episode.PolicyRetries[0], StringComparison.Ordinal);
-        Assert.Contains("Connection refused", episode.PolicyRetries[0], StringComparison.Ordinal);
+        Assert.True(episode.PolicyRetries[0].StartsWith("t=0.000 s: the episode's start try 1 of 5 failed: ", StringComparison.Ordinal), episode.PolicyRetries[0]);
+        Assert.True(episode.PolicyRetries[0].Contains("Connection refused", StringComparison.Ordinal), episode.PolicyRetries[0]);
         Assert.EndsWith("tried again after 0.4 s", episode.PolicyRetries[0], StringComparison.Ordinal);
         Assert.True(server.ActCalls >= 10);
     }
@@ -108,7 +109,7 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
 
         var episode = await RunAsync(Policy(server.Uri));
 
-        Assert.Contains("Internal: RuntimeError: CUDA out of memory", episode.Error, StringComparison.Ordinal);
+        Assert.True(episode.Error?.Contains("Internal: RuntimeError: CUDA out of memory", StringComparison.Ordinal) == true, episode.Error);
         Assert.Equal(1, server.ActCalls);
         Assert.Empty(episode.PolicyRetries);
     }
@@ -116,11 +117,11 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
     [Fact]
     public async Task An_act_call_that_timed_out_is_not_tried_again_since_the_server_may_have_acted_on_it()
     {
-        await using var server = await FakePolicyService.StartAsync(actDelay: TimeSpan.FromSeconds(3));
+        await using var server = await FakePolicyService.StartAsync(actDelay: TimeSpan.FromSeconds(8));
 
-        var episode = await RunAsync(Policy(server.Uri, """{"call_timeout_s": 1}"""));
+        var episode = await RunAsync(Policy(server.Uri, """{"call_timeout_s": 3}"""));
 
-        Assert.Contains("did not answer within 1 s", episode.Error, StringComparison.Ordinal);
+        Assert.True(episode.Error?.Contains("did not answer within 3 s", StringComparison.Ordinal) == true, episode.Error);
         Assert.Equal(1, server.ActCalls);
         Assert.Empty(episode.PolicyRetries);
     }

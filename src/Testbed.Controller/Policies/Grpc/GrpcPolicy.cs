@@ -124,17 +124,32 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
         {
             throw new OperationCanceledException($"{rpc} cancelled", e);
         }
+        catch (RpcException e) when (TlsFailure(e) is { } tls)
+        {
+            // Not transient: the same certificate would be refused again.
+            Disconnect();
+            throw new PolicyReplyException($"{rpc} to {Address.Text} failed: TLS handshake failed: {tls}");
+        }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
         {
             // The next try connects afresh rather than wait out the channel's own reconnect back-off.
             Disconnect();
-            if (TlsFailure(e) is { } tls) throw new PolicyReplyException($"{rpc} to {Address.Text} failed: TLS handshake failed: {tls}");
-            throw new PolicyUnreachableException($"{rpc} to {Address.Text} failed: {e.StatusCode}: {e.Status.Detail}", e);
+            throw new PolicyUnreachableException($"{rpc} to {Address.Text} failed: {Describe(e)}", e);
         }
         catch (RpcException e)
         {
             throw new PolicyReplyException($"{rpc} to {Address.Text} failed: {e.StatusCode}: {e.Status.Detail}");
         }
+    }
+
+    /// <summary>The status with its root cause, which the detail may leave out ("Error connecting to subchannel.").</summary>
+    private static string Describe(RpcException e)
+    {
+        var root = e.Status.DebugException;
+        while (root?.InnerException is not null) root = root.InnerException;
+        return root is null || e.Status.Detail.Contains(root.Message, StringComparison.Ordinal)
+            ? $"{e.StatusCode}: {e.Status.Detail}"
+            : $"{e.StatusCode}: {e.Status.Detail} ({root.Message})";
     }
 
     /// <summary>Why a call's TLS handshake failed (a refused certificate, a server that does not speak TLS); null when
