@@ -73,4 +73,51 @@ public sealed class PolicyServerDownTests(ITestOutputHelper output)
             if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_gr00t_server_killed_mid_run_costs_one_call_timeout_not_one_per_episode()
+    {
+        var runs = Scratch();
+        Directory.CreateDirectory(runs);
+        var config = Path.Combine(runs, "gr00t.json");
+        File.WriteAllText(config, """
+            {
+              "cameras": { "ego_view": "overview" },
+              "state_map": { "single_arm": ["arm_yaw", "arm_shoulder", "arm_elbow", "arm_wrist_pitch", "arm_wrist_roll", "arm_wrist_yaw"], "gripper": ["suction"] },
+              "action_map": { "single_arm": ["arm_yaw", "arm_shoulder", "arm_elbow", "arm_wrist_pitch", "arm_wrist_roll", "arm_wrist_yaw"], "gripper": ["suction"] },
+              "call_timeout_s": 5
+            }
+            """);
+        var server = FakeGr00tServer.Start(FakeGr00tBehaviour.Turn);
+        // ZeroMQ never reports a closed port: a REQ socket waits, so each call to a dead server costs the call timeout.
+        using var stop = new CancellationTokenSource();
+        var killer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && server.Endpoints.Count(e => e == "get_action") < 10) await Task.Delay(20);
+            server.Dispose();
+        });
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (exit, stdout, stderr) = await TestbedProgram.RunAsync("run", "--out", Path.Combine(runs, "runs"), "--workers", "1", "--progress", "lines",
+                "--policy", server.Uri, "--policy-config", config, "--scenario", "tote-to-conveyor-worker-clear", "--language", "en", "--seed", "0..5");
+            var wall = clock.Elapsed.TotalSeconds;
+            output.WriteLine(stdout);
+
+            Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+            var episodes = Episodes(Path.Combine(runs, "runs")).OrderBy(e => e.GetProperty("seed").GetUInt64()).ToArray();
+            Assert.Equal(6, episodes.Length);
+            var times = episodes.Select(e => e.GetProperty("wall_time_s").GetDouble()).ToArray();
+            output.WriteLine($"6 episodes, the server killed in the first: {wall:F1} s in all; per episode {string.Join(", ", times.Select(t => t.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s");
+            Assert.Contains("did not answer within 5 s", episodes[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.All(episodes.Skip(1), e => Assert.Contains($"policy server {server.Uri} is down: nothing listens", e.GetProperty("error").GetString(), StringComparison.Ordinal));
+            Assert.All(times.Skip(1), t => Assert.True(t < 1, $"{t} s for an episode of a server known to be down"));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await killer;
+            Directory.Delete(runs, recursive: true);
+        }
+    }
 }
