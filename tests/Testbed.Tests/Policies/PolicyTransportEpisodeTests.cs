@@ -47,6 +47,18 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
     }
 
     [Fact]
+    public async Task The_python_example_server_serves_tls_with_a_lab_certificate()
+    {
+        using var certificates = TestCertificates.Create();
+        await using var server = await ExamplePolicyServer.StartAsync("--policy", "hold", "--tls-cert", certificates.ServerCertificateFile, "--tls-key", certificates.ServerKeyFile);
+
+        var episode = await RunAsync(Policy($"grpcs://127.0.0.1:{server.Port}", TlsConfig(certificates.CaFile)));
+
+        Assert.Null(episode.Error);
+        Assert.Contains("holding the start pose", Assert.Single(episode.PolicyTexts), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_grpcs_server_whose_certificate_the_client_does_not_trust_is_an_episode_error_naming_tls_at_once()
     {
         using var certificates = TestCertificates.Create();
@@ -154,7 +166,7 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
             var chunk = trajectory.Chunks[k];
             var held = real.LatencyHeldPeriods[k];
             Assert.Equal((int)Math.Ceiling((real.PolicyLatenciesS[k] / period) - 1e-6), held);
-            Assert.InRange(held, 5, 50); // 100 ms of thought at 20 ms periods: 5, and a little more on a loaded machine
+            Assert.True(held >= 5, $"call {k}: {held} period(s) held for 100 ms of thought at 20 ms periods"); // more on a loaded machine
             var previous = k == 0 ? null : trajectory.Periods[chunk.FirstPeriod - 1].Targets!;
             var periods = trajectory.Periods.Skip(chunk.FirstPeriod).Take(chunk.Periods).ToArray();
             Assert.Equal(held + 10, periods.Length);

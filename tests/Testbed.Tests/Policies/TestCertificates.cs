@@ -15,6 +15,10 @@ public sealed class TestCertificates : IDisposable
         Folder = folder;
         CaFile = Path.Combine(folder, "lab-ca.pem");
         File.WriteAllText(CaFile, authority.ExportCertificatePem());
+        ServerCertificateFile = Path.Combine(folder, "server.pem");
+        File.WriteAllText(ServerCertificateFile, server.ExportCertificatePem());
+        ServerKeyFile = Path.Combine(folder, "server-key.pem");
+        File.WriteAllText(ServerKeyFile, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
     }
 
     public X509Certificate2 Authority { get; }
@@ -25,6 +29,11 @@ public sealed class TestCertificates : IDisposable
     public string Folder { get; }
 
     public string CaFile { get; }
+
+    /// <summary>The server's certificate and its private key as PEM files, for a server that reads them from disk.</summary>
+    public string ServerCertificateFile { get; }
+
+    public string ServerKeyFile { get; }
 
     /// <param name="dnsName">The DNS name the server certificate is issued to.</param>
     /// <param name="forLoopback">Also issued to 127.0.0.1.</param>
