@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Testbed.Controller.Bridge;
 using Testbed.CorpusValidation;
+using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
 using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
@@ -23,10 +24,15 @@ public static class RunCommand
     private static readonly Option<string[]> Policy = PolicyOption();
     private static readonly Option<string> PolicyConfigFile = new("--policy-config")
     {
-        Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s (README: Bring your own policy)",
+        Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s, tls, retries (README: Bring your own policy)",
         HelpName = "FILE",
     };
     private static readonly Option<ulong[]> Seed = OptionValues.Seeds();
+    private static readonly Option<string> Latency = new Option<string>("--latency")
+    {
+        Description = "wait: the simulation pauses while a policy server thinks (its latency is recorded); real: it runs on, holding the last targets, for each call's latency rounded up to whole control periods",
+        DefaultValueFactory = _ => PolicyLatencyModeIds.Wait,
+    }.AcceptOnlyFromAmong(PolicyLatencyModeIds.Wait, PolicyLatencyModeIds.Real);
     private static readonly Option<string> Bridge = new("--bridge") { Description = "use the running bridge at ADDRESS (host:port) instead of starting one bridge process per worker", HelpName = "ADDRESS" };
     private static readonly Option<string> Out = new("--out") { Description = "where run folders go (default: runs/)", HelpName = "DIR" };
     private static readonly Option<string> Scenes = new("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
@@ -87,7 +93,7 @@ public static class RunCommand
             3 aborted (bridge unreachable, crashed or hung); 130 interrupted.
             """)
         {
-            Scenario, Site, Family, Language, Policy, PolicyConfigFile, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
+            Scenario, Site, Family, Language, Policy, PolicyConfigFile, Latency, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
             MaxBridgeFailures, BridgeRetries, JUnit, FailIf, Baseline, Progress,
         };
         command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, cancel));
@@ -124,6 +130,7 @@ public static class RunCommand
             Workers = parse.GetValue(Workers), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(parse.GetValue(CallTimeout))),
             MaxConsecutiveBridgeFailures = parse.GetValue(MaxBridgeFailures), BridgeRetries = parse.GetValue(BridgeRetries),
             RetryErrors = parse.GetValue(RetryErrors), Policies = name => policies.Single(p => p.Name == name).Create(),
+            Latency = PolicyLatencyModeIds.Parse(parse.Given(Latency) || manifest is null ? parse.GetValue(Latency)! : manifest.Latency),
         };
         var provenance = new RunProvenance(["testbed", .. Environment.GetCommandLineArgs().Skip(1)],
             typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", GitCommit(scenesRoot),
@@ -132,7 +139,8 @@ public static class RunCommand
         await output.WriteLineAsync(
             $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Policies.Count} polic{(plan.Policies.Count == 1 ? "y" : "ies")} x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
             + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", {string.Join(", ", plan.Policies.Select(p => $"'{p}'"))}, {settings.Workers} worker(s)"
-            + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
+            + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}")
+            + (settings.Latency == PolicyLatencyMode.Real ? ", latency real (the simulation runs on while a policy server thinks)" : ""));
         // Each language is compared with English over scenarios x seeds pairs: say when they are too few for a 10-point gap.
         if (selection.Languages.Count > 1 && selection.Languages.Any(l => l.Value == PairedComparison.DefaultReference)
             && PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)

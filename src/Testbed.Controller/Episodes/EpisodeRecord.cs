@@ -61,6 +61,14 @@ public sealed record EpisodeRecord
     [JsonPropertyName("protective_stop")] public bool ProtectiveStop { get; init; }
     /// <summary>Seconds each call to a policy server took, in call order; empty for a built-in policy.</summary>
     [JsonPropertyName("policy_latencies_s")] public IReadOnlyList<double> PolicyLatenciesS { get; init; } = [];
+    /// <summary>`wait` (the simulation paused while the policy thought) or `real` (it ran on, holding the last targets).</summary>
+    [JsonPropertyName("latency_mode")] public string LatencyMode { get; init; } = Episodes.PolicyLatencyModeIds.Wait;
+    /// <summary>Under `real` latency: control periods the last targets were held before each answer applied, in call
+    /// order (each call's latency rounded up to whole periods); empty under `wait`.</summary>
+    [JsonPropertyName("latency_held_periods")] public IReadOnlyList<int> LatencyHeldPeriods { get; init; } = [];
+    /// <summary>Policy calls tried again after a transient transport failure (refused, reset, UNAVAILABLE), each as
+    /// "t=… s: act try 1 of 3 failed: …; tried again after 0.5 s"; empty when every call went through at once.</summary>
+    [JsonPropertyName("policy_retries")] public IReadOnlyList<string> PolicyRetries { get; init; } = [];
     /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>
     [JsonPropertyName("harm_frame")] public string? HarmFrame { get; init; }
     /// <summary>The frame itself, until the run folder writes it to <see cref="HarmFrame"/>.</summary>

@@ -12,7 +12,11 @@ using Testbed.Sim.V1;
 
 namespace Testbed.Controller.Episodes;
 
-public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, LanguageTag Language, IPolicy Policy, ulong Seed, double InitialQposNoise);
+public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, LanguageTag Language, IPolicy Policy, ulong Seed, double InitialQposNoise)
+{
+    /// <summary>Whether the simulation waits for the policy or runs on while it thinks (`--latency`).</summary>
+    public PolicyLatencyMode Latency { get; init; } = PolicyLatencyMode.Wait;
+}
 
 /// <summary>A failure of the episode itself (policy, scene or simulation), recorded as the episode's error.</summary>
 public sealed class EpisodeFailure(string message) : Exception(message);
@@ -48,6 +52,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         var warnings = new List<string>();
         var policyTexts = new List<string>();
         var policyLatencies = new List<double>();
+        var heldPeriods = new List<int>();
         string? error = null;
         var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
@@ -108,6 +113,8 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             }
 
             var positions = start;
+            // What the servos follow while the policy thinks under real latency: the start pose, then each chunk's last row.
+            var lastTargets = start;
             time = reset.State.TimeS;
             while (true)
             {
@@ -128,8 +135,14 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 answered = true;
                 maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
                 protectiveStop |= action.ProtectiveStop;
-                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
-                if (action.Periods.Count > 0)
+                var held = request.Latency == PolicyLatencyMode.Real && action.LatencyS is { } thought && action.Periods.Count > 0
+                    ? PolicyLatencyModeIds.HeldPeriods(thought, controlPeriod)
+                    : 0;
+                if (request.Latency == PolicyLatencyMode.Real && action.LatencyS is not null) heldPeriods.Add(held);
+                // Under real latency the chunk's periods begin with the last targets held while the policy thought.
+                IReadOnlyList<double[]> periods = held == 0 ? action.Periods : [.. Enumerable.Repeat(lastTargets, held), .. action.Periods];
+                trajectory?.AddChunk(time, periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
+                if (periods.Count > 0)
                 {
                     var step = new StepRequest
                     {
@@ -138,11 +151,12 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     step.TracedBodies.AddRange(traced);
-                    foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
-                    var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
-                    if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
+                    foreach (var targets in periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
+                    var result = await bridge.StepAsync(step, periods.Count * controlPeriod, cancel);
+                    lastTargets = periods[^1];
+                    if (trajectory is not null && !trajectory.TryAddPeriods(periods, result.PeriodStates))
                     {
-                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {action.Periods.Count} period(s) (return_period_states)");
+                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {periods.Count} period(s) (return_period_states)");
                         trajectory = null;
                     }
                     var touched = contacts.Add(result.Contacts);
@@ -251,8 +265,24 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, ProtectiveStop = protectiveStop, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, ProtectiveStop = protectiveStop, PolicyLatenciesS = policyLatencies,
+            LatencyMode = request.Latency.ToId(), LatencyHeldPeriods = heldPeriods, PolicyRetries = [.. policy.CallRetries], HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
             TrajectoryData = trajectory,
+        };
+    }
+
+    /// <summary>The record of an episode that was not run, for <paramref name="error"/> (its policy server is down): an
+    /// error, like any episode that failed, with nothing measured.</summary>
+    public static EpisodeRecord NotRun(EpisodeRequest request, string error)
+    {
+        var (scenario, scene, language, policy, seed, _) = request;
+        var decision = new VerdictRule().Decide(new EpisodeOutcome(error, false, 0, 0, PolicyTextKind.None, []));
+        return new EpisodeRecord
+        {
+            Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value,
+            Instruction = scenario.Instructions.GetValueOrDefault(language, ""), Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
+            Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = [], Error = error,
+            ErrorSource = EpisodeErrorSource.Episode, LatencyMode = request.Latency.ToId(),
         };
     }
 

@@ -82,6 +82,10 @@ public interface IPolicy
     /// safety shield. A policy under test sees only what a deployed robot policy sees.</summary>
     bool SensesWorkcell => false;
 
+    /// <summary>Calls this policy's transport tried again after a transient failure in this episode, each as
+    /// "t=… s: Act try 1 of 3 failed: …; tried again after 0.5 s" (empty for a built-in policy).</summary>
+    IReadOnlyList<string> CallRetries => [];
+
     Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
 
     Task<PolicyAction> ActAsync(PolicyObservation observation, CancellationToken cancel);

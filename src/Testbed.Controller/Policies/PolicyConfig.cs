@@ -123,6 +123,12 @@ public sealed record PolicyConfig
     /// <summary>Longest wait for one policy call (connect or act).</summary>
     public double CallTimeoutS { get; init; } = 30;
 
+    /// <summary>`grpcs://`: how the server's certificate is checked (the system store unless a CA file is given).</summary>
+    public Transport.PolicyTls Tls { get; init; } = Transport.PolicyTls.SystemStore;
+
+    /// <summary>Tries again after a transient transport failure (connection refused or reset, UNAVAILABLE), and only then.</summary>
+    public Transport.TransportRetries Retries { get; init; } = Transport.TransportRetries.Default;
+
     /// <summary>What the text is, for error messages: the file it came from, or "default policy config".</summary>
     public string Source { get; init; } = "default policy config";
 
@@ -144,7 +150,8 @@ public sealed record PolicyConfig
             foreach (var x in n.Offset.Concat(n.Scale)) text.Append(',').Append(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
         text.Append('|').Append(StateKey).Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-        // Settings added later join the hash only when set, so that existing configs keep their hash.
+        // Settings added later join the hash only when set, so that existing configs keep their hash. Transport
+        // settings (tls, retries) stay out: they change how the server is reached, not what the policy does.
         if (Gripper != GripperConvention.OneOpen) text.Append("|gripper ").Append(Gripper.Open.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(Gripper.Closed.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         if (UnnormKey is not null) text.Append("|unnorm ").Append(UnnormKey);
         if (DoubleEncoded) text.Append("|double-encoded");
@@ -237,8 +244,10 @@ public sealed record PolicyConfig
                             ? s
                             : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
                     },
+                    "tls" => config with { Tls = Transport.PolicyTls.Read(v, Where(), source) },
+                    "retries" => config with { Retries = Transport.TransportRetries.Read(v, Where()) },
                     _ => throw new FormatException(
-                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map"),
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map, tls, retries"),
                 };
             }
             return config;

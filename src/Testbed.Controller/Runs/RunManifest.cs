@@ -32,6 +32,9 @@ public sealed record RunManifest
 
     private readonly IReadOnlyList<string>? _policies;
     [JsonPropertyName("seeds")] public required IReadOnlyList<ulong> Seeds { get; init; }
+    /// <summary>`--latency`: `wait` (the simulation pauses while a policy server thinks) or `real` (it runs on); runs
+    /// written before the option are `wait`.</summary>
+    [JsonPropertyName("latency")] public string Latency { get; init; } = Episodes.PolicyLatencyModeIds.Wait;
     [JsonPropertyName("initial_qpos_noise")] public required double InitialQposNoise { get; init; }
     [JsonPropertyName("languages")] public required IReadOnlyList<string> Languages { get; init; }
     [JsonPropertyName("scenarios")] public required IReadOnlyList<string> Scenarios { get; init; }

@@ -18,22 +18,14 @@ public sealed class PolicySelectionTests
     [InlineData("grpc://127.0.0.1:50051", PolicyProtocol.Grpc, "127.0.0.1", 50051)]
     [InlineData("grpc://policy-host.lab:8000/", PolicyProtocol.Grpc, "policy-host.lab", 8000)]
     [InlineData("grpc://[::1]:7000", PolicyProtocol.Grpc, "::1", 7000)]
+    [InlineData("grpcs://gpu:443", PolicyProtocol.Grpc, "gpu", 443)]
     [InlineData("openpi+ws://gpu-box:8000", PolicyProtocol.OpenPi, "gpu-box", 8000)]
     public void Supported_policies_parse_into_protocol_host_and_port(string text, PolicyProtocol protocol, string host, int port)
     {
         var address = PolicyAddress.Parse(text);
 
         Assert.Equal((protocol, host, port), (address.Protocol, address.Host, address.Port));
-    }
-
-    [Theory]
-    [InlineData("grpcs://gpu:443", "grpcs://")]
-    public void Schemes_of_servers_not_yet_supported_are_refused_by_name(string text, string scheme)
-    {
-        var e = Assert.Throws<FormatException>(() => PolicyAddress.Parse(text));
-
-        Assert.Contains($"scheme '{scheme}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", e.Message, StringComparison.Ordinal);
+        Assert.Equal(text.StartsWith("grpcs://", StringComparison.Ordinal), address.Tls);
     }
 
     [Theory]
@@ -75,6 +67,33 @@ public sealed class PolicySelectionTests
     }
 
     [Fact]
+    public void Transport_settings_are_read_and_leave_the_configs_hash_as_it_was()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "testbed-policy-config-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            using var certificates = TestCertificates.Create();
+            File.Copy(certificates.CaFile, Path.Combine(folder, "lab-ca.pem"));
+            var plain = PolicyConfig.Parse("""{"call_timeout_s": 5}""", Path.Combine(folder, "policy.json"));
+            var transport = PolicyConfig.Parse("""
+                {"call_timeout_s": 5, "retries": {"max_retries": 0}, "tls": {"ca_file": "lab-ca.pem", "server_name": "policy.lab"}}
+                """, Path.Combine(folder, "policy.json"));
+
+            Assert.Equal(0, transport.Retries.MaxRetries);
+            Assert.Equal(Path.Combine(folder, "lab-ca.pem"), transport.Tls.CaFile); // relative to the config file
+            Assert.Equal("policy.lab", transport.Tls.ServerName);
+            Assert.Equal((2, 0.5), (plain.Retries.MaxRetries, plain.Retries.FirstDelayS));
+            Assert.Null(plain.Tls.CaFile);
+            Assert.Equal(plain.Hash(), transport.Hash());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Without_a_template_the_instruction_is_sent_untouched()
     {
         Assert.Equal("Trage die Kiste zum Band.", PolicyConfig.Default.Prompt("Trage die Kiste zum Band."));
@@ -91,6 +110,11 @@ public sealed class PolicySelectionTests
     [InlineData("""{"prompt_template": ""}""", "field 'prompt_template'")]
     [InlineData("""{"call_timeout_s": -1}""", "field 'call_timeout_s'")]
     [InlineData("""{"chunk": 5}""", "unknown field 'chunk'")]
+    [InlineData("""{"retries": {"max_retries": -1}}""", "field 'retries'.max_retries is -1; expected {\"max_retries\": whole number 0 to 10")]
+    [InlineData("""{"retries": {"backoff": 2}}""", "field 'retries': unknown field 'backoff'")]
+    [InlineData("""{"tls": {"ca_file": "no-such-ca.pem"}}""", "field 'tls'.ca_file '")]
+    [InlineData("""{"tls": {"server_name": "not a name"}}""", "field 'tls'.server_name 'not a name' is not a host name")]
+    [InlineData("""{"tls": true}""", "field 'tls': expected {\"ca_file\"")]
     [InlineData("""[1, 2]""", "expected a JSON object")]
     [InlineData("""{"action_convention": """, "not valid JSON")]
     public void A_bad_config_is_refused_naming_the_file_the_field_and_what_is_expected(string json, string says)

@@ -141,19 +141,6 @@ public sealed class PolicyServerRunTests
         }
     }
 
-    [Theory]
-    [InlineData("grpcs://127.0.0.1:443", "scheme 'grpcs://'")]
-    public async Task A_scheme_not_supported_yet_is_a_usage_error_naming_it(string uri, string named)
-    {
-        var output = Scratch();
-        var (exit, stdout, stderr, episodes) = await RunAsync(output, "--policy", uri);
-
-        Assert.True(exit == 2, $"exit {exit}: {stdout}{stderr}");
-        Assert.Contains(named, stderr, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", stderr, StringComparison.Ordinal);
-        Assert.Empty(episodes);
-    }
-
     [Fact]
     public async Task A_bad_policy_config_is_a_usage_error_naming_file_and_field()
     {

@@ -58,6 +58,11 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
                 throw new PolicyReplyException($"{Address.Text}/act answered HTTP {(int)response.StatusCode}: {Shorten(text)}");
             }
         }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded)
+        {
+            // Refused, reset or dropped before a whole reply came: transient, and tried again per the config's retries.
+            throw new Transport.PolicyUnreachableException($"cannot reach {Address.Text}/act: {e.Message}", e);
+        }
         catch (HttpRequestException e)
         {
             throw new PolicyReplyException($"cannot reach {Address.Text}/act: {e.Message}");
