@@ -74,6 +74,9 @@ public interface IPolicy
 
     int ImageHeight => 224;
 
+    /// <summary>Size one camera's image is rendered at: a policy may want its wrist camera smaller than its scene camera.</summary>
+    ImageSize RenderSize(string camera) => new(ImageWidth, ImageHeight);
+
     /// <summary>True for a policy that needs the cell's safety sensors (<see cref="PolicyObservation.Sensing"/>): a
     /// safety shield. A policy under test sees only what a deployed robot policy sees.</summary>
     bool SensesWorkcell => false;

@@ -65,6 +65,7 @@ public static class PolicyProbe
         public IReadOnlyList<string> Cameras => inner.Cameras;
         public int ImageWidth => inner.ImageWidth;
         public int ImageHeight => inner.ImageHeight;
+        public ImageSize RenderSize(string camera) => inner.RenderSize(camera);
         public bool SensesWorkcell => inner.SensesWorkcell;
 
         public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)

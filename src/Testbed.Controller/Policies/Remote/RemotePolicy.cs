@@ -28,6 +28,10 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
 
     public virtual int ImageHeight => Config.ImageHeight;
 
+    /// <summary>The config's size for the policy camera shown by <paramref name="camera"/>, else the policy's one size.</summary>
+    public virtual ImageSize RenderSize(string camera) =>
+        Config.CameraSizes.TryGetValue(PolicyCamera(camera), out var size) ? size : new ImageSize(ImageWidth, ImageHeight);
+
     /// <summary>The cameras by the names the policy knows them.</summary>
     protected abstract IReadOnlyList<string> PolicyCameras { get; }
 
