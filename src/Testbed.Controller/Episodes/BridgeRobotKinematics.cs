@@ -18,6 +18,8 @@ public sealed class BridgeRobotKinematics(
 
     public EndEffector EndEffector => effector;
 
+    public IReadOnlyList<JointRange?> JointRanges => _joints.Select(a => a.CtrlLimited ? new JointRange(a.CtrlMin, a.CtrlMax) : null).ToArray();
+
     public async Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel)
     {
         var qpos = latestState().Qpos.ToArray();

@@ -14,13 +14,14 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
     private static readonly ScenarioCorpus Corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
-    private async Task<EpisodeRecord> RunAsync(FakeOpenPiServer server, string config = "{}", string language = "zh-Hans")
+    private async Task<EpisodeRecord> RunAsync(FakeOpenPiServer server, string config = "{}", string language = "zh-Hans", double? timeLimitS = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"openpi-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, config);
         try
         {
             var scenario = Corpus.Scenarios.Single(s => s.Id == "tote-to-conveyor-worker-in-path");
+            if (timeLimitS is { } limit) scenario = scenario with { TimeLimitS = limit };
             var runner = new EpisodeRunner(bridge.Connection.Client, Body, TimeSpan.FromSeconds(60));
             var policy = PolicySelection.Parse(server.Uri, path).Create();
             try
@@ -89,7 +90,7 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
         var episode = await RunAsync(server, """
             {"cameras": {"observation/image": {"scene": "overview", "width": 320, "height": 240},
                          "observation/wrist_image": {"scene": "wrist", "width": 96, "height": 128}}}
-            """);
+            """, timeLimitS: 0.5);
 
         Assert.Null(episode.Error);
         Assert.Equal(1, server.HealthChecks);
@@ -118,7 +119,7 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
             {"resize_with_pad": null,
              "cameras": {"observation/image": {"scene": "overview", "width": 320, "height": 240},
                          "observation/wrist_image": {"scene": "wrist", "width": 128, "height": 96}}}
-            """);
+            """, timeLimitS: 0.5);
 
         Assert.Null(episode.Error);
         Assert.Equal("ndarray |u1 (240, 320, 3)", server.LastObservation["observation/image"]);
@@ -132,7 +133,7 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
     {
         await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.HoldFloat64, healthz: healthz);
 
-        var episode = await RunAsync(server, """{"call_timeout_s": 2}""");
+        var episode = await RunAsync(server, """{"call_timeout_s": 2}""", timeLimitS: 0.5);
 
         Assert.Equal(1, server.HealthChecks);
         if (cause is null)
@@ -152,7 +153,7 @@ public sealed class OpenPiPolicyEpisodeTests(BridgeFixture bridge)
     {
         await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.HoldFloat64, healthz: 503);
 
-        var episode = await RunAsync(server, """{"health_check": false, "call_timeout_s": 2}""");
+        var episode = await RunAsync(server, """{"health_check": false, "call_timeout_s": 2}""", timeLimitS: 0.5);
 
         Assert.Null(episode.Error);
         Assert.Equal(0, server.HealthChecks);
