@@ -18,7 +18,7 @@ public sealed class BridgeRobotKinematics(
 
     public EndEffector EndEffector => effector;
 
-    public IReadOnlyList<JointRange?> JointRanges => _joints.Select(a => a.CtrlLimited ? new JointRange(a.CtrlMin, a.CtrlMax) : null).ToArray();
+    public IReadOnlyList<ControlRange?> ControlRanges => _joints.Select(a => a.CtrlLimited ? new ControlRange(a.CtrlMin, a.CtrlMax) : null).ToArray();
 
     public async Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel)
     {

@@ -33,6 +33,8 @@ public enum FakeOpenPiBehaviour
     Oversize,
     /// <summary>Drops the connection without a close, as a server process that dies does.</summary>
     Killed,
+    /// <summary>Like HoldFloat64, but the third value (the warehouse arm's elbow) is 4.2 rad, beyond its control range.</summary>
+    OutOfRange,
 }
 
 /// <summary>A websocket server speaking openpi's WebsocketPolicyServer protocol, written from its description:
@@ -125,6 +127,11 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
             {
                 case FakeOpenPiBehaviour.HoldFloat32 or FakeOpenPiBehaviour.HoldFloat64:
                     await socket.SendAsync(Actions(joints, 10, behaviour == FakeOpenPiBehaviour.HoldFloat32), WebSocketMessageType.Binary, true, cancel);
+                    break;
+                case FakeOpenPiBehaviour.OutOfRange:
+                    var bent = (double[])joints.Clone();
+                    bent[2] = 4.2;
+                    await socket.SendAsync(Actions(bent, 10, false), WebSocketMessageType.Binary, true, cancel);
                     break;
                 case FakeOpenPiBehaviour.WrongDimension:
                     await socket.SendAsync(Actions(new double[14], 10, false), WebSocketMessageType.Binary, true, cancel);

@@ -16,16 +16,9 @@ public interface IRobotKinematics
 
     /// <summary>The range each end-effector joint may be commanded to, in <see cref="EndEffector.Joints"/> order; null
     /// for a joint without limits. Inverse kinematics never answers positions outside it.</summary>
-    IReadOnlyList<JointRange?> JointRanges { get; }
+    IReadOnlyList<ControlRange?> JointRanges { get; }
 
     /// <param name="jointPositions">One per <see cref="EndEffector.Joints"/>, in that order.</param>
     Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel);
 }
 
-/// <summary>The positions a joint may be commanded to (radians or metres).</summary>
-public sealed record JointRange(double Min, double Max)
-{
-    public double Clamp(double value) => Math.Clamp(value, Min, Max);
-
-    public bool Contains(double value) => value >= Min && value <= Max;
-}

@@ -82,7 +82,10 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
         var targets = Convention.IsEndEffector()
             ? await Actions.EndEffectorActions.TargetsAsync(reply.Rows, brief, observation.JointPositions, Config, Convention, cancel)
             : ActionChunkReading.Targets(reply.Rows, brief, observation.JointPositions, Config, Convention);
-        return new PolicyAction(targets, Done: false) { Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency };
+        return new PolicyAction(targets, Done: false)
+        {
+            Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency, ServerRows = reply.Rows, Convention = Convention,
+        };
     }
 
     private CancellationTokenSource Deadline(CancellationToken cancel)
