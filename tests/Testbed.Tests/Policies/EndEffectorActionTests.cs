@@ -74,7 +74,7 @@ public sealed class InverseKinematicsMathTests
     public async Task A_target_beyond_the_elbows_limit_ends_with_the_elbow_at_its_limit_not_beyond()
     {
         // The closed-form answer needs the elbow at 0.9 rad; it may only reach 0.5.
-        var arm = new PlanarArm { ControlRanges = [null, new ControlRange(-1, 0.5)] };
+        var arm = new PlanarArm { JointRanges = [null, new ControlRange(-1, 0.5)] };
         var (x, y) = (Math.Cos(0.4) + Math.Cos(1.3), Math.Sin(0.4) + Math.Sin(1.3));
 
         var q = await EndEffectorActions.SolveAsync(arm, [0.1, 0.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
@@ -88,7 +88,7 @@ public sealed class InverseKinematicsMathTests
     [Fact]
     public async Task A_start_outside_a_joints_range_is_brought_inside_it()
     {
-        var arm = new PlanarArm { ControlRanges = [new ControlRange(-0.2, 0.2), new ControlRange(-1, 1)] };
+        var arm = new PlanarArm { JointRanges = [new ControlRange(-0.2, 0.2), new ControlRange(-1, 1)] };
 
         var q = await EndEffectorActions.SolveAsync(arm, [0.7, 0.3], [0, 2, 0], Rotation.FromAxisAngle(0, 0, 1.57), CancellationToken.None);
 
@@ -101,7 +101,7 @@ public sealed class InverseKinematicsMathTests
     {
         public EndEffector EndEffector { get; } = new("tip", [0, 0, 0], ["shoulder", "elbow"], null, 0, 0);
 
-        public IReadOnlyList<ControlRange?> ControlRanges { get; init; } = [null, null];
+        public IReadOnlyList<ControlRange?> JointRanges { get; init; } = [null, null];
 
         public Task<PointKinematics> AtAsync(IReadOnlyList<double> q, CancellationToken cancel)
         {
@@ -201,7 +201,7 @@ public sealed class SiteEndEffectorTests(BridgeFixture bridge)
             var after = await kinematics.AtAsync(joints, CancellationToken.None);
             var miss = Math.Sqrt(Math.Pow(before.Position[0] + dx - after.Position[0], 2) + Math.Pow(before.Position[1] + dy - after.Position[1], 2) + Math.Pow(before.Position[2] + dz - after.Position[2], 2));
             Assert.True(miss < 0.001, $"the {site} tool point ends {miss * 1000:0.###} mm from where the action puts it");
-            Assert.All(joints.Zip(kinematics.ControlRanges), p => Assert.True(p.Second is null || p.Second.Contains(p.First), $"{p.First} outside {p.Second}"));
+            Assert.All(joints.Zip(kinematics.JointRanges), p => Assert.True(p.Second is null || p.Second.Contains(p.First), $"{p.First} outside {p.Second}"));
             if (effector.Joints.Count >= 6)
             {
                 var turned = Rotation.ToAxisAngle(Rotation.Multiply(after.Rotation, Rotation.Transpose(before.Rotation)));

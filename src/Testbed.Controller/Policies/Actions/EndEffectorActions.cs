@@ -83,7 +83,7 @@ public static class EndEffectorActions
     /// <summary>Damped least-squares iterations from <paramref name="start"/> towards the goal pose, inside the joint ranges.</summary>
     public static async Task<double[]> SolveAsync(IRobotKinematics kinematics, double[] start, double[] goalPosition, double[] goalRotation, CancellationToken cancel)
     {
-        var ranges = kinematics.ControlRanges;
+        var ranges = kinematics.JointRanges;
         var q = start.Select((v, j) => Range(ranges, j)?.Clamp(v) ?? v).ToArray();
         var positionOnly = q.Length < 6;
         for (var iteration = 0; iteration < MaxIterations; iteration++)
