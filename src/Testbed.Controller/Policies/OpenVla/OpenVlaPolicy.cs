@@ -59,6 +59,10 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
         return new ServerReply(Rows(text, Address.Text), null);
     }
 
+    /// <summary>The default encoder escapes '+' (one base64 symbol in 64) as \u002B for HTML's sake;
+    /// a request body is not HTML, and the escapes only make it larger and slower. Still valid JSON either way.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The JSON body of one POST /act.</summary>
     public static string RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
     {
@@ -68,7 +72,7 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             ["instruction"] = instruction,
         };
         if (unnormKey is { } key) request["unnorm_key"] = key;
-        return doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString() }.ToJsonString() : request.ToJsonString();
+        return doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString(Relaxed) }.ToJsonString(Relaxed) : request.ToJsonString(Relaxed);
     }
 
     /// <summary>The action rows of a /act reply from <paramref name="server"/> (named in errors).</summary>
