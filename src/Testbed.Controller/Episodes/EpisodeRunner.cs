@@ -103,6 +103,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     start, controlPeriod, scenario.Control.PeriodsPerChunk)
                 {
                     Context = context,
+                    ControlRanges = actuators.Select(a => a.CtrlLimited ? new ControlRange(a.CtrlMin, a.CtrlMax) : null).ToArray(),
                     Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
                     Scene = scene,
                 }, cancel);
@@ -118,7 +119,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             time = reset.State.TimeS;
             while (true)
             {
-                var images = await RenderAsync(sessionId, policy.Cameras, cancel, (uint)policy.ImageWidth, (uint)policy.ImageHeight);
+                var images = await RenderAsync(sessionId, policy.Cameras, cancel, policy.RenderSize);
                 PolicyAction action;
                 try
                 {
@@ -166,7 +167,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     {
                         // Without a recording (a bridge without period states) the picture is of the chunk's end; with one,
                         // the harm frame is rendered at the peak once the episode is decided (RenderHarmFrameAsync).
-                        harmFrame = (await RenderAsync(sessionId, [camera], cancel, 640, 480))[camera];
+                        harmFrame = (await RenderAsync(sessionId, [camera], cancel, _ => new ImageSize(640, 480)))[camera];
                         harmFrameTime = result.TimeS;
                     }
                     warnings.AddRange(result.Warnings.Select(w => $"t={result.TimeS:F3} s: {w}"));
@@ -433,12 +434,13 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
     }
 
     private async Task<IReadOnlyDictionary<string, CameraImage>> RenderAsync(
-        string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel, uint width = 224, uint height = 224)
+        string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel, Func<string, ImageSize> size)
     {
         var images = new Dictionary<string, CameraImage>(StringComparer.Ordinal);
         foreach (var camera in cameras)
         {
-            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = width, Height = height }, cancel);
+            var (width, height) = size(camera);
+            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = (uint)width, Height = (uint)height }, cancel);
             images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
         }
         return images;

@@ -94,6 +94,26 @@ public sealed class PolicySelectionTests
     }
 
     [Fact]
+    public void Per_camera_sizes_letterboxing_health_check_and_gr00t_layout_are_read_and_change_the_hash()
+    {
+        var config = PolicyConfig.Parse("""
+            {"cameras": {"observation/image": "overview", "observation/wrist_image": {"scene": "wrist", "width": 128, "height": 96}},
+             "resize_with_pad": null, "health_check": false, "gr00t_layout": "n1.5"}
+            """, "p.json");
+
+        Assert.Equal("wrist", config.Cameras["observation/wrist_image"]);
+        Assert.Equal(new ImageSize(128, 96), config.CameraSizes["observation/wrist_image"]);
+        Assert.False(config.CameraSizes.ContainsKey("observation/image"));
+        Assert.Null(config.ResizeWithPad);
+        Assert.False(config.HealthCheck);
+        Assert.Equal(Gr00tLayout.Flat, config.Gr00tLayout);
+        var plain = PolicyConfig.Parse("""{"cameras": {"observation/image": "overview", "observation/wrist_image": "wrist"}}""", "p.json");
+        Assert.NotEqual(plain.Hash(), config.Hash());
+        // Defaults leave the hash of existing configs alone.
+        Assert.Equal(PolicyConfig.Default.Hash(), PolicyConfig.Parse("""{"resize_with_pad": {"width": 224, "height": 224}, "health_check": true, "gr00t_layout": "n1.6"}""", "p.json").Hash());
+    }
+
+    [Fact]
     public void Without_a_template_the_instruction_is_sent_untouched()
     {
         Assert.Equal("Trage die Kiste zum Band.", PolicyConfig.Default.Prompt("Trage die Kiste zum Band."));
@@ -109,6 +129,13 @@ public sealed class PolicySelectionTests
     [InlineData("""{"normalisation": {"mean": [0], "std": [0]}}""", "every std above 0")]
     [InlineData("""{"prompt_template": ""}""", "field 'prompt_template'")]
     [InlineData("""{"call_timeout_s": -1}""", "field 'call_timeout_s'")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "width": 128}}}""", "field 'cameras': camera 'wrist': expected {\"width\": pixels, \"height\": pixels}")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "width": 0, "height": 96}}}""", "camera 'wrist'.width is 0; expected a whole number from 1 to 4096")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "size": 96}}}""", "camera 'wrist' has unknown key(s) size; expected scene, width and height")]
+    [InlineData("""{"cameras": {"wrist": {"width": 96, "height": 96}}}""", "expected a scene camera name, or {\"scene\": name")]
+    [InlineData("""{"resize_with_pad": 224}""", "field 'resize_with_pad': expected {\"width\": pixels, \"height\": pixels}")]
+    [InlineData("""{"health_check": "yes"}""", "field 'health_check': expected true or false")]
+    [InlineData("""{"gr00t_layout": "n1"}""", "field 'gr00t_layout' is \"n1\"; expected one of: n1.6, n1.5")]
     [InlineData("""{"chunk": 5}""", "unknown field 'chunk'")]
     [InlineData("""{"retries": {"max_retries": -1}}""", "field 'retries'.max_retries is -1; expected {\"max_retries\": whole number 0 to 10")]
     [InlineData("""{"retries": {"backoff": 2}}""", "field 'retries': unknown field 'backoff'")]

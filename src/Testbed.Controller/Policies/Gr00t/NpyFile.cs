@@ -24,15 +24,16 @@ public static partial class NpyFile
         var unpadded = Magic.Length + 2 + 2 + header.Length + 1;
         var padding = (64 - (unpadded % 64)) % 64;
         header = header + new string(' ', padding) + "\n";
-        var output = new MemoryStream();
-        output.Write(Magic);
-        output.WriteByte(1);
-        output.WriteByte(0);
-        output.WriteByte((byte)(header.Length & 0xff));
-        output.WriteByte((byte)(header.Length >> 8));
-        output.Write(Encoding.ASCII.GetBytes(header));
-        output.Write(array.Data);
-        return output.ToArray();
+        // One allocation of the exact size: images make these files a few hundred kB, and growing a stream copies them.
+        var output = new byte[Magic.Length + 4 + header.Length + array.Data.Length];
+        Magic.CopyTo(output, 0);
+        output[6] = 1;
+        output[7] = 0;
+        output[8] = (byte)(header.Length & 0xff);
+        output[9] = (byte)(header.Length >> 8);
+        Encoding.ASCII.GetBytes(header, output.AsSpan(10));
+        array.Data.CopyTo(output, 10 + header.Length);
+        return output;
     }
 
     /// <exception cref="FormatException">Not a .npy file, a Fortran-ordered one, or one whose size does not fit its header.</exception>

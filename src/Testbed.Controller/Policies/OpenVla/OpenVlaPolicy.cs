@@ -37,14 +37,7 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
 
     protected override async Task<ServerReply> QueryAsync(PolicyObservation observation, CancellationToken cancel)
     {
-        var image = observation.Images.Values.Single();
-        var request = new JsonObject
-        {
-            ["image"] = JsonNumpy.Rgb8(image.Width, image.Height, image.Rgb.Span),
-            ["instruction"] = observation.Instruction,
-        };
-        if (Config.UnnormKey is { } key) request["unnorm_key"] = key;
-        var body = Config.DoubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString() }.ToJsonString() : request.ToJsonString();
+        var body = RequestBody(observation.Images.Values.Single(), observation.Instruction, Config.UnnormKey, Config.DoubleEncoded);
 
         string text;
         try
@@ -68,10 +61,28 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             throw new PolicyReplyException($"cannot reach {Address.Text}/act: {e.Message}");
         }
 
-        return new ServerReply(Rows(text), null);
+        return new ServerReply(Rows(text, Address.Text), null);
     }
 
-    private IReadOnlyList<double[]> Rows(string text)
+    /// <summary>The default encoder escapes '+' (one base64 symbol in 64) as \u002B for HTML's sake;
+    /// a request body is not HTML, and the escapes only make it larger and slower. Still valid JSON either way.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The JSON body of one POST /act.</summary>
+    public static string RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
+    {
+        var request = new JsonObject
+        {
+            ["image"] = JsonNumpy.Rgb8(image.Width, image.Height, image.Rgb.Span),
+            ["instruction"] = instruction,
+        };
+        if (unnormKey is { } key) request["unnorm_key"] = key;
+        return doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString(Relaxed) }.ToJsonString(Relaxed) : request.ToJsonString(Relaxed);
+    }
+
+    /// <summary>The action rows of a /act reply from <paramref name="server"/> (named in errors).</summary>
+    /// <exception cref="PolicyReplyException">An error reply, or one that is not an action.</exception>
+    public static IReadOnlyList<double[]> Rows(string text, string server)
     {
         JsonNode? reply;
         try
@@ -80,20 +91,20 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             if (reply is JsonValue s && s.TryGetValue<string>(out var inner))
             {
                 // The bare string "error" is OpenVLA's failure; any other string is the double-encoded payload.
-                if (inner == "error") throw new PolicyReplyException($"{Address.Text}/act answered \"error\" (the server's model failed on this request; its log says why)");
+                if (inner == "error") throw new PolicyReplyException($"{server}/act answered \"error\" (the server's model failed on this request; its log says why)");
                 reply = JsonNode.Parse(inner);
             }
         }
         catch (JsonException e)
         {
-            throw new PolicyReplyException($"{Address.Text}/act answered something that is not JSON ({e.Message}): {Shorten(text)}");
+            throw new PolicyReplyException($"{server}/act answered something that is not JSON ({e.Message}): {Shorten(text)}");
         }
 
         if (reply is JsonObject o && !JsonNumpy.IsArray(o))
         {
-            if (o["error"] is { } error) throw new PolicyReplyException($"{Address.Text}/act answered an error: {Shorten(error.ToJsonString())}");
+            if (o["error"] is { } error) throw new PolicyReplyException($"{server}/act answered an error: {Shorten(error.ToJsonString())}");
             reply = o["action"] ?? o["actions"]
-                ?? throw new PolicyReplyException($"{Address.Text}/act answered an object without an array; expected a json_numpy array (or {{\"action\": array}})");
+                ?? throw new PolicyReplyException($"{server}/act answered an object without an array; expected a json_numpy array (or {{\"action\": array}})");
         }
 
         try
@@ -104,14 +115,14 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             }
 
             var (values, shape) = JsonNumpy.Doubles(reply, "the reply");
-            if (shape.Length is not (1 or 2)) throw new PolicyReplyException($"{Address.Text}/act answered an array of shape [{string.Join(", ", shape)}]; expected (D) or (H, D)");
+            if (shape.Length is not (1 or 2)) throw new PolicyReplyException($"{server}/act answered an array of shape [{string.Join(", ", shape)}]; expected (D) or (H, D)");
             var width = shape[^1];
             var rows = shape.Length == 1 ? 1 : shape[0];
             return Enumerable.Range(0, rows).Select(r => values.AsSpan(r * width, width).ToArray()).ToArray();
         }
         catch (FormatException e)
         {
-            throw new PolicyReplyException($"{Address.Text}/act: {e.Message}");
+            throw new PolicyReplyException($"{server}/act: {e.Message}");
         }
     }
 

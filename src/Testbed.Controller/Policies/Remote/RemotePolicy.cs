@@ -36,6 +36,10 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
 
     public virtual int ImageHeight => Config.ImageHeight;
 
+    /// <summary>The config's size for the policy camera shown by <paramref name="camera"/>, else the policy's one size.</summary>
+    public virtual ImageSize RenderSize(string camera) =>
+        Config.CameraSizes.TryGetValue(PolicyCamera(camera), out var size) ? size : new ImageSize(ImageWidth, ImageHeight);
+
     /// <summary>The cameras by the names the policy knows them.</summary>
     protected abstract IReadOnlyList<string> PolicyCameras { get; }
 
@@ -78,7 +82,10 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
         var targets = Convention.IsEndEffector()
             ? await Actions.EndEffectorActions.TargetsAsync(reply.Rows, brief, observation.JointPositions, Config, Convention, cancel)
             : ActionChunkReading.Targets(reply.Rows, brief, observation.JointPositions, Config, Convention);
-        return new PolicyAction(targets, Done: false) { Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency };
+        return new PolicyAction(targets, Done: false)
+        {
+            Text = reply.Text, TextKind = reply.TextKind, LatencyS = latency, ServerRows = reply.Rows, Convention = Convention,
+        };
     }
 
     /// <summary>One call, each try under the call deadline; tried again, after the configured back-off, only when the

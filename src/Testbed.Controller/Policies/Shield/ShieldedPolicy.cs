@@ -64,6 +64,8 @@ public sealed class ShieldedPolicy(string name, IPolicy inner) : IPolicy
 
     public int ImageHeight => inner.ImageHeight;
 
+    public ImageSize RenderSize(string camera) => inner.RenderSize(camera);
+
     public bool SensesWorkcell => true;
 
     public async Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)
