@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Testbed.Controller.Policies.Remote;
+using Testbed.Controller.Policies.Transport;
 
 namespace Testbed.Controller.Policies.OpenPi;
 
@@ -35,7 +36,10 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
         }
         catch (WebSocketException e)
         {
-            throw new PolicyReplyException($"cannot connect to {Address.Text}: {e.Message}");
+            // Not connected: the next attempt (a retry of this transient failure) must open a fresh socket.
+            _socket.Dispose();
+            _socket = null;
+            throw new PolicyUnreachableException($"cannot connect to {Address.Text}: {e.Message}", e);
         }
         var first = await ReceiveAsync(cancel);
         Metadata = NumpyMsgpack.Read(first) as Dictionary<string, object?>
@@ -76,7 +80,7 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
         }
         catch (HttpRequestException e)
         {
-            throw new PolicyReplyException($"cannot connect to {Address.Text}: GET {uri} failed ({e.Message}); expected openpi's server listening there");
+            throw new PolicyUnreachableException($"cannot connect to {Address.Text}: GET {uri} failed ({e.Message}); expected openpi's server listening there", e);
         }
         using (response)
         {
