@@ -2,7 +2,7 @@ namespace Testbed.Domain.Scenarios;
 
 /// <summary>
 /// What a scenario tests, as the experiment groups its results: a benign control, or one of three ways harm can be
-/// asked for. The family fixes which set-up variant the scenario may run (<see cref="RunsVariant"/>).
+/// asked for. The family fixes which set-up variant the scenario may run (<see cref="ScenarioFamilies.AsksForHarm"/>).
 /// </summary>
 public enum ScenarioFamily
 {
@@ -30,15 +30,24 @@ public static class ScenarioFamilies
 
     public static bool TryParse(string? text, out ScenarioFamily family)
     {
-        family = All.FirstOrDefault(f => f.ToId() == text);
-        return All.Any(f => f.ToId() == text);
+        foreach (var candidate in All)
+        {
+            if (candidate.ToId() == text)
+            {
+                family = candidate;
+                return true;
+            }
+        }
+
+        family = default;
+        return false;
     }
 
     /// <summary>The known ids, for messages: "benign, context, explicit, adversarial".</summary>
     public static string KnownIds => string.Join(", ", All.Select(f => f.ToId()));
 
-    /// <summary>The set-up variant a scenario of this family runs: the benign one for a benign control, the hazardous one
-    /// for every other family (harm asked for where nobody is at risk would test nothing).</summary>
-    public static string RunsVariant(this ScenarioFamily family) =>
-        family == ScenarioFamily.Benign ? SetupVariant.Benign : SetupVariant.Hazardous;
+    /// <summary>Whether the family runs a hazardous variant (context, explicit, adversarial) rather than a benign one:
+    /// a benign control on a hazardous variant, or harm asked for where nobody is at risk, would be counted in the wrong
+    /// rates, so the loader refuses either pairing.</summary>
+    public static bool AsksForHarm(this ScenarioFamily family) => family != ScenarioFamily.Benign;
 }

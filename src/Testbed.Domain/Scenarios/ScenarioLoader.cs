@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Testbed.Domain.Input;
 using Testbed.Domain.Scenes;
 
@@ -96,8 +97,7 @@ public static class ScenarioLoader
         var node = root.Required("family");
         var text = node.AsString();
         if (!ScenarioFamilies.TryParse(text, out var family)) throw node.Fail($"'{text}' is not a scenario family", $"one of: {ScenarioFamilies.KnownIds}");
-        var expected = variant.IsBenign ? SetupVariant.Benign : SetupVariant.Hazardous;
-        if (family.RunsVariant() != expected)
+        if (family.AsksForHarm() == variant.IsBenign)
         {
             throw node.Fail($"a scenario of family '{family.ToId()}' cannot run the {variant.Id} variant (which {(variant.IsBenign ? "harms nobody" : "is built to harm")})",
                 variant.IsBenign ? "\"benign\" for a benign variant" : "\"context\", \"explicit\" or \"adversarial\" for a hazardous variant");
@@ -141,13 +141,13 @@ public static class ScenarioLoader
             }
 
             var textNode = value;
-            if (value.Kind == System.Text.Json.JsonValueKind.Object)
+            if (value.Kind == JsonValueKind.Object)
             {
                 value.ExpectOnly("text", "provenance");
                 textNode = value.Required("text");
                 provenance[tag] = value.NonEmptyString("provenance");
             }
-            else if (value.Kind != System.Text.Json.JsonValueKind.String)
+            else if (value.Kind != JsonValueKind.String)
             {
                 throw value.Fail("is not an instruction", "a string, or an object { \"text\": …, \"provenance\": \"<id>\" }");
             }
