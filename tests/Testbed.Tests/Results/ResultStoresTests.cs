@@ -50,6 +50,35 @@ public sealed class ResultStoresTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_Net_reads_the_episodes_file_with_every_column_of_the_table_and_the_records_values()
+    {
+        Write();
+
+        // A reader other than DuckDB: the file is plain Parquet that pandas, polars and Arrow read alike.
+        await using var stream = File.OpenRead(Path.Combine(_run.Path, "episodes.parquet"));
+        await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
+        // A list column's values sit in a data field named "element" below it: the columns are the top-level fields.
+        Assert.Equal(ResultsSchema.Episodes.Columns.Select(c => c.Name), reader.Schema.Fields.Select(f => f.Name));
+        var fields = reader.Schema.GetDataFields().Where(f => f.Name != "element").ToDictionary(f => f.Name);
+        using var group = reader.OpenRowGroupReader(0);
+        var rows = (int)group.RowCount;
+        var lines = new int?[rows];
+        var languages = new string[rows];
+        var seeds = new ulong?[rows];
+        var worst = new double?[rows];
+        await group.ReadAsync<int>(fields["line"], lines);
+        await group.ReadAsync(fields["language"], languages);
+        await group.ReadAsync<ulong>(fields["seed"], seeds);
+        await group.ReadAsync<double>(fields["worst_harm_value"], worst);
+
+        Assert.Equal(SmallRunFolder.Records.Count, rows);
+        Assert.Equal<int?>([1, 2, 3], lines);
+        Assert.Equal(SmallRunFolder.Records.Select(r => r.Language), languages);
+        Assert.Equal(SmallRunFolder.Records.Select(r => (ulong?)r.Seed), seeds);
+        Assert.Equal<double?>([119.8, 1.5, null], worst);
+    }
+
+    [Fact]
     public void Writing_the_stores_again_gives_the_same_rows()
     {
         Write();
