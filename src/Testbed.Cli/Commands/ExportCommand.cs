@@ -22,7 +22,7 @@ public static class ExportCommand
             """) { Folder, Scenes };
         command.SetAction(parse =>
         {
-            var folder = Path.GetFullPath(RunCommand.RequireRun(parse.GetValue(Folder)!, "RUN_DIR"));
+            var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(RunCommand.RequireRun(parse.GetValue(Folder)!, "RUN_DIR")));
             var manifest = RunFolder.ReadManifest(folder);
             var facts = CorpusFacts(parse.GetValue(Scenes), manifest.CorpusSha256, out var factsNote);
             if (factsNote is not null) Console.Out.WriteLine(factsNote);
