@@ -31,12 +31,10 @@ public static class ExportCommand
             {
                 written = ResultStores.Write(folder, manifest, facts);
             }
-            catch (RunInputException)
+            catch (Exception e) when (e is not RunInputException and not OperationCanceledException)
             {
-                throw;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
+                // An unreadable line (RunInputException) goes on to exit 2 with its file and line; anything else is the
+                // stores' own failure, recorded in the manifest as a run records it.
                 var error = $"{ResultStores.DatabaseFile} and the Parquet files could not be written ({e.GetType().Name}: {e.Message})";
                 RunFolder.WriteManifest(folder, manifest with { ResultStores = new ResultStoresOutcome([], error) });
                 Console.Error.WriteLine($"testbed: {folder}: {error}");

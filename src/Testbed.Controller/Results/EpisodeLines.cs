@@ -13,7 +13,11 @@ public static class EpisodeLines
     {
         var file = Path.Combine(folder, RunFolder.EpisodesFile);
         if (!File.Exists(file)) return [];
-        var lines = File.ReadAllLines(file);
+        // The run's own writer still holds the file open for appending when the run writes its stores.
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var text = new StreamReader(stream);
+        var lines = text.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        if (lines.Length > 0 && lines[^1].Length == 0) lines = lines[..^1];
         var records = new List<(int, RecordedEpisode)>(lines.Length);
         for (var i = 0; i < lines.Length; i++)
         {
