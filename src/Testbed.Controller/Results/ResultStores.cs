@@ -41,7 +41,11 @@ public static class ResultStores
         }
         catch (Exception e)
         {
-            var error = $"{DatabaseFile} and the Parquet files could not be written ({e.GetType().Name}: {e.Message}); episodes.jsonl is complete: `testbed export {folder}` writes them again";
+            // An unreadable line fails before anything is written: stores of an earlier write go too.
+            foreach (var file in Files) TryDelete(Path.Combine(folder, file));
+            var error = e is RunInputException
+                ? $"{DatabaseFile} and the Parquet files could not be written: {e.Message}; once that line is mended, `testbed export {folder}` writes them"
+                : $"{DatabaseFile} and the Parquet files could not be written ({e.GetType().Name}: {e.Message}); episodes.jsonl is complete: `testbed export {folder}` writes them again";
             note($"result stores: {error}");
             return new ResultStoresOutcome([], error);
         }

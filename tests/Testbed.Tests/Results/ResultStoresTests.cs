@@ -149,6 +149,22 @@ public sealed class ResultStoresTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_records_have_an_unreadable_line_gets_no_stores_and_the_outcome_names_the_line()
+    {
+        Write();
+        _run.ReplaceLine(2, "{ broken");
+        var notes = new List<string>();
+
+        var outcome = ResultStores.TryWrite(_run.Path, SmallRunFolder.Manifest, ScenarioFacts.None, notes.Add);
+
+        Assert.Empty(outcome.Files);
+        Assert.Contains($"{_run.EpisodesFile} line 2 is not an episode record", outcome.Error);
+        Assert.Single(notes);
+        Assert.False(File.Exists(_run.Database));
+        Assert.False(File.Exists(Path.Combine(_run.Path, "episodes.parquet")));
+    }
+
+    [Fact]
     public void Every_column_of_every_table_is_described_in_the_results_database_docs()
     {
         var docs = File.ReadAllText(Path.Combine(BridgeFixture.RepositoryRoot, "docs", "results-database.md"));
