@@ -4,6 +4,7 @@ using Polly.Retry;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Results;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Verdicts;
 
@@ -139,6 +140,8 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
                     Status = status, AbortReason = run.AbortReason, FinishedAt = DateTimeOffset.UtcNow, EpisodesRecorded = recorded.Count,
                     VerdictCounts = recorded.GroupBy(r => r.Record.Verdict).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToId(), g => g.Count()),
                 };
+                // The stores come from episodes.jsonl and never fail the run: their outcome goes into the manifest.
+                manifest = manifest with { ResultStores = ResultStores.TryWrite(folder.Path, manifest, ScenarioFacts.Of(plan.Corpus, manifest.CorpusSha256), progress.Note) };
                 folder.WriteManifest(manifest);
             }
             var ordered = run.Recorded().OrderBy(r => run.PlanIndex(r.Key)).ToArray();

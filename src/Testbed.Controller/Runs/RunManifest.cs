@@ -53,6 +53,9 @@ public sealed record RunManifest
     [JsonPropertyName("episodes_planned")] public required int EpisodesPlanned { get; init; }
     [JsonPropertyName("episodes_recorded")] public int EpisodesRecorded { get; init; }
     [JsonPropertyName("verdict_counts")] public IReadOnlyDictionary<string, int> VerdictCounts { get; init; } = new Dictionary<string, int>();
+    /// <summary>results.duckdb and the Parquet files (docs/results-database.md), written from episodes.jsonl at the
+    /// end: the files, or why they could not be written. Null until then, and in runs of versions without them.</summary>
+    [JsonPropertyName("result_stores")] public Results.ResultStoresOutcome? ResultStores { get; init; }
 }
 
 public sealed record BridgeInfo(
