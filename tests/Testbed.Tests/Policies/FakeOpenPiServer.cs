@@ -86,7 +86,7 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
         app.MapGet("/healthz", () =>
         {
             Interlocked.Increment(ref server._healthChecks);
-            return healthz == 200 ? Results.Text("OK") : Results.Text(healthz == 503 ? "model still loading" : "", statusCode: healthz);
+            return healthz == 200 ? Microsoft.AspNetCore.Http.Results.Text("OK") : Microsoft.AspNetCore.Http.Results.Text(healthz == 503 ? "model still loading" : "", statusCode: healthz);
         });
         app.Use(async (context, next) =>
         {
