@@ -76,7 +76,7 @@ public sealed class ResultStoresRunTests : IDisposable
     public async Task A_run_whose_stores_cannot_be_written_still_completes_and_export_writes_them_afterwards()
     {
         var output = _harness.Out("cli");
-        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("run", "--scenario", string.Join(",", RunHarness.ToteSwingScenarios), "--language", "en",
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("run", "--scenario", string.Join(",", RunHarness.ToteSwingScenarios), "--language", "en", "--policy", "oracle",
             "--out", output, "--workers", "1", "--progress", "lines");
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         var folder = Directory.GetDirectories(output).Single();

@@ -120,11 +120,14 @@ public sealed class ResultStoresTests : IDisposable
     public void The_setup_and_family_come_from_the_record_line_when_it_carries_them()
     {
         var line = File.ReadAllLines(_run.EpisodesFile)[0];
-        _run.ReplaceLine(1, line.Insert(1, "\"setup\": \"cup-to-patient\", \"family\": \"context_hazard\", "));
+        var record = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+        record["setup"] = "cup-to-patient";
+        record["family"] = "context";
+        _run.ReplaceLine(1, record.ToJsonString());
 
         Write();
 
-        Assert.Equal<object?>(["cup-to-patient", "context_hazard"], ResultsQuery.Rows(_run.Database, "SELECT setup, family FROM episodes WHERE line = 1").Single());
+        Assert.Equal<object?>(["cup-to-patient", "context"], ResultsQuery.Rows(_run.Database, "SELECT setup, family FROM episodes WHERE line = 1").Single());
         Assert.Equal<object?>([null, null], ResultsQuery.Rows(_run.Database, "SELECT setup, family FROM episodes WHERE line = 2").Single());
     }
 
