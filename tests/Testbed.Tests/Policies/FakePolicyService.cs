@@ -44,13 +44,17 @@ public sealed class FakePolicyService : IAsyncDisposable
     /// <summary>Act calls received (answered or not).</summary>
     public int ActCalls => _state.ActCalls;
 
+    /// <summary>Every camera image received, as (camera, width, height) from the message's fields and the byte count.</summary>
+    public IReadOnlyList<(string Camera, uint Width, uint Height, int Bytes)> ImagesReceived => [.. _state.Images];
+
     /// <param name="port">0 for a free port.</param>
     /// <param name="certificate">With its private key: serve TLS with it; null: plaintext.</param>
     /// <param name="actDelay">How long each Act takes before it answers.</param>
     /// <param name="stopAfterActs">Stop serving, as a crash would, once this many Act calls were answered.</param>
+    /// <param name="cameras">The cameras the handshake asks for, with their sizes; none by default.</param>
     public static async Task<FakePolicyService> StartAsync(
         FakePolicyServiceBehaviour behaviour = FakePolicyServiceBehaviour.Ramp, int port = 0, X509Certificate2? certificate = null,
-        TimeSpan actDelay = default, int? stopAfterActs = null)
+        TimeSpan actDelay = default, int? stopAfterActs = null, IReadOnlyList<CameraWanted>? cameras = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -59,7 +63,7 @@ public sealed class FakePolicyService : IAsyncDisposable
             listen.Protocols = HttpProtocols.Http2;
             if (certificate is not null) listen.UseHttps(certificate);
         }));
-        var state = new State { Behaviour = behaviour, ActDelay = actDelay, StopAfterActs = stopAfterActs };
+        var state = new State { Behaviour = behaviour, ActDelay = actDelay, StopAfterActs = stopAfterActs, Cameras = cameras ?? [] };
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(state);
         var app = builder.Build();
@@ -106,6 +110,8 @@ public sealed class FakePolicyService : IAsyncDisposable
         public FakePolicyServiceBehaviour Behaviour { get; init; }
         public TimeSpan ActDelay { get; init; }
         public int? StopAfterActs { get; init; }
+        public IReadOnlyList<CameraWanted> Cameras { get; init; } = [];
+        public System.Collections.Concurrent.ConcurrentQueue<(string Camera, uint Width, uint Height, int Bytes)> Images { get; } = new();
         public Action Stop { get; set; } = () => { };
         public int ActCalls;
         public int Answered;
@@ -119,6 +125,7 @@ public sealed class FakePolicyService : IAsyncDisposable
             Task.FromResult(new HandshakeResponse
             {
                 PolicyName = "fake-ramp", ActionDimension = 7, ActionConvention = ActionConvention.AbsoluteJointPositions, ChunkSize = 10,
+                Cameras = { state.Cameras },
             });
 
         public override Task<ResetResponse> Reset(ResetRequest request, ServerCallContext context)
@@ -131,6 +138,7 @@ public sealed class FakePolicyService : IAsyncDisposable
         public override async Task<ActResponse> Act(ActRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref state.ActCalls);
+            foreach (var image in request.Images) state.Images.Enqueue((image.Camera, image.WidthPx, image.HeightPx, image.Rgb8.Length));
             if (state.ActDelay > TimeSpan.Zero) await Task.Delay(state.ActDelay, context.CancellationToken);
             if (state.Behaviour == FakePolicyServiceBehaviour.ServerError) throw new RpcException(new Status(StatusCode.Internal, "RuntimeError: CUDA out of memory"));
             var reply = new ActResponse();

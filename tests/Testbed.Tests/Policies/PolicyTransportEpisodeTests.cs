@@ -47,6 +47,22 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
     }
 
     [Fact]
+    public async Task Each_camera_the_handshake_asks_for_arrives_at_its_own_size()
+    {
+        await using var server = await FakePolicyService.StartAsync(cameras:
+        [
+            new PolicyContract.V1.CameraWanted { Name = "overview", WidthPx = 160, HeightPx = 120 },
+            new PolicyContract.V1.CameraWanted { Name = "wrist", WidthPx = 64, HeightPx = 48 },
+        ]);
+
+        var episode = await RunAsync(Policy(server.Uri), timeLimitS: 0.4);
+
+        Assert.Null(episode.Error);
+        var sizes = server.ImagesReceived.Select(i => (i.Camera, i.Width, i.Height, i.Bytes)).Distinct().OrderBy(i => i.Camera, StringComparer.Ordinal).ToArray();
+        Assert.Equal([("overview", 160u, 120u, 160 * 120 * 3), ("wrist", 64u, 48u, 64 * 48 * 3)], sizes);
+    }
+
+    [Fact]
     public async Task The_python_example_server_serves_tls_with_a_lab_certificate()
     {
         using var certificates = TestCertificates.Create();

@@ -29,6 +29,17 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
 
     public override int ImageHeight => _handshake?.Cameras.FirstOrDefault() is { HeightPx: > 0 } c ? (int)c.HeightPx : Config.ImageHeight;
 
+    /// <summary>The config's size for the camera where it gives one, else the size the handshake asked for that
+    /// camera, else the policy's one size.</summary>
+    public override ImageSize RenderSize(string camera)
+    {
+        var policyCamera = PolicyCamera(camera);
+        if (Config.CameraSizes.ContainsKey(policyCamera)) return base.RenderSize(camera);
+        return _handshake?.Cameras.FirstOrDefault(c => c.Name == policyCamera) is { WidthPx: > 0, HeightPx: > 0 } wanted
+            ? new ImageSize((int)wanted.WidthPx, (int)wanted.HeightPx)
+            : base.RenderSize(camera);
+    }
+
     private Policies.ActionConvention? _serverConvention;
 
     protected override Policies.ActionConvention Convention =>
