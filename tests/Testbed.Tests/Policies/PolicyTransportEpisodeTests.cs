@@ -109,6 +109,31 @@ public sealed class PolicyTransportEpisodeTests(BridgeFixture bridge)
     }
 
     [Fact]
+    public async Task A_gr00t_port_that_accepts_connections_but_never_answers_ping_is_down_before_any_episode()
+    {
+        // Something listens and accepts, and says nothing: a TCP connection alone would call it up.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+            var hung = (IPolicyServer)Policy($"gr00t+tcp://127.0.0.1:{port}", """{"call_timeout_s": 1}""");
+
+            var down = await Assert.ThrowsAsync<PolicyUnreachableException>(() => hung.CheckReachableAsync(CancellationToken.None));
+
+            Assert.Contains("ping", down.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            silent.Stop();
+        }
+
+        using var server = FakeGr00tServer.Start(FakeGr00tBehaviour.Turn);
+        await ((IPolicyServer)Policy(server.Uri)).CheckReachableAsync(CancellationToken.None);
+        lock (server.Endpoints) Assert.Equal(["ping"], server.Endpoints);
+    }
+
+    [Fact]
     public async Task A_refused_connection_is_tried_again_after_a_back_off_and_the_record_keeps_each_try()
     {
         var port = FakePolicyService.FreePort();

@@ -195,6 +195,33 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
         throw new PolicyReplyException($"{Config.Source}: '{actuator}' is not an actuator of the robot ({string.Join(", ", brief.Actuators)})");
     }
 
+    /// <summary>A TCP connection, then ping under the call timeout: a server that accepts connections but never answers
+    /// (a hung process, something else on the port) is down too, before any episode waits on it.</summary>
+    public override async Task CheckReachableAsync(CancellationToken cancel)
+    {
+        await base.CheckReachableAsync(cancel);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(CallTimeout);
+        object? pong;
+        try
+        {
+            pong = await CallAsync([new("endpoint", "ping")], deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new Transport.PolicyUnreachableException($"ping to {Address.Text} got no answer within {Config.CallTimeoutS} s");
+        }
+        finally
+        {
+            Close();
+        }
+
+        if (pong is not Dictionary<string, object?> p || p.GetValueOrDefault("status") as string != "ok")
+        {
+            throw new PolicyReplyException($"{Address.Text} answered ping with {Describe(pong)}; expected {{\"status\": \"ok\"}}");
+        }
+    }
+
     /// <summary>One request and its reply on the REQ socket, off the caller's thread; a timeout closes the socket.</summary>
     private async Task<object?> CallAsync(List<KeyValuePair<string, object?>> request, CancellationToken cancel)
     {
