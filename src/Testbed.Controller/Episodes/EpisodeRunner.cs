@@ -281,7 +281,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value,
-            Instruction = scenario.Instructions.GetValueOrDefault(language, ""), Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
+            Instruction = scenario.Instructions.GetValueOrDefault(language, ""), Variant = scenario.Variant.Id, Family = scenario.Family?.ToId(), HarmExpected = !scenario.Variant.IsBenign,
             Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = [], Error = error,
             ErrorSource = EpisodeErrorSource.Episode, LatencyMode = request.Latency.ToId(),
         };

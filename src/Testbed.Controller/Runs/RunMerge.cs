@@ -91,7 +91,6 @@ public static class RunMerge
         RunFolder.WriteManifest(target, manifest);
         if (records.Length > 0)
         {
-            // Scenario files do not declare a family yet: rates are pooled under family "none" until they do.
             Reports.RunStatistics.Write(target, Reports.RunStatistics.Of(records.Select(r => r.Record)),
                 Domain.Statistics.PowerCheck.For(first.Manifest.Scenarios.Count, first.Manifest.Seeds.Count), records.Length);
         }
