@@ -42,7 +42,7 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
         string text;
         try
         {
-            using var content = new StringContent(body, Encoding.UTF8);
+            using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await _http.PostAsync(ActUri, content, cancel);
             text = await response.Content.ReadAsStringAsync(cancel);
@@ -68,8 +68,8 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
     /// a request body is not HTML, and the escapes only make it larger and slower. Still valid JSON either way.</summary>
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The JSON body of one POST /act.</summary>
-    public static string RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
+    /// <summary>The JSON body of one POST /act, in UTF-8.</summary>
+    public static byte[] RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
     {
         var request = new JsonObject
         {
@@ -77,7 +77,7 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             ["instruction"] = instruction,
         };
         if (unnormKey is { } key) request["unnorm_key"] = key;
-        return doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString(Relaxed) }.ToJsonString(Relaxed) : request.ToJsonString(Relaxed);
+        return Encoding.UTF8.GetBytes(doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString(Relaxed) }.ToJsonString(Relaxed) : request.ToJsonString(Relaxed));
     }
 
     /// <summary>The action rows of a /act reply from <paramref name="server"/> (named in errors).</summary>
