@@ -17,9 +17,12 @@ namespace Testbed.Benchmarks;
 /// <summary>
 /// Encode + decode of one observation (two 224 × 224 RGB8 images, seven joint positions, the prompt) and of one action
 /// chunk (10 rows × 7 values; GR00T: 16 steps of a 6-joint arm and a gripper), per wire format the policy adapters
-/// speak, each through the testbed's own codec. The reference in each category is a plain copy of the same payload
-/// bytes (images + state, or the chunk's values), measured in the same run: the ratio says what each format costs
-/// over moving the bytes at all. OpenVLA's /act takes one image and no state, so its observation is that.
+/// speak. Observations are encoded by the code the adapters run (OpenVLA's and GR00T's request writers themselves) and
+/// decoded as a server would: openpi's and GR00T's through the testbed's msgpack readers (those the fake servers of the
+/// tests use), OpenVLA's JSON with System.Text.Json's reader and its base64 decoder. Action chunks are decoded by the
+/// adapters' reply readers. The reference in each category is a plain copy of the same payload bytes (images + state,
+/// or the chunk's values), measured in the same run: the ratio says what each format costs over moving the bytes at
+/// all. OpenVLA's /act takes one image and no state, so its observation is that.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
