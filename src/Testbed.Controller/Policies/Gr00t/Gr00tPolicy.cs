@@ -87,7 +87,8 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
             state.Add((key, History(_states, key, Config.StateMap[key].Select(a => observation.JointPositions[IndexOf(brief, a)]).ToArray(), modalities.State)));
         }
 
-        // One buffer for every query of the policy: a request holds whole images, and queries never overlap.
+        // One buffer for every query of the policy (a request holds whole images): NetMQ copies a frame as it sends it,
+        // and queries never overlap.
         _request.ResetWrittenCount();
         Gr00tActionRequest.Write(_request, Config.Gr00tLayout, video, state, modalities.Language.Keys, observation.Instruction);
         var reply = await CallAsync(_request.WrittenMemory, cancel);
