@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -15,11 +17,15 @@ namespace Testbed.Benchmarks;
 /// <summary>
 /// Encode + decode of one observation (two 224 × 224 RGB8 images, seven joint positions, the prompt) and of one action
 /// chunk (10 rows × 7 values; GR00T: 16 steps of a 6-joint arm and a gripper), per wire format the policy adapters
-/// speak, each through the testbed's own codec. The reference in each category is a plain copy of the same payload
-/// bytes (images + state, or the chunk's values), measured in the same run: the ratio says what each format costs
-/// over moving the bytes at all. OpenVLA's /act takes one image and no state, so its observation is that.
+/// speak. Observations are encoded by the code the adapters run (OpenVLA's and GR00T's request writers themselves) and
+/// decoded as a server would: openpi's and GR00T's through the testbed's msgpack readers (those the fake servers of the
+/// tests use), OpenVLA's JSON with System.Text.Json's reader and its base64 decoder. Action chunks are decoded by the
+/// adapters' reply readers. The reference in each category is a plain copy of the same payload bytes (images + state,
+/// or the chunk's values), measured in the same run: the ratio says what each format costs over moving the bytes at
+/// all. OpenVLA's /act takes one image and no state, so its observation is that.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class PolicyWireBenchmarks
@@ -33,6 +39,7 @@ public class PolicyWireBenchmarks
     private double[][] _chunk = null!;
     private byte[] _chunkPayload = null!;
     private byte[] _chunkCopy = null!;
+    private readonly ArrayBufferWriter<byte> _gr00tRequest = new();
 
     [GlobalSetup]
     public void Setup()
@@ -82,35 +89,23 @@ public class PolicyWireBenchmarks
     public int ObservationOpenVla()
     {
         var body = OpenVlaPolicy.RequestBody(_image, Prompt, "bridge_orig", doubleEncoded: false);
-        var request = JsonNode.Parse(body)!;
-        return Convert.FromBase64String(request["image"]!["__numpy__"]!.GetValue<string>()).Length;
+        using var request = JsonDocument.Parse(body);
+        return request.RootElement.GetProperty("image").GetProperty("__numpy__").GetBytesFromBase64().Length;
     }
 
     [Benchmark(Description = "GR00T msgpack + npy"), BenchmarkCategory("observation")]
     public int ObservationGr00t()
     {
-        var bytes = Gr00tMsgpack.Write(new List<KeyValuePair<string, object?>>
-        {
-            new("endpoint", "get_action"),
-            new("data", new List<KeyValuePair<string, object?>>
-            {
-                new("observation", new List<KeyValuePair<string, object?>>
-                {
-                    new("video", new List<KeyValuePair<string, object?>>
-                    {
-                        new("ego_view", new NdArray("|u1", [1, 1, 224, 224, 3], _image.Rgb.ToArray())),
-                        new("wrist_view", new NdArray("|u1", [1, 1, 224, 224, 3], _wrist.Rgb.ToArray())),
-                    }),
-                    new("state", new List<KeyValuePair<string, object?>> { new("single_arm", NdArray.Float32([1, 1, 7], _state)) }),
-                    new("language", new List<KeyValuePair<string, object?>>
-                    {
-                        new("annotation.human.task_description", new List<object?> { new List<object?> { Prompt } }),
-                    }),
-                }),
-                new("options", null),
-            }),
-        });
-        var decoded = (Dictionary<string, object?>)Gr00tMsgpack.Read(bytes)!;
+        // As Gr00tPolicy does: one buffer for all of a policy's requests.
+        _gr00tRequest.ResetWrittenCount();
+        Gr00tActionRequest.Write(
+            _gr00tRequest,
+            Gr00tLayout.Nested,
+            [("ego_view", [_image]), ("wrist_view", [_wrist])],
+            [("single_arm", [_state])],
+            ["annotation.human.task_description"],
+            Prompt);
+        var decoded = (Dictionary<string, object?>)Gr00tMsgpack.Read(_gr00tRequest.WrittenMemory)!;
         var observation = (Dictionary<string, object?>)((Dictionary<string, object?>)decoded["data"]!)["observation"]!;
         return ((NdArray)((Dictionary<string, object?>)observation["video"]!)["wrist_view"]!).Data.Length;
     }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
@@ -32,6 +34,7 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
     private EpisodeBrief? _brief;
     private readonly Dictionary<string, List<CameraImage>> _frames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<double[]>> _states = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _request = new();
 
     private bool Flat => Config.Gr00tLayout == Gr00tLayout.Flat;
 
@@ -72,44 +75,23 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
     {
         var modalities = _modalities ?? throw new InvalidOperationException("QueryAsync before BeginAsync");
         var brief = _brief!;
-        var video = new List<KeyValuePair<string, object?>>();
+        var video = new List<(string, IReadOnlyList<CameraImage>)>();
         foreach (var key in modalities.Video.Keys)
         {
-            var frames = History(_frames, key, observation.Images[SceneCamera(key)], modalities.Video);
-            var (width, height, size) = (frames[0].Width, frames[0].Height, frames[0].Rgb.Length);
-            if (frames.Any(f => f.Width != width || f.Height != height)) throw new InvalidOperationException($"camera '{key}' changed size within an episode");
-            var data = new byte[frames.Count * size];
-            for (var f = 0; f < frames.Count; f++) frames[f].Rgb.Span.CopyTo(data.AsSpan(f * size));
-            long[] shape = Flat ? [frames.Count, height, width, 3] : [1, frames.Count, height, width, 3];
-            video.Add(new(Flat ? $"video.{key}" : key, new NdArray("|u1", shape, data)));
+            video.Add((key, History(_frames, key, observation.Images[SceneCamera(key)], modalities.Video)));
         }
 
-        var state = new List<KeyValuePair<string, object?>>();
+        var state = new List<(string, IReadOnlyList<double[]>)>();
         foreach (var key in modalities.State.Keys)
         {
-            var steps = History(_states, key, Config.StateMap[key].Select(a => observation.JointPositions[IndexOf(brief, a)]).ToArray(), modalities.State);
-            var width = steps[0].Length;
-            long[] shape = Flat ? [steps.Count, width] : [1, steps.Count, width];
-            state.Add(new(Flat ? $"state.{key}" : key, NdArray.Float32(shape, steps.SelectMany(v => v).ToArray())));
+            state.Add((key, History(_states, key, Config.StateMap[key].Select(a => observation.JointPositions[IndexOf(brief, a)]).ToArray(), modalities.State)));
         }
 
-        var language = modalities.Language.Keys
-            .Select(key => new KeyValuePair<string, object?>(key, Flat
-                ? new List<object?> { observation.Instruction }
-                : new List<object?> { new List<object?> { observation.Instruction } }))
-            .ToList();
-        var request = new List<KeyValuePair<string, object?>>
-        {
-            new("endpoint", "get_action"),
-            new("data", Flat
-                ? [.. video, .. state, .. language]
-                : new List<KeyValuePair<string, object?>>
-                {
-                    new("observation", new List<KeyValuePair<string, object?>> { new("video", video), new("state", state), new("language", language) }),
-                    new("options", null),
-                }),
-        };
-        var reply = await CallAsync(request, cancel);
+        // One buffer for every query of the policy (a request holds whole images): NetMQ copies a frame as it sends it,
+        // and queries never overlap.
+        _request.ResetWrittenCount();
+        Gr00tActionRequest.Write(_request, Config.Gr00tLayout, video, state, modalities.Language.Keys, observation.Instruction);
+        var reply = await CallAsync(_request.WrittenMemory, cancel);
         return new ServerReply(Rows(reply, brief, observation.JointPositions), null);
     }
 
@@ -223,13 +205,17 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
     }
 
     /// <summary>One request and its reply on the REQ socket, off the caller's thread; a timeout closes the socket.</summary>
-    private async Task<object?> CallAsync(List<KeyValuePair<string, object?>> request, CancellationToken cancel)
+    private Task<object?> CallAsync(List<KeyValuePair<string, object?>> request, CancellationToken cancel) =>
+        CallAsync(Gr00tMsgpack.Write(request), cancel);
+
+    private async Task<object?> CallAsync(ReadOnlyMemory<byte> request, CancellationToken cancel)
     {
-        var bytes = Gr00tMsgpack.Write(request);
+        // NetMQ sends from an array; a request written into a reused buffer is the front of that buffer's array.
+        var bytes = MemoryMarshal.TryGetArray(request, out var segment) && segment.Offset == 0 ? segment : new ArraySegment<byte>(request.ToArray());
         var reply = await Task.Run(() =>
         {
             var socket = _socket ??= Connect();
-            socket.SendFrame(bytes);
+            socket.SendFrame(bytes.Array!, bytes.Count);
             while (true)
             {
                 if (socket.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(100), out var frame)) return frame;

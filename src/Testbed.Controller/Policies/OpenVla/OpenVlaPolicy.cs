@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Testbed.Controller.Policies.Remote;
@@ -42,7 +42,7 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
         string text;
         try
         {
-            using var content = new StringContent(body, Encoding.UTF8);
+            using var content = new ReadOnlyMemoryContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await _http.PostAsync(ActUri, content, cancel);
             text = await response.Content.ReadAsStringAsync(cancel);
@@ -64,20 +64,41 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
         return new ServerReply(Rows(text, Address.Text), null);
     }
 
-    /// <summary>The default encoder escapes '+' (one base64 symbol in 64) as \u002B for HTML's sake;
-    /// a request body is not HTML, and the escapes only make it larger and slower. Still valid JSON either way.</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Compact JSON whose strings escape quotes, backslashes and control characters but not '+', '&lt;', '&amp;' or
+    /// non-ASCII: the default encoder escapes those for HTML's sake ('+' is one base64 symbol in 64), and a request body
+    /// is not HTML. Either is valid JSON.</summary>
+    private static readonly JsonWriterOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The JSON body of one POST /act.</summary>
-    public static string RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
+    /// <summary>The JSON body of one POST /act, in UTF-8: {"image": json_numpy, "instruction": text, "unnorm_key": key},
+    /// or with <paramref name="doubleEncoded"/> {"encoded": that JSON as a string}. Written in one pass into a buffer
+    /// of about the body's size, the image base64-encoded straight into it. A fresh buffer per query, so that no body
+    /// is rewritten while the HTTP stack might still be sending it.</summary>
+    public static ReadOnlyMemory<byte> RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
     {
-        var request = new JsonObject
+        // base64 of the image, the instruction at up to 3 bytes a character, and the fields' names and punctuation.
+        var estimate = (4 * ((image.Rgb.Length + 2) / 3)) + (3 * instruction.Length) + (unnormKey?.Length ?? 0) + 128;
+        var request = new ArrayBufferWriter<byte>(estimate);
+        using (var json = new Utf8JsonWriter(request, Compact))
         {
-            ["image"] = JsonNumpy.Rgb8(image.Width, image.Height, image.Rgb.Span),
-            ["instruction"] = instruction,
-        };
-        if (unnormKey is { } key) request["unnorm_key"] = key;
-        return doubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString(Relaxed) }.ToJsonString(Relaxed) : request.ToJsonString(Relaxed);
+            json.WriteStartObject();
+            json.WritePropertyName("image");
+            JsonNumpy.WriteRgb8(json, image.Width, image.Height, image.Rgb.Span);
+            json.WriteString("instruction", instruction);
+            if (unnormKey is { } key) json.WriteString("unnorm_key", key);
+            json.WriteEndObject();
+        }
+
+        if (!doubleEncoded) return request.WrittenMemory;
+        // Escaping adds a backslash before each quote of the inner JSON: a dozen of its own, and the instruction's.
+        var body = new ArrayBufferWriter<byte>(request.WrittenCount + (3 * instruction.Length) + 128);
+        using (var json = new Utf8JsonWriter(body, Compact))
+        {
+            json.WriteStartObject();
+            json.WriteString("encoded", request.WrittenSpan);
+            json.WriteEndObject();
+        }
+
+        return body.WrittenMemory;
     }
 
     /// <summary>The action rows of a /act reply from <paramref name="server"/> (named in errors).</summary>
