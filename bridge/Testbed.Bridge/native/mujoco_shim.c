@@ -412,9 +412,9 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 // tangents): each side alone along the normal, the pair along the normal (which includes any coupling through
 // shared joints), and the pair along the normal with both tangential directions held, as when friction makes the
 // contact stick (the Schur complement of the 3x3 contact-frame inverse mass). Scratch comes from MuJoCo's stack.
-// patch: the pair along the normal when every point the compliant geom shares with that impact body moves with the
-// others (a face or edge pressed flat: the relative tilt held), 1 / (1^T A^-1 1) over those points' normal rows;
-// equal to pair for a point contact. depth_scale: true penetration / reported penetration of the contact's pair.
+// patch, patch_sticking: the pair along the normal when every point the compliant geom shares with that impact body
+// moves with the others (a face or edge pressed flat: the relative tilt held), see patch_inverse_masses; NAN for a
+// point contact (reported as the point's values). depth_scale: true / reported penetration of the contact's pair.
 typedef struct {
   double side1, side2, pair, sticking, patch, patch_sticking, depth_scale;
 } tb_inverse_masses_t;
@@ -596,26 +596,31 @@ static int compliant_geom_of(const tb_compliance_t* cmp, const mjContact* c) {
   return -1;
 }
 
-// The inverse effective mass of the points compliant geom g shares with the body of contact c's impact geom, moving
-// together along the normal (a flat face or edge pressed against the region: their relative tilt held): 1 / (e^T A^-1 e),
-// A the inverse mass matrix between the points' rows and e selecting the normal rows. With frictional, each point's two
-// tangential rows are included and held (e is 0 there): the patch sticking. A is positive semi-definite and singular
-// for coplanar points of a rigid pair, so a small ridge keeps the solve defined (e lies in its range). Returns the
-// point value when the patch is a single point.
+// Whether contact b presses compliant geom g from the same impact body as contact a does: a point of a's patch.
+static int same_patch(const mjModel* m, const tb_compliance_t* cmp, int g, const mjContact* a, const mjContact* b) {
+  if (b->efc_address < 0 || compliant_geom_of(cmp, b) != g) return 0;
+  int ia = a->geom1 == g ? a->geom2 : a->geom1;
+  int ib = b->geom1 == g ? b->geom2 : b->geom1;
+  return m->geom_bodyid[ia] == m->geom_bodyid[ib];
+}
+
+// The inverse effective masses of the points compliant geom g shares with the body of contact c's impact geom, moving
+// together along the normal (a flat face or edge pressed against the region: their relative tilt held):
+// 1 / (e^T A^-1 e), A the inverse mass matrix between the points' rows and e selecting the normal rows. sliding uses
+// the normal rows alone; sticking, when the contact is frictional, also holds each point's two tangential rows (e is 0
+// there). A is positive semi-definite and singular for coplanar points of a rigid pair, so a small ridge keeps each
+// solve defined (e lies in its range). Each is NAN when the patch is a single point or its solve fails: the caller
+// then reports the point's own value.
 #define TB_PATCH_MAX 8
-static double patch_inverse_mass(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g, const mjContact* c,
-                                 int frictional, double point) {
-  int other = c->geom1 == g ? c->geom2 : c->geom1;
-  int body = m->geom_bodyid[other];
+static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g, const mjContact* c,
+                                 double* sliding, double* sticking) {
+  *sliding = *sticking = NAN;
   int idx[TB_PATCH_MAX], n = 0;
   for (int j = 0; j < d->ncon && n < TB_PATCH_MAX; j++) {
-    const mjContact* o = d->contact + j;
-    if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
-    int og = o->geom1 == g ? o->geom2 : o->geom1;
-    if (m->geom_bodyid[og] == body) idx[n++] = j;
+    if (same_patch(m, cmp, g, c, d->contact + j)) idx[n++] = j;
   }
-  if (n < 2) return point;
-  int per = frictional ? 3 : 1;
+  if (n < 2) return;
+  int per = c->dim > 1 ? 3 : 1;
   int rowsn = n * per;
   int nv = m->nv;
   int mark = d->pstack;
@@ -639,22 +644,28 @@ static double patch_inverse_mass(const mjModel* m, mjData* d, const tb_complianc
         double j2 = nn[0] * jac2[k] + nn[1] * jac2[nv + k] + nn[2] * jac2[2 * nv + k];
         row[k] = sign * (j1 - j2);
       }
-      e[i * per + r] = r == 0 ? 1 : 0;
     }
   }
   mj_solveM(m, d, x, rows, rowsn);
-  double trace = 0;
-  for (int i = 0; i < rowsn; i++) {
-    for (int j = 0; j < rowsn; j++) a[i * rowsn + j] = mju_dot(rows + i * nv, x + j * nv, nv);
-    trace += a[i * rowsn + i];
+  // 1 / (e^T (A + ridge)^-1 e) over the rows that step through A by stride, e = 1 on every first row of a point.
+  for (int pass = 0; pass < (per > 1 ? 2 : 1); pass++) {
+    int stride = pass == 0 ? per : 1;
+    int size = rowsn / stride;
+    double trace = 0;
+    for (int i = 0; i < size; i++) {
+      for (int j = 0; j < size; j++) a[i * size + j] = mju_dot(rows + i * stride * nv, x + j * stride * nv, nv);
+      trace += a[i * size + i];
+      e[i] = (i * stride) % per == 0 ? 1 : 0;
+    }
+    for (int i = 0; i < size; i++) a[i * size + i] += 1e-9 * trace;
+    if (mju_cholFactor(a, size, 0) < size) continue;
+    mju_cholSolve(f, a, e, size);
+    double mass = 0;
+    for (int i = 0; i < size; i++) mass += e[i] * f[i];
+    if (mass > 0) *(pass == 0 ? sliding : sticking) = 1 / mass;
   }
-  for (int i = 0; i < rowsn; i++) a[i * rowsn + i] += 1e-9 * trace;
+  if (per == 1) *sticking = *sliding;
   d->pstack = mark;
-  if (mju_cholFactor(a, rowsn, 0) < rowsn) return point;
-  mju_cholSolve(f, a, e, rowsn);
-  double mass = 0;
-  for (int i = 0; i < rowsn; i++) mass += e[i] * f[i];
-  return mass > 0 ? 1 / mass : point;
 }
 
 // Overwrites the normal row of each compliant contact after mj_makeConstraint, so that its force is
@@ -669,6 +680,11 @@ static double patch_inverse_mass(const mjModel* m, mjData* d, const tb_complianc
 // masses[i] receives contact i's inverse effective masses, for record_watched to report without solving again.
 static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t* cmp, tb_inverse_masses_t* masses) {
   double dimp = cmp->impedance;
+  // Each compliant contact's depth correction first: the one-spring rule below reads it for every point of a region.
+  for (int j = 0; j < d->ncon; j++) {
+    const mjContact* o = d->contact + j;
+    if (o->efc_address >= 0 && compliant_geom_of(cmp, o) >= 0) masses[j].depth_scale = depth_scale_of(m, d, o);
+  }
   for (int i = 0; i < d->ncon; i++) {
     mjContact* c = d->contact + i;
     if (c->efc_address < 0) continue;
@@ -686,16 +702,26 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
       const mjContact* o = d->contact + j;
       if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
       points++;
-      double depth = o->dist < 0 ? -o->dist * depth_scale_of(m, d, o) : 0;
+      double depth = o->dist < 0 ? -o->dist * masses[j].depth_scale : 0;
       total += depth;
       if (depth > deepest) deepest = depth;
     }
     double share = total > 0 ? deepest / total : 1.0 / points;
+    double depth_scale = masses[i].depth_scale;
     masses[i] = contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
                                        c->dim > 1);
-    masses[i].patch = patch_inverse_mass(m, d, cmp, g, c, 0, masses[i].pair);
-    masses[i].patch_sticking = patch_inverse_mass(m, d, cmp, g, c, c->dim > 1, masses[i].sticking);
-    masses[i].depth_scale = depth_scale_of(m, d, c);
+    masses[i].depth_scale = depth_scale;
+    // The points of one patch share its masses: computed at its first point, copied to the others.
+    int first = i;
+    for (int j = 0; j < i && first == i; j++) {
+      if (d->contact[j].dim == c->dim && same_patch(m, cmp, g, c, d->contact + j)) first = j;
+    }
+    if (first == i) {
+      patch_inverse_masses(m, d, cmp, g, c, &masses[i].patch, &masses[i].patch_sticking);
+    } else {
+      masses[i].patch = masses[first].patch;
+      masses[i].patch_sticking = masses[first].patch_sticking;
+    }
     double a = masses[i].pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
     int row = c->efc_address;
@@ -744,8 +770,8 @@ static void record_watched(const mjModel* m, mjData* d, const unsigned char* wat
         o->inv_mass2 = masses[i].side2;
         o->inv_mass = masses[i].pair;
         o->inv_mass_sticking = masses[i].sticking;
-        o->inv_mass_patch = masses[i].patch;
-        o->inv_mass_patch_sticking = masses[i].patch_sticking;
+        o->inv_mass_patch = isnan(masses[i].patch) ? masses[i].pair : masses[i].patch;
+        o->inv_mass_patch_sticking = isnan(masses[i].patch_sticking) ? masses[i].sticking : masses[i].patch_sticking;
         o->dist = c->dist * masses[i].depth_scale;
         o->stiffness = cmp->stiffness[g];
       }

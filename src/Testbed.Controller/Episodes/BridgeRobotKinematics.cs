@@ -21,7 +21,9 @@ public sealed class BridgeRobotKinematics(
 
     public EndEffector EndEffector => effector;
 
-    public IReadOnlyList<ControlRange?> JointRanges => _joints.Select(a => a.CtrlLimited ? new ControlRange(a.CtrlMin, a.CtrlMax) : null).ToArray();
+    private ControlRange?[]? _ranges;
+
+    public IReadOnlyList<ControlRange?> JointRanges => _ranges ??= _joints.Select(ControlRange.Of).ToArray();
 
     public async Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel)
     {

@@ -103,7 +103,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     start, controlPeriod, scenario.Control.PeriodsPerChunk)
                 {
                     Context = context,
-                    ControlRanges = actuators.Select(a => a.CtrlLimited ? new ControlRange(a.CtrlMin, a.CtrlMax) : null).ToArray(),
+                    ControlRanges = actuators.Select(ControlRange.Of).ToArray(),
                     Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
                     Scene = scene,
                 }, cancel);

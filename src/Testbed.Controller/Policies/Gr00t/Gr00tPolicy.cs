@@ -182,8 +182,7 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
     public override async Task CheckReachableAsync(CancellationToken cancel)
     {
         await base.CheckReachableAsync(cancel);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(CallTimeout);
+        using var deadline = Deadline(cancel);
         object? pong;
         try
         {

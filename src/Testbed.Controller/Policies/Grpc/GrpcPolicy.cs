@@ -109,8 +109,7 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
     {
         // A plain connection first: "nothing listens" says more than the channel's UNAVAILABLE.
         await base.CheckReachableAsync(cancel);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        deadline.CancelAfter(CallTimeout);
+        using var deadline = Deadline(cancel);
         try
         {
             await Call("Handshake", c => c.HandshakeAsync(new HandshakeRequest { Client = "testbed" }, cancellationToken: deadline.Token));

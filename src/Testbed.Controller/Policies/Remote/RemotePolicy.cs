@@ -131,7 +131,8 @@ public abstract class RemotePolicy(PolicyAddress address, PolicyConfig config) :
         }
     }
 
-    private CancellationTokenSource Deadline(CancellationToken cancel)
+    /// <summary>A token cancelled by <paramref name="cancel"/> or after the config's call timeout, whichever comes first.</summary>
+    protected CancellationTokenSource Deadline(CancellationToken cancel)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         source.CancelAfter(CallTimeout);
