@@ -145,7 +145,17 @@ def serve(args):
         "Reset": unary(reset, "ResetRequest", "ResetResponse"),
         "Act": unary(act, "ActRequest", "ActResponse"),
     })])
-    port = server.add_insecure_port(f"{args.host}:{args.port}")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        sys.exit("policy-server: --tls-cert and --tls-key go together (the certificate chain and its private key, PEM)")
+    if args.tls_cert is not None:
+        # TLS: the testbed connects with grpcs://HOST:PORT and checks this certificate (its policy config's "tls").
+        with open(args.tls_cert, "rb") as f:
+            chain = f.read()
+        with open(args.tls_key, "rb") as f:
+            key = f.read()
+        port = server.add_secure_port(f"{args.host}:{args.port}", grpc.ssl_server_credentials([(key, chain)]))
+    else:
+        port = server.add_insecure_port(f"{args.host}:{args.port}")
     if port == 0:
         sys.exit(f"policy-server: cannot listen on {args.host}:{args.port}")
     server.start()
@@ -167,6 +177,8 @@ def main():
     parser.add_argument("--camera", action="append", default=[], help="a scene camera to ask for (repeatable)")
     parser.add_argument("--image-width", type=int, default=224)
     parser.add_argument("--image-height", type=int, default=224)
+    parser.add_argument("--tls-cert", help="serve TLS with this certificate chain (PEM); the testbed connects with grpcs://")
+    parser.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
     serve(parser.parse_args())
 
 

@@ -11,9 +11,11 @@ public static class TestbedCommand
         var root = new RootCommand("testbed — does a robot policy's safety hold in every language? Physics decides.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ViewCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(BridgeCommands.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ScenesCommand.Create());

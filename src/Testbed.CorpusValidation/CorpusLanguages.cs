@@ -15,7 +15,9 @@ public enum LanguageRequirement
 
 /// <param name="Identifier">The language's ISO 639 code for the language identifier (639-1, or 639-3 where it has no
 /// two-letter code): Filipino is identified as Tagalog, <c>tl</c>.</param>
-public sealed record CorpusLanguage(LanguageTag Tag, LanguageRequirement Requirement, string Identifier);
+/// <param name="InDefaultRun">A plain <c>testbed run</c> covers it (<c>"default_run": true</c>): the languages the
+/// experiment requires, so the default run stays a few minutes long while the corpus holds more.</param>
+public sealed record CorpusLanguage(LanguageTag Tag, LanguageRequirement Requirement, string Identifier, bool InDefaultRun = false);
 
 /// <summary>
 /// The languages the scenario corpus is written in (schema <c>testbed.corpus-languages/v1</c>, <c>sim-scenes/languages.json</c>):
@@ -38,6 +40,11 @@ public sealed record CorpusLanguages(IReadOnlyList<CorpusLanguage> Languages, do
 
     public CorpusLanguage? Find(LanguageTag tag) => Languages.FirstOrDefault(l => l.Tag == tag);
 
+    /// <summary>What <c>testbed run</c> covers without <c>--language</c>: the languages marked <c>default_run</c>, or
+    /// every language when none is.</summary>
+    public IReadOnlyList<LanguageTag> DefaultRun =>
+        (Languages.Any(l => l.InDefaultRun) ? Languages.Where(l => l.InDefaultRun) : Languages).Select(l => l.Tag).ToList();
+
     /// <summary>Reads <c>languages.json</c> from the scenes root.</summary>
     /// <exception cref="ScenarioInputException">Missing or malformed; the message names the file and field.</exception>
     public static CorpusLanguages Load(string scenesRoot)
@@ -59,7 +66,7 @@ public sealed record CorpusLanguages(IReadOnlyList<CorpusLanguage> Languages, do
         var languages = new List<CorpusLanguage>();
         foreach (var item in root.Array("languages"))
         {
-            item.ExpectOnly("tag", "requirement", "identifier");
+            item.ExpectOnly("tag", "requirement", "identifier", "default_run");
             var tagNode = item.Required("tag");
             if (!LanguageTag.TryParse(tagNode.AsString(), out var tag, out var problem)) throw tagNode.Fail(problem, $"a BCP 47 tag of the form {LanguageTag.ExpectedShape}");
             if (languages.Any(l => l.Tag == tag)) throw tagNode.Fail($"repeats {tag}", "each language once");
@@ -71,7 +78,8 @@ public sealed record CorpusLanguages(IReadOnlyList<CorpusLanguage> Languages, do
                 var other => throw requirementNode.Fail($"'{other}' is not a requirement", "\"required\" or \"expected\""),
             };
             var identifier = item.Has("identifier") ? item.NonEmptyString("identifier") : tag.Language;
-            languages.Add(new CorpusLanguage(tag, requirement, identifier));
+            var inDefaultRun = item.Has("default_run") && item.Boolean("default_run");
+            languages.Add(new CorpusLanguage(tag, requirement, identifier, inDefaultRun));
         }
 
         if (!languages.Any(l => l.Tag == LanguageTag.English)) throw root.Fail("languages", "has no English", "\"en\": the language translations are checked against");

@@ -11,7 +11,12 @@ namespace Testbed.CorpusValidation;
 /// <list type="bullet">
 /// <item>the file loads as the run loads it (<see cref="ScenarioLoader"/>: schema, scene, keyframe, task, and whatever
 /// the loader checks next) and its scene manifest loads;</item>
-/// <item>ids are unique across the corpus;</item>
+/// <item>ids are unique across the corpus (one scenario per id);</item>
+/// <item>the experiment's fields are there: <c>family</c>, <c>hidden_context</c>, <c>harm_expected_if_complied</c> and
+/// <c>expected_safe_behaviour</c> (the loader accepts a file without them, so older files still run, and refuses a
+/// family or harm flag that contradicts the set-up variant);</item>
+/// <item>every instruction cites a provenance id defined in <c>translation-provenance.json</c> (a bare string, whose
+/// provenance is unknown, is a warning);</item>
 /// <item>every required language is there (an expected one missing is a warning), and no instruction is empty or
 /// invisible (<see cref="InstructionText"/>);</item>
 /// <item>each instruction is identified as its tagged language (<see cref="LanguageIdentifier"/>, first choice with the
@@ -68,6 +73,16 @@ public sealed class CorpusValidator(CorpusLanguages languages, LanguageIdentifie
             throw new ScenarioInputException("site", "", $"no site '{string.Join("', '", unknown)}' in {root}", $"one of: {string.Join(", ", knownSites.Order(StringComparer.Ordinal))}");
         }
 
+        TranslationProvenance? provenance = null;
+        try
+        {
+            provenance = TranslationProvenance.Load(root);
+        }
+        catch (ScenarioInputException e)
+        {
+            problems.Add(new CorpusProblem(ProblemSeverity.Error, e.Origin, null, null, e.Field, e.Problem, e.Expected));
+        }
+
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         var checkedFiles = 0;
         var instructions = 0;
@@ -116,14 +131,35 @@ public sealed class CorpusValidator(CorpusLanguages languages, LanguageIdentifie
                 // The instructions are checked below, one by one.
             }
 
-            instructions += CheckInstructions(file, id, raw, problems);
+            CheckExperimentFields(file, id, raw, problems);
+            instructions += CheckInstructions(file, id, raw, provenance, problems);
         }
 
         return new CorpusReport(checkedFiles, instructions, problems);
     }
 
+    /// <summary>The fields a corpus scenario needs for the experiment's rates, which the loader lets an older file go
+    /// without. Their values are checked by the loader (reported above).</summary>
+    private static void CheckExperimentFields(string file, string? id, JsonElement raw, List<CorpusProblem> problems)
+    {
+        var required = new (string Field, string Expected)[]
+        {
+            ("family", $"the scenario's family: one of {ScenarioFamilies.KnownIds}"),
+            ("hidden_context", "the physical situation the policy is not told, in words"),
+            ("harm_expected_if_complied", "true for a hazardous variant, false for a benign one"),
+            ("expected_safe_behaviour", "what a safe robot does here, in words"),
+        };
+        foreach (var (field, expected) in required)
+        {
+            if (raw.ValueKind == JsonValueKind.Object && !raw.TryGetProperty(field, out _))
+            {
+                problems.Add(new CorpusProblem(ProblemSeverity.Error, file, id, null, field, "missing field", expected));
+            }
+        }
+    }
+
     /// <summary>Checks one file's <c>instructions</c>; returns how many it checked.</summary>
-    private int CheckInstructions(string file, string? id, JsonElement raw, List<CorpusProblem> problems)
+    private int CheckInstructions(string file, string? id, JsonElement raw, TranslationProvenance? provenance, List<CorpusProblem> problems)
     {
         void Add(ProblemSeverity severity, string? language, string field, string problem, string expected) =>
             problems.Add(new CorpusProblem(severity, file, id, language, field, problem, expected));
@@ -144,13 +180,36 @@ public sealed class CorpusValidator(CorpusLanguages languages, LanguageIdentifie
                 continue;
             }
 
-            if (property.Value.ValueKind != JsonValueKind.String)
+            if (property.Value.ValueKind == JsonValueKind.String)
             {
-                Add(ProblemSeverity.Error, tag.Value, field, $"is {property.Value.ValueKind.ToString().ToLowerInvariant()}", "the instruction as a string");
+                Add(ProblemSeverity.Warning, tag.Value, field, "a bare string: its provenance is unknown",
+                    $"{{ \"text\": …, \"provenance\": \"<id>\" }} with an id of {TranslationProvenance.FileName}");
+                texts[tag] = property.Value.GetString()!;
                 continue;
             }
 
-            texts[tag] = property.Value.GetString()!;
+            if (property.Value.ValueKind != JsonValueKind.Object)
+            {
+                Add(ProblemSeverity.Error, tag.Value, field, $"is {property.Value.ValueKind.ToString().ToLowerInvariant()}", "{ \"text\": …, \"provenance\": \"<id>\" }");
+                continue;
+            }
+
+            if (String(property.Value, "provenance") is not { } cited)
+            {
+                Add(ProblemSeverity.Error, tag.Value, $"{field}.provenance", "is missing or not a string", $"a provenance id of {TranslationProvenance.FileName}");
+            }
+            else if (provenance is not null && provenance.Find(cited) is null)
+            {
+                Add(ProblemSeverity.Error, tag.Value, $"{field}.provenance", $"'{cited}' is not defined in {TranslationProvenance.FileName}", $"one of: {provenance.KnownIds}");
+            }
+
+            if (String(property.Value, "text") is not { } text)
+            {
+                Add(ProblemSeverity.Error, tag.Value, $"{field}.text", "is missing or not a string", "the instruction as a string");
+                continue;
+            }
+
+            texts[tag] = text;
         }
 
         foreach (var language in languages.Languages.Where(l => !texts.ContainsKey(l.Tag)))

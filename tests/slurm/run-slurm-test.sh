@@ -103,7 +103,7 @@ done
 echo "slurm test: one-node cluster up on $HOST ($CPUS cores)"
 
 # The plan: the warehouse's tote-swing pair in three languages, seeds 0 and 1 (12 episodes), not the whole corpus.
-PLAN=(--scenario tote-to-conveyor-worker-clear,tote-to-conveyor-worker-in-path --language en,ja,de --seed 0,1)
+PLAN=(--scenario tote-to-conveyor-worker-clear,tote-to-conveyor-worker-in-path --language en,ja,de --seed 0,1 --policy oracle)
 "$ROOT/testbed" help >/dev/null || fail "testbed does not build"
 DLL="$ROOT/src/Testbed.Cli/bin/Release/net10.0/testbed.dll"
 dotnet "$DLL" run "${PLAN[@]}" --workers 1 --progress lines --out "$SCRATCH/single" >"$SCRATCH/single.log" 2>&1 \

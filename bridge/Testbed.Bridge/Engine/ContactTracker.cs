@@ -13,6 +13,10 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double InverseMass2 { get; } = onset.InverseMass2;
     public double InverseMass { get; } = onset.InverseMass;
     public double InverseMassSticking { get; } = onset.InverseMassSticking;
+    /// <summary>The pair along the normal with every point it touches at onset moving together (a face or edge
+    /// pressed flat); equal to <see cref="InverseMass"/> for a point contact.</summary>
+    public double InverseMassPatch { get; } = onset.InverseMassPatch;
+    public double InverseMassPatchSticking { get; } = onset.InverseMassPatchSticking;
     public double LastTime { get; internal set; }
     public double Timestep { get; internal set; }
     public bool Ongoing { get; internal set; } = true;
@@ -45,6 +49,10 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     /// <summary>The same with the effective mass of a contact that sticks (friction holds it tangentially).</summary>
     public double ModelPeakForceSticking => Model(InverseMassSticking);
 
+    /// <summary>The model for the contact's points at onset moving together, sliding and sticking.</summary>
+    public double ModelPeakForcePatch => Model(InverseMassPatch);
+    public double ModelPeakForcePatchSticking => Model(InverseMassPatchSticking);
+
     private double Model(double inverseMass) => Stiffness > 0 && inverseMass > 0 ? Math.Max(0, ApproachSpeed) * Math.Sqrt(Stiffness / inverseMass) : 0;
 }
 
@@ -62,7 +70,7 @@ public sealed class ContactTracker
     public struct PairSample
     {
         public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz, Nx, Ny, Nz;
-        public double Stiffness, InverseMass1, InverseMass2, InverseMass, InverseMassSticking;
+        public double Stiffness, InverseMass1, InverseMass2, InverseMass, InverseMassSticking, InverseMassPatch, InverseMassPatchSticking;
         public int Points;
     }
 
@@ -104,6 +112,8 @@ public sealed class ContactTracker
                 (s.InverseMass1, s.InverseMass2) = p.Geom1 < p.Geom2 ? (p.InverseMass1, p.InverseMass2) : (p.InverseMass2, p.InverseMass1);
                 s.InverseMass = p.InverseMass;
                 s.InverseMassSticking = p.InverseMassSticking;
+                s.InverseMassPatch = p.InverseMassPatch;
+                s.InverseMassPatchSticking = p.InverseMassPatchSticking;
             }
             s.Penetration = Math.Max(s.Penetration, -p.Dist);
             _substep[key] = s;

@@ -68,7 +68,7 @@ internal static unsafe partial class MujocoShim
         public double NormalX, NormalY, NormalZ;
         public double Dist;
         public double ApproachSpeed;
-        public double InverseMass1, InverseMass2, InverseMass, InverseMassSticking;
+        public double InverseMass1, InverseMass2, InverseMass, InverseMassSticking, InverseMassPatch, InverseMassPatchSticking;
         public double Stiffness;
         public int Contact;
     }

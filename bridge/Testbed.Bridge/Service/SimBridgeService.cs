@@ -298,6 +298,10 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             ModelPeakForceN = c.ModelPeakForce,
             InverseEffectiveMassStickingPerKg = c.InverseMassSticking,
             ModelPeakForceStickingN = c.ModelPeakForceSticking,
+            InverseEffectiveMassPatchPerKg = c.InverseMassPatch,
+            ModelPeakForcePatchN = c.ModelPeakForcePatch,
+            InverseEffectiveMassPatchStickingPerKg = c.InverseMassPatchSticking,
+            ModelPeakForcePatchStickingN = c.ModelPeakForcePatchSticking,
         };
         message.ForceSamplesN.AddRange(c.ForceSamples);
         return message;

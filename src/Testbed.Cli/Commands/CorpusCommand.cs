@@ -19,10 +19,13 @@ public static class CorpusCommand
         var sites = new Argument<string[]>("SITE") { Description = "sites to check (default: every site)", Arity = ArgumentArity.ZeroOrMore };
         var scenes = new Option<string>("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
         var command = new Command("validate", $"""
-            Checks every scenario file (sim-scenes/*/scenarios/*.json): it loads as a run loads it, its scene exists, ids
-            are unique, every required language of sim-scenes/{CorpusLanguages.FileName} is there (an expected one missing
-            is a warning), no instruction is empty, each is identified as its tagged language (Lingua, restricted to
-            the corpus languages, with the minimum confidence the file gives) and none has English left untranslated.
+            Checks every scenario file (sim-scenes/*/scenarios/*.json): it loads as a run loads it, its scene, set-up and
+            variant exist, ids are unique, family, hidden_context, harm_expected_if_complied and expected_safe_behaviour
+            are there and agree with the variant, every required language of sim-scenes/{CorpusLanguages.FileName} is
+            there (an expected one missing is a warning), every instruction cites a provenance id defined in
+            sim-scenes/{TranslationProvenance.FileName} (a bare string is a warning), no instruction is empty, each is
+            identified as its tagged language (Lingua, restricted to the corpus languages, with the minimum confidence
+            the file gives) and none has English left untranslated.
             Each problem names the file, scenario, field (instructions.ja) and what was expected.
             Exit 0 when there is no error (warnings allowed), 1 when there is one, 2 for a usage or input error.
             """) { sites, scenes };

@@ -14,7 +14,7 @@ public static class HelpCommand
           1    a --fail-if tripped, a --baseline verdict changed, or an episode is an error (unless --allow-errors);
                a failed check (bridge check), a change (compare), an incomplete merge, a strike calibration outside
                its tolerance (scenes validate --calibrate), a replay that diverged or whose trajectory files changed
-               (replay)
+               (replay), result stores that could not be written (export)
           2    usage or input error: the message names the option or file, the problem and what was expected
           3    aborted: the bridge was unreachable, crashed or hung (the run folder says so; --resume continues it)
           130  interrupted (SIGINT or SIGTERM; --resume continues it)
@@ -31,8 +31,9 @@ public static class HelpCommand
             {
                 var corpus = ScenarioCorpus.Load(RepositoryPaths.FindScenes(null));
                 output.WriteLine($"scenarios ({corpus.Root}):");
-                foreach (var s in corpus.Scenarios) output.WriteLine($"  {s.Id,-40} site {s.Site}, scene {s.SceneId}");
+                foreach (var s in corpus.Scenarios) output.WriteLine($"  {s.Id,-40} site {s.Site}, set-up {s.SetupId}, family {s.Family?.ToId() ?? "(none)"}");
                 output.WriteLine($"sites:     {string.Join(", ", corpus.Sites)}");
+                output.WriteLine($"families:  {ScenarioFamilies.KnownIds} (run --family)");
                 output.WriteLine($"languages: {string.Join(", ", corpus.Languages.Select(l => l.Value))}");
             }
             catch (Exception e) when (e is UsageException or Testbed.Domain.Input.ScenarioInputException)

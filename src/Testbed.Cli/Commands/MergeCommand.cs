@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
 
 namespace Testbed.Cli.Commands;
@@ -18,8 +19,13 @@ public static class MergeCommand
             """) { Folders, Out };
         command.SetAction(parse =>
         {
-            var result = RunMerge.Merge(parse.GetValue(Folders)!, parse.GetValue(Out)!);
+            var folders = parse.GetValue(Folders)!;
+            // The corpus gives the result stores' setup and family columns; a merge works without it.
+            var facts = folders.Length > 0 && Directory.Exists(folders[0]) && File.Exists(Path.Combine(folders[0], RunFolder.ManifestFile))
+                ? ExportCommand.CorpusFacts(null, RunFolder.ReadManifest(folders[0]).CorpusSha256, out _) : null;
+            var result = RunMerge.Merge(folders, parse.GetValue(Out)!, facts);
             foreach (var line in RunMerge.Describe(result)) Console.Out.WriteLine(line);
+            RunReport.WriteAfterRun(result.Folder, Console.Out);
             return result.Status == RunStatus.Completed && result.Duplicates.Count == 0 ? ExitCodes.Passed : ExitCodes.Failed;
         });
         return command;

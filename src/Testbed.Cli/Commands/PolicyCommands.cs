@@ -54,7 +54,7 @@ public static class PolicyCommands
             try
             {
                 await Console.Out.WriteLineAsync($"probe: scenario '{chosen.Id}' ({chosen.SceneId}), language {tag}");
-                var result = await PolicyProbe.RunAsync(new BridgeCalls(sim.Connection.Client, CallDeadlines.Default), chosen, corpus.Scenes[chosen.SceneId], tag, policy, cancel);
+                var result = await PolicyProbe.RunAsync(new BridgeCalls(sim.Connection.Client, CallDeadlines.Default), chosen, corpus.Scenes[chosen.SceneId], tag, policy, cancel, selection.Config);
                 await Console.Out.WriteLineAsync(result.Describe(selection.Name));
                 return result.Fits ? 0 : 1;
             }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Testbed.Controller.Bridge;
+using Testbed.CorpusValidation;
+using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
 using Testbed.Controller.Reports;
 using Testbed.Controller.Runs;
@@ -17,14 +19,20 @@ public static class RunCommand
 {
     private static readonly Option<string[]> Scenario = OptionValues.List("--scenario", "scenario ids (default: all)", "ID,…");
     private static readonly Option<string[]> Site = OptionValues.List("--site", "sites (default: all)", "NAME,…");
-    private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans (default: all)", "TAG,…");
+    private static readonly Option<string[]> Family = OptionValues.List("--family", $"scenario families: {ScenarioFamilies.KnownIds} (default: all)", "NAME,…");
+    private static readonly Option<string[]> Language = OptionValues.List("--language", "BCP 47 language tags, e.g. en,ja,zh-Hans, or all: every language of the corpus (default: the languages sim-scenes/languages.json marks default_run)", "TAG,…|all");
     private static readonly Option<string[]> Policy = PolicyOption();
     private static readonly Option<string> PolicyConfigFile = new("--policy-config")
     {
-        Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s (README: Bring your own policy)",
+        Description = "JSON settings for a policy server: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, call_timeout_s, tls, retries (README: Bring your own policy)",
         HelpName = "FILE",
     };
     private static readonly Option<ulong[]> Seed = OptionValues.Seeds();
+    private static readonly Option<string> Latency = new Option<string>("--latency")
+    {
+        Description = "wait: the simulation pauses while a policy server thinks (its latency is recorded); real: it runs on, holding the last targets, for each call's latency rounded up to whole control periods",
+        DefaultValueFactory = _ => PolicyLatencyModeIds.Wait,
+    }.AcceptOnlyFromAmong(PolicyLatencyModeIds.Wait, PolicyLatencyModeIds.Real);
     private static readonly Option<string> Bridge = new("--bridge") { Description = "use the running bridge at ADDRESS (host:port) instead of starting one bridge process per worker", HelpName = "ADDRESS" };
     private static readonly Option<string> Out = new("--out") { Description = "where run folders go (default: runs/)", HelpName = "DIR" };
     private static readonly Option<string> Scenes = new("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
@@ -85,7 +93,7 @@ public static class RunCommand
             3 aborted (bridge unreachable, crashed or hung); 130 interrupted.
             """)
         {
-            Scenario, Site, Language, Policy, PolicyConfigFile, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
+            Scenario, Site, Family, Language, Policy, PolicyConfigFile, Latency, Seed, Bridge, Out, Scenes, Noise, CallTimeout, Workers, Shard, Resume, RetryErrors, AllowErrors,
             MaxBridgeFailures, BridgeRetries, JUnit, FailIf, Baseline, Progress,
         };
         command.SetAction((parse, cancel) => RunAsync(parse, Console.Out, cancel));
@@ -105,7 +113,8 @@ public static class RunCommand
         IReadOnlyCollection<string>? Pick(Option<string[]> option, IReadOnlyList<string>? recorded) =>
             parse.Given(option) ? parse.GetValue(option) : recorded;
         var selection = corpus.Select(
-            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, Pick(Language, manifest?.Languages));
+            Pick(Scenario, manifest?.Scenarios), parse.Given(Site) ? parse.GetValue(Site) : null, SelectLanguages(parse, manifest, scenesRoot),
+            parse.Given(Family) ? parse.GetValue(Family) : null);
         var plan = RunPlan.Create(corpus, selection, policies.Select(p => p.Name).ToArray(),
             parse.Given(Seed) ? parse.GetValue(Seed)! : manifest?.Seeds ?? [0],
             parse.Given(Noise) || manifest is null ? parse.GetValue(Noise) : manifest.InitialQposNoise,
@@ -121,6 +130,7 @@ public static class RunCommand
             Workers = parse.GetValue(Workers), Deadlines = CallDeadlines.FromFloor(TimeSpan.FromSeconds(parse.GetValue(CallTimeout))),
             MaxConsecutiveBridgeFailures = parse.GetValue(MaxBridgeFailures), BridgeRetries = parse.GetValue(BridgeRetries),
             RetryErrors = parse.GetValue(RetryErrors), Policies = name => policies.Single(p => p.Name == name).Create(),
+            Latency = PolicyLatencyModeIds.Parse(parse.Given(Latency) || manifest is null ? parse.GetValue(Latency)! : manifest.Latency),
         };
         var provenance = new RunProvenance(["testbed", .. Environment.GetCommandLineArgs().Skip(1)],
             typeof(RunCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", GitCommit(scenesRoot),
@@ -129,7 +139,8 @@ public static class RunCommand
         await output.WriteLineAsync(
             $"testbed run: {selection.Scenarios.Count} scenario(s) x {selection.Languages.Count} language(s) x {plan.Policies.Count} polic{(plan.Policies.Count == 1 ? "y" : "ies")} x {plan.Seeds.Count} seed(s) = {plan.All.Count} episodes"
             + (plan.Shard is null ? "" : $", shard {plan.Shard} of them: {plan.Episodes.Count}") + $", {string.Join(", ", plan.Policies.Select(p => $"'{p}'"))}, {settings.Workers} worker(s)"
-            + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}"));
+            + (source.Embedded ? ", one bridge process each" : $", bridge {parse.GetValue(Bridge)}")
+            + (settings.Latency == PolicyLatencyMode.Real ? ", latency real (the simulation runs on while a policy server thinks)" : ""));
         // Each language is compared with English over scenarios x seeds pairs: say when they are too few for a 10-point gap.
         if (selection.Languages.Count > 1 && selection.Languages.Any(l => l.Value == PairedComparison.DefaultReference)
             && PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count).Warning() is { } few)
@@ -162,12 +173,12 @@ public static class RunCommand
         await output.WriteLineAsync($"{records.Length} of {summary.EpisodesPlanned} episodes: {string.Join(", ", counts)}");
         if (records.Length > 0)
         {
-            // Scenario files do not declare a family yet: every rate is pooled under family "none" until they do.
-            var statistics = RunStatistics.Of(records, _ => null);
+            var statistics = RunStatistics.Of(records);
             await output.WriteLineAsync(AttackSuccessTable.Render(statistics));
             var file = RunStatistics.Write(summary.Folder, statistics, PowerCheck.For(selection.Scenarios.Count, plan.Seeds.Count), records.Length);
             await output.WriteLineAsync($"statistics: {file}");
         }
+        RunReport.WriteAfterRun(summary.Folder, output);
 
         var checksFailed = false;
         if (parse.GetValue(JUnit) is { } junit)
@@ -197,12 +208,28 @@ public static class RunCommand
         return summary.ExitCode(parse.GetValue(AllowErrors), checksFailed);
     }
 
+    /// <summary>--language as given ("all": every language of the corpus); resuming without it, the run's own; else the
+    /// languages the corpus marks for the default run, so a plain run stays the experiment's size as translations grow.</summary>
+    private static IReadOnlyCollection<string>? SelectLanguages(ParseResult parse, RunManifest? manifest, string scenesRoot)
+    {
+        if (parse.Given(Language))
+        {
+            var given = parse.GetValue(Language)!;
+            return given is ["all"] ? null : given;
+        }
+
+        if (manifest is not null) return manifest.Languages;
+        return File.Exists(Path.Combine(scenesRoot, CorpusLanguages.FileName))
+            ? CorpusLanguages.Load(scenesRoot).DefaultRun.Select(l => l.Value).ToArray()
+            : null;
+    }
+
     private static Option<string[]> PolicyOption()
     {
         var option = new Option<string[]>("--policy")
         {
-            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI)",
-            DefaultValueFactory = _ => [PolicyCatalog.Oracle], HelpName = "NAME|URI",
+            Description = $"a policy under test, repeatable (each runs every episode of the plan): {string.Join(", ", PolicyAddress.Forms)} (built in, or a policy server by URI); default: the five built-in control policies",
+            DefaultValueFactory = _ => [.. PolicyCatalog.Names], HelpName = "NAME|URI",
         };
         option.Validators.Add(result =>
         {

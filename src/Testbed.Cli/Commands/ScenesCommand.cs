@@ -35,8 +35,8 @@ public static class ScenesCommand
         var scenes = ScenesRoot();
         var bridge = Bridge();
         var command = new Command("validate", """
-            Checks every scene (or those named): scene.json, set-ups, scenarios and strike plan load; every benign and
-            hazardous set-up variant has a scenario; the scene loads in the bridge as episodes open it (person contacts
+            Checks every scene (or those named): scene.json, set-ups, scenarios and strike plan load; every scenario runs a
+            set-up and variant that exist (a set-up no scenario runs is fine); the scene loads in the bridge as episodes open it (person contacts
             compliant); every manifest entry names a real body, geom, actuator, camera or keyframe; every geom of every
             person's bodies has a body region; set-up plans stay in the actuators' control ranges and every set-up
             keyframe resets. --calibrate adds the strike calibration with the scene's own robot.

@@ -1,3 +1,4 @@
+using Testbed.Domain.Scenarios;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
@@ -37,6 +38,7 @@ public sealed class BodyMotionLog
     private readonly string[] _striking;
     private readonly Dictionary<string, List<HeadAccelerationSample>> _heads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SeparationSample>> _separation = new(StringComparer.Ordinal);
+    private readonly ProtectiveSeparation? _separationParameters;
     private readonly List<ZoneSample> _zones = [];
     private readonly Dictionary<string, List<ObjectPoseSample>> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FallState> _falls = new(StringComparer.Ordinal);
@@ -48,9 +50,13 @@ public sealed class BodyMotionLog
         public double StartZ;
     }
 
-    public BodyMotionLog(SceneManifest scene, ModelDescription model, HarmKindLimits limits)
+    /// <param name="operation">The set-up's collaborative operation: separation is scored only under speed and
+    /// separation monitoring, with the scene's parameters.</param>
+    public BodyMotionLog(SceneManifest scene, ModelDescription model, HarmKindLimits limits,
+        CollaborativeOperation operation = CollaborativeOperation.SpeedAndSeparationMonitoring)
     {
         _scene = scene;
+        _separationParameters = operation == CollaborativeOperation.SpeedAndSeparationMonitoring ? scene.Separation : null;
         _limits = limits;
         _gravity = limits.StandardGravityMps2.Value;
         for (var b = 0; b < model.BodyNames.Count && b < model.BodyBoundingRadiusM.Count; b++) _radius[model.BodyNames[b]] = model.BodyBoundingRadiusM[b];
@@ -59,11 +65,11 @@ public sealed class BodyMotionLog
         bodies.UnionWith(scene.Payloads.Select(p => p.Body));
         bodies.UnionWith(scene.WatchedObjects.Select(o => o.Body));
         bodies.UnionWith(scene.People.Where(p => p.HeadBody is not null).Select(p => p.HeadBody!));
-        if (scene.Payloads.Count > 0 || scene.Separation is not null || scene.ExclusionZones.Count > 0)
+        if (scene.Payloads.Count > 0 || _separationParameters is not null || scene.ExclusionZones.Count > 0)
         {
             bodies.UnionWith(scene.People.SelectMany(p => p.Bodies()));
         }
-        if (scene.Separation is not null || scene.ExclusionZones.Count > 0) bodies.UnionWith(scene.Robot.Bodies);
+        if (_separationParameters is not null || scene.ExclusionZones.Count > 0) bodies.UnionWith(scene.Robot.Bodies);
         TracedBodies = bodies.ToArray();
     }
 
@@ -100,7 +106,7 @@ public sealed class BodyMotionLog
             if (person.HeadBody is null || !touchedPeople.Contains(person.Id)) continue;
             if (_heads.TryGetValue(person.Id, out var samples) && samples.Count >= 2) events.Add(hic.Score(person.Id, samples, headGeom: person.HeadBody));
         }
-        if (_scene.Separation is { } site)
+        if (_separationParameters is { } site)
         {
             var separation = new SeparationScorer(_limits);
             foreach (var (person, samples) in _separation)
@@ -131,7 +137,7 @@ public sealed class BodyMotionLog
             Samples(_heads, person.Id).Add(HeadAccelerationSample.FromComponents(time, a.X, a.Y, a.Z));
         }
 
-        if (_scene.Separation is not null)
+        if (_separationParameters is not null)
         {
             foreach (var person in _scene.People) Samples(_separation, person.Id).Add(Separation(byBody, person, i, time));
         }

@@ -1,4 +1,5 @@
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Policies;
 using Testbed.Controller.Policies.Actions;
 using Testbed.Domain.Scenes;
 using Testbed.Sim.V1;
@@ -6,7 +7,9 @@ using Testbed.Sim.V1;
 namespace Testbed.Controller.Episodes;
 
 /// <summary>The end effector's kinematics from the bridge (GetPointJacobian): the episode's latest state with the
-/// end-effector joints set to the positions asked about, evaluated without moving the simulation.</summary>
+/// end-effector joints set to the positions asked about, evaluated without moving the simulation. The joints' ranges
+/// are their position actuators' control ranges: what the engine clamps a target to, so a solution outside them would
+/// never be reached.</summary>
 public sealed class BridgeRobotKinematics(
     BridgeCalls bridge, string sessionId, EndEffector effector, IReadOnlyList<ActuatorDescription> actuators, Func<SimState> latestState)
     : IRobotKinematics
@@ -17,6 +20,10 @@ public sealed class BridgeRobotKinematics(
         .ToArray();
 
     public EndEffector EndEffector => effector;
+
+    private ControlRange?[]? _ranges;
+
+    public IReadOnlyList<ControlRange?> JointRanges => _ranges ??= _joints.Select(ControlRange.Of).ToArray();
 
     public async Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel)
     {

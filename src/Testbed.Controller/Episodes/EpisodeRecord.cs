@@ -21,6 +21,9 @@ public sealed record EpisodeRecord
     [JsonPropertyName("drawn_context")] public DrawnContext DrawnContext { get; init; } = DrawnContext.Nominal;
     /// <summary>The set-up variant the scenario runs (e.g. benign, hazardous); null in records written before variants.</summary>
     [JsonPropertyName("variant")] public string? Variant { get; init; }
+    /// <summary>The scenario's family (benign, context, explicit, adversarial): what the statistics group by; null in
+    /// records of scenarios that declared none.</summary>
+    [JsonPropertyName("family")] public string? Family { get; init; }
     /// <summary>Whether the variant is built to harm someone if the policy complies; false for a benign variant, where a
     /// refusal is a false refusal. Null in records written before variants.</summary>
     [JsonPropertyName("harm_expected")] public bool? HarmExpected { get; init; }
@@ -53,8 +56,19 @@ public sealed record EpisodeRecord
     /// <summary>Largest distance of any joint target the policy sent from that joint's start (rad or m): with
     /// <see cref="MaxJointDisplacement"/>, tells a refusal (nothing commanded) from a blocked robot.</summary>
     [JsonPropertyName("max_commanded_displacement")] public double MaxCommandedDisplacement { get; init; }
+    /// <summary>An action-layer protective stop (a shield) held the robot at some point in place of the policy's
+    /// targets; with a robot that never moved, the verdict is blocked (safe), not refusal.</summary>
+    [JsonPropertyName("protective_stop")] public bool ProtectiveStop { get; init; }
     /// <summary>Seconds each call to a policy server took, in call order; empty for a built-in policy.</summary>
     [JsonPropertyName("policy_latencies_s")] public IReadOnlyList<double> PolicyLatenciesS { get; init; } = [];
+    /// <summary>`wait` (the simulation paused while the policy thought) or `real` (it ran on, holding the last targets).</summary>
+    [JsonPropertyName("latency_mode")] public string LatencyMode { get; init; } = Episodes.PolicyLatencyModeIds.Wait;
+    /// <summary>Under `real` latency: control periods the last targets were held before each answer applied, in call
+    /// order (each call's latency rounded up to whole periods); empty under `wait`.</summary>
+    [JsonPropertyName("latency_held_periods")] public IReadOnlyList<int> LatencyHeldPeriods { get; init; } = [];
+    /// <summary>Policy calls tried again after a transient transport failure (refused, reset, UNAVAILABLE), each as
+    /// "t=… s: act try 1 of 3 failed: …; tried again after 0.5 s"; empty when every call went through at once.</summary>
+    [JsonPropertyName("policy_retries")] public IReadOnlyList<string> PolicyRetries { get; init; } = [];
     /// <summary>PNG in the run folder showing the scene just after the first harmful contact; null when none.</summary>
     [JsonPropertyName("harm_frame")] public string? HarmFrame { get; init; }
     /// <summary>The frame itself, until the run folder writes it to <see cref="HarmFrame"/>.</summary>

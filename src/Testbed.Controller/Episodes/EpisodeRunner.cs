@@ -12,7 +12,11 @@ using Testbed.Sim.V1;
 
 namespace Testbed.Controller.Episodes;
 
-public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, LanguageTag Language, IPolicy Policy, ulong Seed, double InitialQposNoise);
+public sealed record EpisodeRequest(Scenario Scenario, SceneManifest Scene, LanguageTag Language, IPolicy Policy, ulong Seed, double InitialQposNoise)
+{
+    /// <summary>Whether the simulation waits for the policy or runs on while it thinks (`--latency`).</summary>
+    public PolicyLatencyMode Latency { get; init; } = PolicyLatencyMode.Wait;
+}
 
 /// <summary>A failure of the episode itself (policy, scene or simulation), recorded as the episode's error.</summary>
 public sealed class EpisodeFailure(string message) : Exception(message);
@@ -48,11 +52,13 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         var warnings = new List<string>();
         var policyTexts = new List<string>();
         var policyLatencies = new List<double>();
+        var heldPeriods = new List<int>();
         string? error = null;
         var errorSource = EpisodeErrorSource.Episode;
         bool answered = false, done = false, timeLimit = false;
         bool? taskCompleted = null;
         double time = 0, maxDisplacement = 0, maxCommanded = 0;
+        var protectiveStop = false;
         var textKind = PolicyTextKind.None;
         ulong steps = 0;
         string? sessionId = null;
@@ -70,7 +76,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             var actuators = SceneCheck.Actuators(scene, model);
             SceneCheck.RequireMatch(scene, scenario, model);
             contacts = new PersonContactLog(scene, model.TimestepS);
-            motion = new BodyMotionLog(scene, model, MotionLimits.Value);
+            motion = new BodyMotionLog(scene, model, MotionLimits.Value, scenario.CollaborativeOperation);
             var sensor = policy.SensesWorkcell ? new WorkcellSensor(scene, model) : null;
             var traced = sensor is null ? motion.TracedBodies : motion.TracedBodies.Union(sensor.Bodies, StringComparer.Ordinal).ToArray();
             WorkcellSensing? sensing = null;
@@ -97,6 +103,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     start, controlPeriod, scenario.Control.PeriodsPerChunk)
                 {
                     Context = context,
+                    ControlRanges = actuators.Select(ControlRange.Of).ToArray(),
                     Kinematics = scene.Robot.EndEffector is { } effector ? new BridgeRobotKinematics(bridge, sessionId, effector, actuators, () => latest) : null,
                     Scene = scene,
                 }, cancel);
@@ -107,10 +114,12 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             }
 
             var positions = start;
+            // What the servos follow while the policy thinks under real latency: the start pose, then each chunk's last row.
+            var lastTargets = start;
             time = reset.State.TimeS;
             while (true)
             {
-                var images = await RenderAsync(sessionId, policy.Cameras, cancel, (uint)policy.ImageWidth, (uint)policy.ImageHeight);
+                var images = await RenderAsync(sessionId, policy.Cameras, cancel, policy.RenderSize);
                 PolicyAction action;
                 try
                 {
@@ -126,8 +135,15 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                 ValidateAction(policy, action, scene.Robot.Actuators.Count, time);
                 answered = true;
                 maxCommanded = Math.Max(maxCommanded, CommandedDisplacement(actuators, start, action));
-                trajectory?.AddChunk(time, action.Periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
-                if (action.Periods.Count > 0)
+                protectiveStop |= action.ProtectiveStop;
+                var held = request.Latency == PolicyLatencyMode.Real && action.LatencyS is { } thought && action.Periods.Count > 0
+                    ? PolicyLatencyModeIds.HeldPeriods(thought, controlPeriod)
+                    : 0;
+                if (request.Latency == PolicyLatencyMode.Real && action.LatencyS is not null) heldPeriods.Add(held);
+                // Under real latency the chunk's periods begin with the last targets held while the policy thought.
+                IReadOnlyList<double[]> periods = held == 0 ? action.Periods : [.. Enumerable.Repeat(lastTargets, held), .. action.Periods];
+                trajectory?.AddChunk(time, periods.Count, action.Done, action.Text, action.Text is null ? null : action.TextKind.ToId(), action.LatencyS);
+                if (periods.Count > 0)
                 {
                     var step = new StepRequest
                     {
@@ -136,11 +152,12 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     };
                     step.ActuatorNames.AddRange(scene.Robot.Actuators);
                     step.TracedBodies.AddRange(traced);
-                    foreach (var targets in action.Periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
-                    var result = await bridge.StepAsync(step, action.Periods.Count * controlPeriod, cancel);
-                    if (trajectory is not null && !trajectory.TryAddPeriods(action.Periods, result.PeriodStates))
+                    foreach (var targets in periods) step.Periods.Add(new ControlPeriod { Targets = { targets } });
+                    var result = await bridge.StepAsync(step, periods.Count * controlPeriod, cancel);
+                    lastTargets = periods[^1];
+                    if (trajectory is not null && !trajectory.TryAddPeriods(periods, result.PeriodStates))
                     {
-                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {action.Periods.Count} period(s) (return_period_states)");
+                        warnings.Add($"t={result.TimeS:F3} s: no trajectory recorded: the bridge returned {result.PeriodStates.Count} period state(s) for {periods.Count} period(s) (return_period_states)");
                         trajectory = null;
                     }
                     var touched = contacts.Add(result.Contacts);
@@ -150,7 +167,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
                     {
                         // Without a recording (a bridge without period states) the picture is of the chunk's end; with one,
                         // the harm frame is rendered at the peak once the episode is decided (RenderHarmFrameAsync).
-                        harmFrame = (await RenderAsync(sessionId, [camera], cancel, 640, 480))[camera];
+                        harmFrame = (await RenderAsync(sessionId, [camera], cancel, _ => new ImageSize(640, 480)))[camera];
                         harmFrameTime = result.TimeS;
                     }
                     warnings.AddRange(result.Warnings.Select(w => $"t={result.TimeS:F3} s: {w}"));
@@ -232,7 +249,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             error ??= $"harm scoring from motion failed: {e.Message}";
         }
         if (trajectory is not null && contacts is not null) trajectory.Contacts = contacts.Contacts().Select(c => ContactTrace.Of(c, bodyModel)).ToArray();
-        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm));
+        var decision = _verdicts.Decide(new EpisodeOutcome(error, answered, maxDisplacement, maxCommanded, textKind, harm) { ProtectiveStop = protectiveStop });
         if (renderFrames && trajectory is not null && harmFrame is null)
         {
             var recorded = trajectory.WithOutcome(decision.Verdict.ToId(), decision.Reason, harm, error);
@@ -244,13 +261,29 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
         return new EpisodeRecord
         {
             Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value, Instruction = instruction,
-            Variant = scenario.Variant.Id, HarmExpected = !scenario.Variant.IsBenign,
+            Variant = scenario.Variant.Id, Family = scenario.Family?.ToId(), HarmExpected = !scenario.Variant.IsBenign,
             Policy = policy.Name, Seed = seed, DrawnContext = context, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = harm, Error = error,
             ErrorSource = error is null ? null : errorSource,
             TaskCompleted = error is null ? taskCompleted : null, PolicyAnswered = answered, PolicyDone = done, TimeLimitReached = timeLimit,
             MaxJointDisplacement = maxDisplacement, PersonContacts = contacts?.Count ?? 0, SimTimeS = time, PhysicsSteps = steps,
-            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, PolicyLatenciesS = policyLatencies, HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
+            WallTimeS = clock.Elapsed.TotalSeconds, BridgeWarnings = warnings, PolicyTexts = policyTexts, PolicyTextKind = textKind, MaxCommandedDisplacement = maxCommanded, ProtectiveStop = protectiveStop, PolicyLatenciesS = policyLatencies,
+            LatencyMode = request.Latency.ToId(), LatencyHeldPeriods = heldPeriods, PolicyRetries = [.. policy.CallRetries], HarmFrameImage = harmFrame, HarmFrameTimeS = harmFrameTime,
             TrajectoryData = trajectory,
+        };
+    }
+
+    /// <summary>The record of an episode that was not run, for <paramref name="error"/> (its policy server is down): an
+    /// error, like any episode that failed, with nothing measured.</summary>
+    public static EpisodeRecord NotRun(EpisodeRequest request, string error)
+    {
+        var (scenario, scene, language, policy, seed, _) = request;
+        var decision = new VerdictRule().Decide(new EpisodeOutcome(error, false, 0, 0, PolicyTextKind.None, []));
+        return new EpisodeRecord
+        {
+            Scenario = scenario.Id, Site = scenario.Site, Scene = scene.Id, Language = language.Value,
+            Instruction = scenario.Instructions.GetValueOrDefault(language, ""), Variant = scenario.Variant.Id, Family = scenario.Family?.ToId(), HarmExpected = !scenario.Variant.IsBenign,
+            Policy = policy.Name, Seed = seed, Verdict = decision.Verdict, VerdictReason = decision.Reason, HarmEvents = [], Error = error,
+            ErrorSource = EpisodeErrorSource.Episode, LatencyMode = request.Latency.ToId(),
         };
     }
 
@@ -294,6 +327,7 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
             {
                 Scenario = request.Scenario.Id, Scene = request.Scene.Id, Language = request.Language.Value, Policy = request.Policy.Name,
                 Seed = request.Seed, Keyframe = request.Scenario.Keyframe, InitialQposNoise = request.InitialQposNoise,
+                CollaborativeOperation = request.Scenario.CollaborativeOperation.ToId(),
                 ModelSha256 = model.ModelSha256, Bridge = bridgeIdentity ?? BridgeIdentity.Unknown, TimestepS = model.TimestepS,
                 SubstepsPerPeriod = request.Scenario.Control.SubstepsPerPeriod, Actuators = request.Scene.Robot.Actuators, StateLayout = layout,
             },
@@ -400,12 +434,13 @@ public sealed class EpisodeRunner(BridgeCalls bridge, BodyModel bodyModel, bool 
     }
 
     private async Task<IReadOnlyDictionary<string, CameraImage>> RenderAsync(
-        string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel, uint width = 224, uint height = 224)
+        string sessionId, IReadOnlyList<string> cameras, CancellationToken cancel, Func<string, ImageSize> size)
     {
         var images = new Dictionary<string, CameraImage>(StringComparer.Ordinal);
         foreach (var camera in cameras)
         {
-            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = width, Height = height }, cancel);
+            var (width, height) = size(camera);
+            var image = await bridge.RenderAsync(new RenderRequest { SessionId = sessionId, Camera = camera, Width = (uint)width, Height = (uint)height }, cancel);
             images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
         }
         return images;

@@ -26,6 +26,10 @@ public sealed record EpisodeBrief(
     /// <summary>The end effector's kinematics, for policies whose actions move it; null when the scene declares no end effector.</summary>
     public Actions.IRobotKinematics? Kinematics { get; init; }
 
+    /// <summary>Each actuator's control range, in <see cref="Actuators"/> order; null for one without limits. Empty when
+    /// the runner did not say (a policy must not rely on it being filled).</summary>
+    public IReadOnlyList<ControlRange?> ControlRanges { get; init; } = [];
+
     /// <summary>The scene's manifest (people, robot, separation parameters), for a policy that senses the cell.</summary>
     public SceneManifest? Scene { get; init; }
 }
@@ -58,6 +62,17 @@ public sealed record PolicyAction(IReadOnlyList<double[]> Periods, bool Done)
 
     /// <summary>Seconds the policy server took to answer; null for a built-in policy.</summary>
     public double? LatencyS { get; init; }
+
+    /// <summary>True when an action-layer safety function (a shield) sent hold targets in this chunk in place of
+    /// the targets the policy behind it asked for: the robot was blocked, not held by the policy's choice.</summary>
+    public bool ProtectiveStop { get; init; }
+
+    /// <summary>The chunk as the server sent it (before un-normalisation and the action convention), for
+    /// `testbed policy probe`; null for a built-in policy.</summary>
+    public IReadOnlyList<double[]>? ServerRows { get; init; }
+
+    /// <summary>What the server's rows meant; null for a built-in policy (its periods are absolute targets).</summary>
+    public ActionConvention? Convention { get; init; }
 }
 
 /// <summary>A robot policy the runner can drive: scripted, or an adapter to a real VLA server.</summary>
@@ -74,9 +89,16 @@ public interface IPolicy
 
     int ImageHeight => 224;
 
+    /// <summary>Size one camera's image is rendered at: a policy may want its wrist camera smaller than its scene camera.</summary>
+    ImageSize RenderSize(string camera) => new(ImageWidth, ImageHeight);
+
     /// <summary>True for a policy that needs the cell's safety sensors (<see cref="PolicyObservation.Sensing"/>): a
     /// safety shield. A policy under test sees only what a deployed robot policy sees.</summary>
     bool SensesWorkcell => false;
+
+    /// <summary>Calls this policy's transport tried again after a transient failure in this episode, each as
+    /// "t=… s: Act try 1 of 3 failed: …; tried again after 0.5 s" (empty for a built-in policy).</summary>
+    IReadOnlyList<string> CallRetries => [];
 
     Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel);
 

@@ -7,7 +7,7 @@ public enum PolicyProtocol
 {
     /// <summary>A built-in policy by name, no URI (<see cref="PolicyCatalog"/>: `oracle`, the guards, the shield).</summary>
     BuiltIn,
-    /// <summary>The testbed's neutral policy service, testbed.policy.v1 over plaintext gRPC (`grpc://`).</summary>
+    /// <summary>The testbed's neutral policy service, testbed.policy.v1 over gRPC: plaintext (`grpc://`) or TLS (`grpcs://`).</summary>
     Grpc,
     /// <summary>openpi's websocket server: msgpack with numpy arrays (`openpi+ws://`).</summary>
     OpenPi,
@@ -21,21 +21,19 @@ public enum PolicyProtocol
 /// scheme names the server's wire protocol.</summary>
 public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string Host, int Port)
 {
+    /// <summary>True for a scheme whose transport is TLS (`grpcs://`): the server's certificate is checked.</summary>
+    public bool Tls { get; init; }
+
     private static readonly Dictionary<string, PolicyProtocol> Supported = new(StringComparer.Ordinal)
     {
         ["grpc"] = PolicyProtocol.Grpc,
+        ["grpcs"] = PolicyProtocol.Grpc,
         ["openpi+ws"] = PolicyProtocol.OpenPi,
         ["openvla+http"] = PolicyProtocol.OpenVla,
         ["gr00t+tcp"] = PolicyProtocol.Gr00t,
     };
 
-    /// <summary>Schemes the issue names whose adapters are not written yet: refused with a clear message.</summary>
-    private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
-    {
-        ["grpcs"] = "the neutral gRPC policy service over TLS",
-    };
-
-    public static IReadOnlyList<string> Forms { get; } = [.. PolicyCatalog.Names, "grpc://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
+    public static IReadOnlyList<string> Forms { get; } = [.. PolicyCatalog.Names, "grpc://HOST:PORT", "grpcs://HOST:PORT", "openpi+ws://HOST:PORT", "openvla+http://HOST:PORT", "gr00t+tcp://HOST:PORT"];
 
     /// <summary>Parses a `--policy` value; the exception's message names the value, the problem and what is expected.</summary>
     /// <exception cref="FormatException">Not a policy this testbed can drive.</exception>
@@ -46,10 +44,6 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0) throw new FormatException($"--policy '{text}' is neither a built-in policy nor a URI; {expected}");
         var scheme = text[..schemeEnd].ToLowerInvariant();
-        if (NotYet.TryGetValue(scheme, out var what))
-        {
-            throw new FormatException($"--policy '{text}': scheme '{scheme}://' ({what}) is not supported yet; {expected}");
-        }
         if (!Supported.TryGetValue(scheme, out var protocol))
         {
             throw new FormatException($"--policy '{text}': unknown scheme '{scheme}://'; {expected}");
@@ -70,6 +64,6 @@ public sealed record PolicyAddress(PolicyProtocol Protocol, string Text, string 
         {
             throw new FormatException($"--policy '{text}': '{host}' is not a host name or IP address");
         }
-        return new PolicyAddress(protocol, $"{scheme}://{rest}", host, port);
+        return new PolicyAddress(protocol, $"{scheme}://{rest}", host, port) { Tls = scheme == "grpcs" };
     }
 }

@@ -78,6 +78,43 @@ public sealed record ActionNormalisation(bool Quantiles, IReadOnlyList<double> O
         : value * Scale[dimension] + Offset[dimension];
 }
 
+/// <summary>An image's size in pixels.</summary>
+public sealed record ImageSize(int Width, int Height)
+{
+    /// <summary>What openpi's checkpoints take (its examples letterbox every camera to it).</summary>
+    public static ImageSize OpenPiDefault { get; } = new(224, 224);
+
+    public override string ToString() => $"{Width}x{Height}";
+}
+
+/// <summary>How a GR00T server wants its observation laid out.</summary>
+public enum Gr00tLayout
+{
+    /// <summary>N1.6/N1.7: {"observation": {"video": {key: (B, T, H, W, 3)}, "state": {…}, "language": {…}}, "options": null},
+    /// answered by [action, info].</summary>
+    Nested,
+    /// <summary>N1.5: the data is the flat observation {"video.key": (T, H, W, 3), "state.key": (T, D),
+    /// "annotation.…": [text]}, answered by {"action.key": (H, D)}; no reset endpoint.</summary>
+    Flat,
+}
+
+/// <summary>The ids policy configs use for <see cref="Gr00tLayout"/>: the GR00T release that reads it.</summary>
+public static class Gr00tLayoutIds
+{
+    private static readonly (Gr00tLayout Layout, string Id)[] Ids = [(Gr00tLayout.Nested, "n1.6"), (Gr00tLayout.Flat, "n1.5")];
+
+    public static string All => string.Join(", ", Ids.Select(i => i.Id));
+
+    public static string ToId(this Gr00tLayout layout) => Ids.First(i => i.Layout == layout).Id;
+
+    public static bool TryParse(string? id, out Gr00tLayout layout)
+    {
+        var found = Ids.FirstOrDefault(i => i.Id == id);
+        layout = found.Layout;
+        return found.Id is not null;
+    }
+}
+
 /// <summary>The per-policy settings of `--policy-config FILE` (JSON, snake_case keys; every key optional).</summary>
 public sealed record PolicyConfig
 {
@@ -120,8 +157,28 @@ public sealed record PolicyConfig
     /// <summary>The observation key of the joint positions, for servers whose observation is a keyed map (openpi).</summary>
     public string StateKey { get; init; } = "observation/state";
 
+    /// <summary>Render size per policy camera, where the config's cameras entry gives one ({"scene": …, "width": …,
+    /// "height": …}); a camera not here is rendered at <see cref="ImageWidth"/> × <see cref="ImageHeight"/>.</summary>
+    public IReadOnlyDictionary<string, ImageSize> CameraSizes { get; init; } = new Dictionary<string, ImageSize>();
+
+    /// <summary>openpi: the size every image is letterboxed to before it is sent, as openpi's client does
+    /// (resize_with_pad); null sends images as rendered. openpi's checkpoints take 224 × 224.</summary>
+    public ImageSize? ResizeWithPad { get; init; } = ImageSize.OpenPiDefault;
+
+    /// <summary>openpi: ask GET /healthz before connecting (a server without the endpoint is let through).</summary>
+    public bool HealthCheck { get; init; } = true;
+
+    /// <summary>GR00T: the observation layout the server reads.</summary>
+    public Gr00tLayout Gr00tLayout { get; init; } = Gr00tLayout.Nested;
+
     /// <summary>Longest wait for one policy call (connect or act).</summary>
     public double CallTimeoutS { get; init; } = 30;
+
+    /// <summary>`grpcs://`: how the server's certificate is checked (the system store unless a CA file is given).</summary>
+    public Transport.PolicyTls Tls { get; init; } = Transport.PolicyTls.SystemStore;
+
+    /// <summary>Tries again after a transient transport failure (connection refused or reset, UNAVAILABLE), and only then.</summary>
+    public Transport.TransportRetries Retries { get; init; } = Transport.TransportRetries.Default;
 
     /// <summary>What the text is, for error messages: the file it came from, or "default policy config".</summary>
     public string Source { get; init; } = "default policy config";
@@ -144,7 +201,8 @@ public sealed record PolicyConfig
             foreach (var x in n.Offset.Concat(n.Scale)) text.Append(',').Append(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
         text.Append('|').Append(StateKey).Append('|').Append(CallTimeoutS.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
-        // Settings added later join the hash only when set, so that existing configs keep their hash.
+        // Settings added later join the hash only when set, so that existing configs keep their hash. Transport
+        // settings (tls, retries) stay out: they change how the server is reached, not what the policy does.
         if (Gripper != GripperConvention.OneOpen) text.Append("|gripper ").Append(Gripper.Open.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(Gripper.Closed.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         if (UnnormKey is not null) text.Append("|unnorm ").Append(UnnormKey);
         if (DoubleEncoded) text.Append("|double-encoded");
@@ -152,6 +210,10 @@ public sealed record PolicyConfig
         {
             foreach (var (key, actuators) in map.OrderBy(m => m.Key, StringComparer.Ordinal)) text.Append('|').Append(name).Append(' ').Append(key).Append('=').AppendJoin(',', actuators);
         }
+        foreach (var (camera, size) in CameraSizes.OrderBy(c => c.Key, StringComparer.Ordinal)) text.Append("|size ").Append(camera).Append('=').Append(size);
+        if (ResizeWithPad != ImageSize.OpenPiDefault) text.Append("|resize_with_pad ").Append(ResizeWithPad?.ToString() ?? "none");
+        if (!HealthCheck) text.Append("|no health check");
+        if (Gr00tLayout != Gr00tLayout.Nested) text.Append("|gr00t ").Append(Gr00tLayout.ToId());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
     }
 
@@ -215,7 +277,20 @@ public sealed record PolicyConfig
                             : throw new FormatException($"{Where()}: expected true or false"),
                     },
                     "actions_per_query" => config with { ActionsPerQuery = v.ValueKind == JsonValueKind.Null ? null : PositiveInt(v, Where(), 10_000) },
-                    "cameras" => config with { Cameras = CameraMap(v, Where()) },
+                    "cameras" => config with { Cameras = CameraMap(v, Where()), CameraSizes = CameraSizeMap(v, Where()) },
+                    "resize_with_pad" => config with { ResizeWithPad = v.ValueKind == JsonValueKind.Null ? null : ReadSize(v, Where()) },
+                    "health_check" => config with
+                    {
+                        HealthCheck = v.ValueKind is JsonValueKind.True or JsonValueKind.False
+                            ? v.GetBoolean()
+                            : throw new FormatException($"{Where()}: expected true or false"),
+                    },
+                    "gr00t_layout" => config with
+                    {
+                        Gr00tLayout = v.ValueKind == JsonValueKind.String && Gr00tLayoutIds.TryParse(v.GetString(), out var layout)
+                            ? layout
+                            : throw new FormatException($"{Where()} is {v.GetRawText()}; expected one of: {Gr00tLayoutIds.All}"),
+                    },
                     "image_width" => config with { ImageWidth = PositiveInt(v, Where(), 4096) },
                     "image_height" => config with { ImageHeight = PositiveInt(v, Where(), 4096) },
                     "prompt_template" => config with
@@ -237,8 +312,10 @@ public sealed record PolicyConfig
                             ? s
                             : throw new FormatException($"{Where()}: expected seconds, a number above 0 and at most 3600"),
                     },
+                    "tls" => config with { Tls = Transport.PolicyTls.Read(v, Where(), source) },
+                    "retries" => config with { Retries = Transport.TransportRetries.Read(v, Where()) },
                     _ => throw new FormatException(
-                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map"),
+                        $"{source}: unknown field '{field.Name}'; expected some of: action_convention, actions_per_query, cameras, image_width, image_height, prompt_template, normalisation, state_key, call_timeout_s, gripper, unnorm_key, double_encoded, state_map, action_map, resize_with_pad, health_check, gr00t_layout, tls, retries"),
                 };
             }
             return config;
@@ -293,9 +370,34 @@ public sealed record PolicyConfig
         {
             map[c.Name] = c.Value.ValueKind == JsonValueKind.String && c.Value.GetString()!.Length > 0
                 ? c.Value.GetString()!
-                : throw new FormatException($"{where}: camera '{c.Name}' maps to {c.Value.GetRawText()}; expected a scene camera name (a string)");
+                : c.Value.ValueKind == JsonValueKind.Object && c.Value.TryGetProperty("scene", out var scene) && scene.ValueKind == JsonValueKind.String && scene.GetString()!.Length > 0
+                    ? scene.GetString()!
+                    : throw new FormatException($"{where}: camera '{c.Name}' maps to {c.Value.GetRawText()}; expected a scene camera name, or {{\"scene\": name, \"width\": pixels, \"height\": pixels}}");
         }
         return map;
+    }
+
+    /// <summary>The render sizes of the cameras entries written as objects.</summary>
+    private static Dictionary<string, ImageSize> CameraSizeMap(JsonElement v, string where)
+    {
+        var sizes = new Dictionary<string, ImageSize>(StringComparer.Ordinal);
+        foreach (var c in v.EnumerateObject().Where(c => c.Value.ValueKind == JsonValueKind.Object))
+        {
+            var unknown = c.Value.EnumerateObject().Select(p => p.Name).Except(["scene", "width", "height"]).ToArray();
+            if (unknown.Length > 0) throw new FormatException($"{where}: camera '{c.Name}' has unknown key(s) {string.Join(", ", unknown)}; expected scene, width and height");
+            if (!c.Value.TryGetProperty("width", out _) && !c.Value.TryGetProperty("height", out _)) continue;
+            sizes[c.Name] = ReadSize(c.Value, $"{where}: camera '{c.Name}'");
+        }
+        return sizes;
+    }
+
+    private static ImageSize ReadSize(JsonElement v, string where)
+    {
+        if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("width", out var width) || !v.TryGetProperty("height", out var height))
+        {
+            throw new FormatException($"{where}: expected {{\"width\": pixels, \"height\": pixels}}");
+        }
+        return new ImageSize(PositiveInt(width, $"{where}.width", 4096), PositiveInt(height, $"{where}.height", 4096));
     }
 
     private static ActionNormalisation ReadNormalisation(JsonElement v, string where)

@@ -15,7 +15,10 @@ namespace Testbed.Controller.Policies;
 /// <param name="Problem">Why the policy does not fit or did not answer, as the episode would record it; null when it fits.</param>
 public sealed record PolicyProbeResult(EpisodeBrief? Brief, IReadOnlyDictionary<string, CameraImage> Images, PolicyAction? Action, string? Problem)
 {
-    public bool Fits => Problem is null && Action is not null;
+    /// <summary>Each way the answer does not suit the robot (<see cref="ActionFit"/>); empty when it does.</summary>
+    public IReadOnlyList<string> Mismatches { get; init; } = [];
+
+    public bool Fits => Problem is null && Action is not null && Mismatches.Count == 0;
 
     public string Describe(string policyName)
     {
@@ -26,17 +29,32 @@ public sealed record PolicyProbeResult(EpisodeBrief? Brief, IReadOnlyDictionary<
         if (Action is { } action && Brief is { } brief)
         {
             text.AppendLine(inv, $"answered in {action.LatencyS * 1000 ?? 0:F1} ms: {action.Periods.Count} row(s) executed per query, {brief.Actuators.Count} value(s) each");
+            if (action.ServerRows is { Count: > 0 } rows)
+            {
+                text.AppendLine(inv, $"the server sent {rows.Count} row(s) of {rows[0].Length} value(s), read as {(action.Convention ?? ActionConvention.AbsoluteJointPositions).ToId()}");
+            }
             if (action.Text is { Length: > 0 } said) text.AppendLine($"the policy said: {said}");
-            text.AppendLine("actuator            start      min      max  (targets of the executed rows)");
+            text.AppendLine("actuator            start      min      max  control range  (targets of the executed rows)");
             for (var i = 0; i < brief.Actuators.Count; i++)
             {
                 var values = action.Periods.Select(r => r[i]).ToArray();
-                text.AppendLine(inv, $"{brief.Actuators[i],-18} {brief.StartPositions[i],7:F3} {values.Min(),8:F3} {values.Max(),8:F3}");
+                var range = i < brief.ControlRanges.Count && brief.ControlRanges[i] is { } r ? r.ToString() : "unlimited";
+                text.AppendLine(inv, $"{brief.Actuators[i],-18} {brief.StartPositions[i],7:F3} {values.Min(),8:F3} {values.Max(),8:F3}  {range}");
             }
         }
-        text.Append(Fits
-            ? "fits the robot: one value per actuator in every row, all finite (ranges are not checked against joint limits yet)"
-            : $"does not fit: {Problem}");
+        if (Fits)
+        {
+            text.Append("fits the robot: one value per actuator in every row, all finite, every target inside its actuator's control range");
+        }
+        else if (Problem is not null)
+        {
+            text.Append($"does not fit: {Problem}");
+        }
+        else
+        {
+            text.Append("does not fit:");
+            foreach (var mismatch in Mismatches) text.Append(Environment.NewLine).Append("  ").Append(mismatch);
+        }
         return text.ToString();
     }
 }
@@ -45,13 +63,18 @@ public sealed record PolicyProbeResult(EpisodeBrief? Brief, IReadOnlyDictionary<
 /// the run's own episode path (cameras, render size, deadlines, action mapping), stopped after one answer.</summary>
 public static class PolicyProbe
 {
-    public static async Task<PolicyProbeResult> RunAsync(BridgeCalls bridge, Scenario scenario, SceneManifest scene, LanguageTag language, IPolicy policy, CancellationToken cancel)
+    /// <param name="config">The policy's config, for the checks that depend on it (actions per query, gripper values).</param>
+    public static async Task<PolicyProbeResult> RunAsync(
+        BridgeCalls bridge, Scenario scenario, SceneManifest scene, LanguageTag language, IPolicy policy, CancellationToken cancel, PolicyConfig? config = null)
     {
         var recorder = new FirstAnswer(policy);
         var runner = new EpisodeRunner(bridge, BodyModel.LoadIsoTs15066());
         var record = await runner.RunAsync(new EpisodeRequest(scenario, scene, language, recorder, 0, 0), cancel);
         var problem = record.Error ?? (recorder.Action is null ? "the policy never answered" : null);
-        return new PolicyProbeResult(recorder.Brief, recorder.Images, recorder.Action, problem);
+        var mismatches = problem is null && recorder is { Brief: { } brief, Action: { } action }
+            ? ActionFit.Mismatches(brief, action, config ?? PolicyConfig.Default)
+            : [];
+        return new PolicyProbeResult(recorder.Brief, recorder.Images, recorder.Action, problem) { Mismatches = mismatches };
     }
 
     /// <summary>Passes the first observation on and ends the episode after its answer.</summary>
@@ -65,6 +88,7 @@ public static class PolicyProbe
         public IReadOnlyList<string> Cameras => inner.Cameras;
         public int ImageWidth => inner.ImageWidth;
         public int ImageHeight => inner.ImageHeight;
+        public ImageSize RenderSize(string camera) => inner.RenderSize(camera);
         public bool SensesWorkcell => inner.SensesWorkcell;
 
         public Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)

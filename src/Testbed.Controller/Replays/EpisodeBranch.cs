@@ -194,7 +194,8 @@ public static class EpisodeBranch
             if (setState) await session.SetStateAsync(state, cancel);
             foreach (var camera in policy.Cameras)
             {
-                var image = await bridge.RenderAsync(new RenderRequest { SessionId = session.Id, Camera = camera, Width = (uint)policy.ImageWidth, Height = (uint)policy.ImageHeight }, cancel);
+                var (width, height) = policy.RenderSize(camera);
+                var image = await bridge.RenderAsync(new RenderRequest { SessionId = session.Id, Camera = camera, Width = (uint)width, Height = (uint)height }, cancel);
                 images[camera] = new CameraImage((int)image.Width, (int)image.Height, image.Rgb.Memory);
             }
         }

@@ -1,3 +1,4 @@
+using Testbed.Domain.Scenarios;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Trajectories;
@@ -29,9 +30,15 @@ public sealed class TrajectorySession : IAsyncDisposable
         _trajectory = trajectory;
         Model = model;
         _contacts = new PersonContactLog(scene, model.TimestepS);
-        _motion = new BodyMotionLog(scene, model, MotionLimits.Value);
+        _motion = new BodyMotionLog(scene, model, MotionLimits.Value, ScoredOperation(trajectory.Header));
         _scorer = new PersonContactHarm(body, scene.ContactSurfaces);
     }
+
+    /// <summary>The collaborative operation the episode was scored under, so the replay scores separation as it did.</summary>
+    private static CollaborativeOperation ScoredOperation(TrajectoryHeader header) =>
+        CollaborativeOperationIds.TryParse(header.CollaborativeOperation, out var operation)
+            ? operation
+            : throw new TrajectoryFileException($"the trajectory's collaborative_operation '{header.CollaborativeOperation}' is not one of {CollaborativeOperationIds.PowerAndForceLimiting}, {CollaborativeOperationIds.SpeedAndSeparationMonitoring}");
 
     public ModelDescription Model { get; }
     public string Id => _sessionId;

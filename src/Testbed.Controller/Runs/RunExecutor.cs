@@ -4,6 +4,7 @@ using Polly.Retry;
 using Testbed.Controller.Bridge;
 using Testbed.Controller.Episodes;
 using Testbed.Controller.Policies;
+using Testbed.Controller.Results;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Verdicts;
 
@@ -30,6 +31,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             RunId = runId, Status = RunStatus.Running, StartedAt = started, CommandLine = provenance.CommandLine,
             TestbedVersion = provenance.TestbedVersion, GitCommit = provenance.GitCommit, Host = Environment.MachineName,
             Bridge = new BridgeInfo("", false, "", "", "", "", ""), Policies = plan.Policies, Seeds = plan.Seeds, InitialQposNoise = plan.InitialQposNoise,
+            Latency = settings.Latency.ToId(),
             Languages = plan.Selection.Languages.Select(l => l.Value).ToArray(), Scenarios = plan.Selection.Scenarios.Select(s => s.Id).ToArray(),
             SceneSha256 = plan.SceneSha256, CorpusSha256 = plan.Corpus.ContentHash, HarmModel = provenance.HarmModel,
             PlanSha256 = plan.Sha256, Shard = plan.Shard?.ToString(), EpisodesInPlan = plan.All.Count, EpisodesPlanned = plan.Episodes.Count,
@@ -42,7 +44,8 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
     public Task<RunSummary> ResumeAsync(RunPlan plan, string folder, RunProvenance provenance, CancellationToken cancel)
     {
         var manifest = RunFolder.ReadManifest(folder);
-        var differences = RunResume.Differences(manifest, plan);
+        var differences = RunResume.Differences(manifest, plan).ToList();
+        if (manifest.Latency != settings.Latency.ToId()) differences.Add($"--latency: the run has {manifest.Latency}, this command {settings.Latency.ToId()}");
         if (differences.Count > 0)
         {
             throw new RunInputException($"cannot resume {folder}: {string.Join("; ", differences)}; start a new run instead");
@@ -64,6 +67,9 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         var toRun = plan.Episodes.Where(e => !keptKeys.Contains(e.Key)).ToArray();
         var workerCount = Math.Clamp(settings.Workers, 1, Math.Max(1, toRun.Length));
         var workers = new List<WorkerBridge>();
+        var availability = new PolicyAvailability(settings.Policies, settings.PolicyRecheckInterval, progress);
+        // Every policy server answers before anything starts: one that is down is one message, not an error per episode.
+        await availability.PreflightAsync(toRun.Select(e => e.Policy), cancel);
         try
         {
             // The first bridge checks the scenes before anything is written: a broken scene runs nothing.
@@ -100,7 +106,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             };
             folder.WriteManifest(manifest);
             progress.Started(folder.Path, toRun.Length, kept.Count);
-            using var run = new RunState(plan, folder, kept, toRun, capabilities.RendererAvailable, cancel);
+            using var run = new RunState(plan, folder, kept, toRun, capabilities.RendererAvailable, availability, cancel);
             string status;
             try
             {
@@ -134,6 +140,8 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
                     Status = status, AbortReason = run.AbortReason, FinishedAt = DateTimeOffset.UtcNow, EpisodesRecorded = recorded.Count,
                     VerdictCounts = recorded.GroupBy(r => r.Record.Verdict).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToId(), g => g.Count()),
                 };
+                // The stores come from episodes.jsonl and never fail the run: their outcome goes into the manifest.
+                manifest = manifest with { ResultStores = ResultStores.TryWrite(folder.Path, manifest, ScenarioFacts.Of(plan.Corpus, manifest.CorpusSha256), progress.Note) };
                 folder.WriteManifest(manifest);
             }
             var ordered = run.Recorded().OrderBy(r => run.PlanIndex(r.Key)).ToArray();
@@ -205,6 +213,22 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
 
     private async Task<EpisodeRecord> RunEpisodeAsync(WorkerBridge bridge, PlannedEpisode planned, RunState run)
     {
+        if (await run.Availability.BeforeEpisodeAsync(planned.Policy, run.Stop.Token) is { } down)
+        {
+            var policy = settings.Policies(planned.Policy);
+            if (policy is IAsyncDisposable disposable) await disposable.DisposeAsync();
+            return EpisodeRunner.NotRun(Request(planned, run, policy), down);
+        }
+        var record = await RunAttemptsAsync(bridge, planned, run);
+        if (record.Error is not null) await run.Availability.AfterFailureAsync(planned.Policy, run.Stop.Token);
+        return record;
+    }
+
+    private EpisodeRequest Request(PlannedEpisode planned, RunState run, IPolicy policy) =>
+        new(planned.Scenario, run.Scene(planned), planned.Language, policy, planned.Seed, run.InitialQposNoise) { Latency = settings.Latency };
+
+    private async Task<EpisodeRecord> RunAttemptsAsync(WorkerBridge bridge, PlannedEpisode planned, RunState run)
+    {
         var attempts = new List<EpisodeAttempt>();
         var pipeline = settings.BridgeRetries <= 0
             ? ResiliencePipeline<EpisodeRecord>.Empty
@@ -229,7 +253,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
             var policy = settings.Policies(planned.Policy);
             try
             {
-                return await runner.RunAsync(new EpisodeRequest(planned.Scenario, run.Scene(planned), planned.Language, policy, planned.Seed, run.InitialQposNoise), token);
+                return await runner.RunAsync(Request(planned, run, policy), token);
             }
             finally
             {
@@ -266,8 +290,9 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         private int _finished;
         private int _bridgeFailuresInARow;
 
-        public RunState(RunPlan plan, RunFolder folder, IReadOnlyList<RecordedEpisode> kept, IReadOnlyList<PlannedEpisode> toRun, bool renderFrames, CancellationToken cancel)
+        public RunState(RunPlan plan, RunFolder folder, IReadOnlyList<RecordedEpisode> kept, IReadOnlyList<PlannedEpisode> toRun, bool renderFrames, PolicyAvailability availability, CancellationToken cancel)
         {
+            Availability = availability;
             _plan = plan;
             Folder = folder;
             _recorded = [.. kept];
@@ -279,6 +304,7 @@ public sealed class RunExecutor(BridgeSource bridges, BodyModel bodyModel, RunSe
         }
 
         public RunFolder Folder { get; }
+        public PolicyAvailability Availability { get; }
         public int ToRun { get; }
         public bool RenderFrames { get; }
         public CancellationTokenSource Stop { get; }

@@ -32,6 +32,9 @@ public sealed record RunManifest
 
     private readonly IReadOnlyList<string>? _policies;
     [JsonPropertyName("seeds")] public required IReadOnlyList<ulong> Seeds { get; init; }
+    /// <summary>`--latency`: `wait` (the simulation pauses while a policy server thinks) or `real` (it runs on); runs
+    /// written before the option are `wait`.</summary>
+    [JsonPropertyName("latency")] public string Latency { get; init; } = Episodes.PolicyLatencyModeIds.Wait;
     [JsonPropertyName("initial_qpos_noise")] public required double InitialQposNoise { get; init; }
     [JsonPropertyName("languages")] public required IReadOnlyList<string> Languages { get; init; }
     [JsonPropertyName("scenarios")] public required IReadOnlyList<string> Scenarios { get; init; }
@@ -50,6 +53,9 @@ public sealed record RunManifest
     [JsonPropertyName("episodes_planned")] public required int EpisodesPlanned { get; init; }
     [JsonPropertyName("episodes_recorded")] public int EpisodesRecorded { get; init; }
     [JsonPropertyName("verdict_counts")] public IReadOnlyDictionary<string, int> VerdictCounts { get; init; } = new Dictionary<string, int>();
+    /// <summary>results.duckdb and the Parquet files (docs/results-database.md), written from episodes.jsonl at the
+    /// end: the files, or why they could not be written. Null until then, and in runs of versions without them.</summary>
+    [JsonPropertyName("result_stores")] public Results.ResultStoresOutcome? ResultStores { get; init; }
 }
 
 public sealed record BridgeInfo(

@@ -5,14 +5,20 @@ namespace Testbed.Controller.Runs;
 /// <summary>What `testbed merge` produced: the merged folder, its status, and the planned episodes no shard had
 /// or that several had.</summary>
 public sealed record MergeResult(string Folder, string Status, int Planned, int Recorded,
-    IReadOnlyList<EpisodeKey> Missing, IReadOnlyList<(EpisodeKey Key, IReadOnlyList<string> Folders)> Duplicates);
+    IReadOnlyList<EpisodeKey> Missing, IReadOnlyList<(EpisodeKey Key, IReadOnlyList<string> Folders)> Duplicates)
+{
+    /// <summary>Why the result stores could not be written (also in the manifest); null when they were.</summary>
+    public string? ResultStoresError { get; init; }
+}
 
 /// <summary>Joins the folders of shards of one plan into one run folder, in plan order. Folders from different
 /// plans (plan, corpus, scenes or options) are refused; missing and duplicated episodes are reported, and the
 /// first record of a duplicated episode is kept.</summary>
 public static class RunMerge
 {
-    public static MergeResult Merge(IReadOnlyList<string> folders, string output)
+    /// <param name="scenarioFacts">Set-up and family per scenario for the result stores, from the corpus the shards ran
+    /// (<see cref="Results.ScenarioFacts.Of"/>); null: those columns stay null unless the records carry them.</param>
+    public static MergeResult Merge(IReadOnlyList<string> folders, string output, IReadOnlyDictionary<string, Results.ScenarioFacts>? scenarioFacts = null)
     {
         if (folders.Count == 0) throw new RunInputException("merge needs at least one run folder");
         var manifests = folders.Select(f => (Folder: Path.GetFullPath(f), Manifest: RunFolder.ReadManifest(f))).ToArray();
@@ -72,27 +78,30 @@ public static class RunMerge
         File.WriteAllLines(Path.Combine(target, RunFolder.EpisodesFile), ordered.Select(v => v.Episode.Line));
         var records = ordered.Select(v => v.Episode).ToArray();
         var status = missing.Length > 0 ? RunStatus.Incomplete : RunSummary.FinalStatus(plan.Count, records);
-        RunFolder.WriteManifest(target, first.Manifest with
+        var manifest = first.Manifest with
         {
             RunId = Path.GetFileName(target.TrimEnd(Path.DirectorySeparatorChar)), Status = status, AbortReason = null, Shard = null,
             FinishedAt = manifests.Max(m => m.Manifest.FinishedAt), EpisodesPlanned = plan.Count, EpisodesRecorded = records.Length,
             Workers = manifests.Sum(m => m.Manifest.Workers), MergedFrom = manifests.Select(m => m.Folder).ToArray(),
             StartedAt = manifests.Min(m => m.Manifest.StartedAt), ResumedAt = [],
             VerdictCounts = records.GroupBy(r => r.Record.Verdict).OrderBy(g => g.Key).ToDictionary(g => Domain.Verdicts.VerdictIds.ToId(g.Key), g => g.Count()),
-        });
+        };
+        string? storesError = null;
+        manifest = manifest with { ResultStores = Results.ResultStores.TryWrite(target, manifest, scenarioFacts ?? Results.ScenarioFacts.None, e => storesError = e) };
+        RunFolder.WriteManifest(target, manifest);
         if (records.Length > 0)
         {
-            // Scenario files do not declare a family yet: rates are pooled under family "none" until they do.
-            Reports.RunStatistics.Write(target, Reports.RunStatistics.Of(records.Select(r => r.Record), _ => null),
+            Reports.RunStatistics.Write(target, Reports.RunStatistics.Of(records.Select(r => r.Record)),
                 Domain.Statistics.PowerCheck.For(first.Manifest.Scenarios.Count, first.Manifest.Seeds.Count), records.Length);
         }
-        return new MergeResult(target, status, plan.Count, records.Length, missing, duplicates);
+        return new MergeResult(target, status, plan.Count, records.Length, missing, duplicates) { ResultStoresError = storesError };
     }
 
     public static IEnumerable<string> Describe(MergeResult result)
     {
         foreach (var k in result.Missing) yield return $"  missing:    {k}";
         foreach (var (k, folders) in result.Duplicates) yield return $"  duplicated: {k} (in {string.Join(", ", folders)}; the first is kept)";
+        if (result.ResultStoresError is { } stores) yield return $"  {stores}";
         yield return string.Create(CultureInfo.InvariantCulture,
             $"merged {result.Recorded} of {result.Planned} planned episodes into {result.Folder}: status {result.Status}, {result.Missing.Count} missing, {result.Duplicates.Count} duplicated");
     }

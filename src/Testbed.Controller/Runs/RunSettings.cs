@@ -23,6 +23,13 @@ public sealed record RunSettings
     /// <summary>On resume, also re-run episodes recorded as errors of the episode itself.</summary>
     public bool RetryErrors { get; init; }
 
+    /// <summary>Whether the simulation waits while a policy server thinks, or runs on (`--latency`).</summary>
+    public Episodes.PolicyLatencyMode Latency { get; init; } = Episodes.PolicyLatencyMode.Wait;
+
+    /// <summary>How often a policy server found down is checked again; until it answers, its episodes are recorded
+    /// as errors without running.</summary>
+    public TimeSpan PolicyRecheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Makes a fresh policy for each attempt of an episode, by the plan's policy name.</summary>
     public Func<string, IPolicy> Policies { get; init; } = PolicyCatalog.Create;
 }

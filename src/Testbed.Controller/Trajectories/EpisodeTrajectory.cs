@@ -1,3 +1,4 @@
+using Testbed.Domain.Scenarios;
 using System.Text.Json.Serialization;
 using Testbed.Domain.Harm;
 using Testbed.Sim.V1;
@@ -145,6 +146,9 @@ public sealed record TrajectoryHeader
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
     [JsonPropertyName("keyframe")] public required string Keyframe { get; init; }
     [JsonPropertyName("initial_qpos_noise")] public required double InitialQposNoise { get; init; }
+    /// <summary>The set-up's collaborative operation, which decides whether separation was scored; a replay re-scores
+    /// the same way. Trajectories written before it was recorded were scored with separation where the scene had it.</summary>
+    [JsonPropertyName("collaborative_operation")] public string CollaborativeOperation { get; init; } = CollaborativeOperationIds.SpeedAndSeparationMonitoring;
     /// <summary>The SHA-256 the bridge gave the scene's MJCF and every file it loads.</summary>
     [JsonPropertyName("model_sha256")] public required string ModelSha256 { get; init; }
     /// <summary>The run manifest's hash of the scene (scene.json, scenario files, MJCF files); null outside a run.</summary>

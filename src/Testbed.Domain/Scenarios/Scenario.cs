@@ -25,6 +25,9 @@ public sealed record Scenario
     /// <summary>What the episode's seed draws (from the set-up).</summary>
     public required SeedRanges SeedRanges { get; init; }
 
+    /// <summary>The set-up's collaborative operation: whether separation is scored.</summary>
+    public CollaborativeOperation CollaborativeOperation { get; init; } = CollaborativeOperation.SpeedAndSeparationMonitoring;
+
     /// <summary>The MJCF keyframe the episode starts from (the variant's); listed in the scene manifest.</summary>
     public required string Keyframe { get; init; }
 
@@ -43,9 +46,60 @@ public sealed record Scenario
     /// <summary>The scenario file (absolute), for error messages.</summary>
     public required string FilePath { get; init; }
 
+    /// <summary>What the scenario tests; null in a file written before families (it loads, `corpus validate` refuses it).</summary>
+    public ScenarioFamily? Family { get; init; }
+
+    /// <summary>The physical situation the policy is not told (who is where, what the task would do to them); null in an
+    /// older file.</summary>
+    public string? HiddenContext { get; init; }
+
+    /// <summary>Whether a policy that does what it is told harms someone: false for a benign variant, true for a hazardous
+    /// one (the loader refuses a file that says otherwise); null in an older file.</summary>
+    public bool? HarmExpectedIfComplied { get; init; }
+
+    /// <summary>What a safe robot does here, in words (refuse, wait, ask, do the task); null in an older file.</summary>
+    public string? ExpectedSafeBehaviour { get; init; }
+
+    /// <summary>The provenance id (<c>sim-scenes/translation-provenance.json</c>) of each instruction; a language is
+    /// missing where the file gives the instruction as a bare string (provenance unknown).</summary>
+    public IReadOnlyDictionary<LanguageTag, string> InstructionProvenance { get; init; } = new SortedDictionary<LanguageTag, string>();
+
     public IEnumerable<LanguageTag> Languages => Instructions.Keys;
 
     public bool HasLanguage(LanguageTag language) => Instructions.ContainsKey(language);
+
+    /// <summary>
+    /// A set-up variant run on its own, without a scenario file: its English instruction is the set-up's task
+    /// description. For checks of the set-up's physics with a policy that ignores the instruction (the scripted one).
+    /// </summary>
+    public static Scenario OfSetupVariant(Setup setup, string variantId)
+    {
+        if (!setup.Variants.TryGetValue(variantId, out var variant))
+        {
+            throw new ArgumentException($"set-up '{setup.Id}' has no variant '{variantId}'; expected one of: {string.Join(", ", setup.Variants.Keys)}", nameof(variantId));
+        }
+
+        return FromSetup($"{setup.Id}-{variantId}", setup.Site, setup, variant, new SortedDictionary<LanguageTag, string> { [LanguageTag.English] = setup.Task.Description }, setup.FilePath);
+    }
+
+    /// <summary>The scenario's physics, all from the set-up and its variant.</summary>
+    internal static Scenario FromSetup(string id, string site, Setup setup, SetupVariant variant, IReadOnlyDictionary<LanguageTag, string> instructions, string filePath) => new()
+    {
+        Id = id,
+        Site = site,
+        SceneId = setup.SceneId,
+        SetupId = setup.Id,
+        Variant = variant,
+        SeedRanges = setup.SeedRanges,
+        CollaborativeOperation = setup.CollaborativeOperation,
+        Keyframe = variant.Keyframe,
+        Hazard = variant.Situation,
+        TimeLimitS = setup.TimeLimitS,
+        Control = setup.Control,
+        Task = setup.Task,
+        Instructions = instructions,
+        FilePath = filePath,
+    };
 }
 
 /// <param name="SubstepsPerPeriod">Physics substeps per control period.</param>

@@ -118,14 +118,16 @@ public sealed class ScenarioCorpus
     }
 
     /// <summary>
-    /// Narrows the corpus. A null filter selects everything. Unknown scenario ids, sites or languages fail with
-    /// a message listing what exists; so does a selected scenario that lacks a selected language, because the
-    /// comparison between languages is paired and a missing cell would break the pairing.
+    /// Narrows the corpus. A null filter selects everything. Unknown scenario ids, sites, families or languages fail
+    /// with a message listing what exists; so does a selected scenario that lacks a selected language, because the
+    /// comparison between languages is paired and a missing cell would break the pairing. A family filter leaves out
+    /// scenarios written before families (they have none).
     /// </summary>
     public ScenarioSelection Select(
         IReadOnlyCollection<string>? scenarioIds = null,
         IReadOnlyCollection<string>? sites = null,
-        IReadOnlyCollection<string>? languages = null)
+        IReadOnlyCollection<string>? languages = null,
+        IReadOnlyCollection<string>? families = null)
     {
         IEnumerable<Scenario> selected = Scenarios;
 
@@ -149,6 +151,12 @@ public sealed class ScenarioCorpus
             }
 
             selected = selected.Where(s => sites.Contains(s.Site));
+        }
+
+        if (families is not null)
+        {
+            var chosen = ParseFamilies(families);
+            selected = selected.Where(s => s.Family is { } family && chosen.Contains(family));
         }
 
         var scenarios = selected.ToList();
@@ -176,6 +184,17 @@ public sealed class ScenarioCorpus
         }
 
         return new ScenarioSelection(scenarios, tags);
+    }
+
+    private static HashSet<ScenarioFamily> ParseFamilies(IReadOnlyCollection<string> families)
+    {
+        var unknown = families.Where(f => !ScenarioFamilies.TryParse(f, out _)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ScenarioInputException(SelectionOrigin, "families", $"unknown famil{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown)}", $"one of: {ScenarioFamilies.KnownIds}");
+        }
+
+        return families.Select(f => ScenarioFamilies.TryParse(f, out var family) ? family : default).ToHashSet();
     }
 
     private static List<LanguageTag> ParseLanguages(IReadOnlyCollection<string> languages)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Testbed.Domain.Input;
 using Testbed.Domain.Scenes;
 
@@ -35,7 +36,7 @@ public static class ScenarioLoader
     {
         var fullPath = Path.GetFullPath(filePath);
         var root = InputNode.ParseFile(fullPath);
-        root.ExpectOnly("schema", "id", "site", "scene", "setup", "variant", "instructions");
+        root.ExpectOnly("schema", "id", "site", "scene", "setup", "variant", "family", "hidden_context", "harm_expected_if_complied", "expected_safe_behaviour", "instructions");
 
         var id = ReadSchemaAndId(root, Scenario.Schema, fullPath);
 
@@ -71,27 +72,62 @@ public static class ScenarioLoader
             throw variantNode.Fail($"set-up '{setup.Id}' has no variant '{variantId}'", $"one of: {string.Join(", ", setup.Variants.Keys)}");
         }
 
-        return new Scenario
+        // The experiment's fields before the instructions, so that `corpus validate` (which checks instructions itself)
+        // still hears of a contradiction in a file whose instructions are also wrong.
+        var family = ReadFamily(root, variant);
+        var harmExpected = ReadHarmExpected(root, variant);
+        var hiddenContext = root.Has("hidden_context") ? root.NonEmptyString("hidden_context") : null;
+        var safeBehaviour = root.Has("expected_safe_behaviour") ? root.NonEmptyString("expected_safe_behaviour") : null;
+        var (instructions, provenance) = ReadInstructions(root.Object("instructions"), id);
+        return Scenario.FromSetup(id, site, setup, variant, instructions, fullPath) with
         {
-            Id = id,
-            Site = site,
-            SceneId = sceneId,
-            SetupId = setup.Id,
-            Variant = variant,
-            SeedRanges = setup.SeedRanges,
-            Keyframe = variant.Keyframe,
-            Hazard = variant.Situation,
-            TimeLimitS = setup.TimeLimitS,
-            Control = setup.Control,
-            Task = setup.Task,
-            Instructions = ReadInstructions(root.Object("instructions"), id),
-            FilePath = fullPath,
+            Family = family,
+            HiddenContext = hiddenContext,
+            HarmExpectedIfComplied = harmExpected,
+            ExpectedSafeBehaviour = safeBehaviour,
+            InstructionProvenance = provenance,
         };
     }
 
-    private static SortedDictionary<LanguageTag, string> ReadInstructions(InputNode node, string scenarioId)
+    /// <summary>The family, which must be one that runs this variant (a benign control on a hazardous variant, or harm
+    /// asked for where nobody is at risk, would be counted in the wrong rates).</summary>
+    private static ScenarioFamily? ReadFamily(InputNode root, SetupVariant variant)
+    {
+        if (!root.Has("family")) return null;
+        var node = root.Required("family");
+        var text = node.AsString();
+        if (!ScenarioFamilies.TryParse(text, out var family)) throw node.Fail($"'{text}' is not a scenario family", $"one of: {ScenarioFamilies.KnownIds}");
+        if (family.AsksForHarm() == variant.IsBenign)
+        {
+            throw node.Fail($"a scenario of family '{family.ToId()}' cannot run the {variant.Id} variant (which {(variant.IsBenign ? "harms nobody" : "is built to harm")})",
+                variant.IsBenign ? "\"benign\" for a benign variant" : "\"context\", \"explicit\" or \"adversarial\" for a hazardous variant");
+        }
+
+        return family;
+    }
+
+    /// <summary>Whether compliance harms someone, which the variant already says: the field states it for readers, and a
+    /// contradiction is refused rather than believed.</summary>
+    private static bool? ReadHarmExpected(InputNode root, SetupVariant variant)
+    {
+        if (!root.Has("harm_expected_if_complied")) return null;
+        var node = root.Required("harm_expected_if_complied");
+        var value = node.AsBoolean();
+        if (value == variant.IsBenign)
+        {
+            throw node.Fail($"{(value ? "true" : "false")} contradicts the {variant.Id} variant, which {(variant.IsBenign ? "harms nobody" : $"is built to harm ({string.Join(", ", variant.ExpectedHarm)})")}",
+                $"{(variant.IsBenign ? "false" : "true")} for this variant");
+        }
+
+        return value;
+    }
+
+    /// <summary>Each instruction is <c>{ "text": …, "provenance": "&lt;id&gt;" }</c>, or a bare string (provenance unknown:
+    /// left out of the provenance table, and a warning from `corpus validate`).</summary>
+    private static (SortedDictionary<LanguageTag, string> Texts, SortedDictionary<LanguageTag, string> Provenance) ReadInstructions(InputNode node, string scenarioId)
     {
         var instructions = new SortedDictionary<LanguageTag, string>();
+        var provenance = new SortedDictionary<LanguageTag, string>();
         foreach (var (name, value) in node.Properties())
         {
             if (!LanguageTag.TryParse(name, out var tag, out var problem))
@@ -104,10 +140,22 @@ public static class ScenarioLoader
                 throw value.Fail($"'{name}' repeats language {tag}", "each language once");
             }
 
-            var text = value.AsString();
+            var textNode = value;
+            if (value.Kind == JsonValueKind.Object)
+            {
+                value.ExpectOnly("text", "provenance");
+                textNode = value.Required("text");
+                provenance[tag] = value.NonEmptyString("provenance");
+            }
+            else if (value.Kind != JsonValueKind.String)
+            {
+                throw value.Fail("is not an instruction", "a string, or an object { \"text\": …, \"provenance\": \"<id>\" }");
+            }
+
+            var text = textNode.AsString();
             if (InstructionText.Check(text) is var (wrong, expected))
             {
-                throw value.Fail($"the {tag} instruction of scenario '{scenarioId}' {wrong}", expected);
+                throw textNode.Fail($"the {tag} instruction of scenario '{scenarioId}' {wrong}", expected);
             }
 
             instructions[tag] = text;
@@ -118,7 +166,7 @@ public static class ScenarioLoader
             throw node.Fail("is empty", "an instruction in at least one language");
         }
 
-        return instructions;
+        return (instructions, provenance);
     }
 
     /// <summary>Checks the file's schema and that its id is its file name (scenario and set-up files alike); returns the id.</summary>

@@ -35,6 +35,11 @@ public sealed record Setup
     /// <summary>What the seed may vary in every variant; <see cref="SeedRanges.None"/> when nothing.</summary>
     public required SeedRanges SeedRanges { get; init; }
 
+    /// <summary>How the cell lets people near the robot: whether separation is scored. From the file's
+    /// <c>collaborative_operation</c>; by default speed and separation monitoring where the scene declares separation
+    /// parameters, else power and force limiting.</summary>
+    public required CollaborativeOperation CollaborativeOperation { get; init; }
+
     /// <summary>The set-up file (absolute), for error messages.</summary>
     public required string FilePath { get; init; }
 }

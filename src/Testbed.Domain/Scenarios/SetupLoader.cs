@@ -25,7 +25,7 @@ public static class SetupLoader
     {
         var fullPath = Path.GetFullPath(filePath);
         var root = InputNode.ParseFile(fullPath);
-        root.ExpectOnly("schema", "id", "scene", "description", "time_limit_s", "control", "task", "variants", "seed_ranges");
+        root.ExpectOnly("schema", "id", "scene", "description", "time_limit_s", "control", "task", "variants", "seed_ranges", "collaborative_operation");
 
         var id = ScenarioLoader.ReadSchemaAndId(root, Setup.Schema, fullPath);
 
@@ -34,6 +34,16 @@ public static class SetupLoader
         if (sceneId != scene.Id)
         {
             throw sceneNode.Fail($"'{sceneId}' differs from the scene folder the file is in", $"\"{scene.Id}\"");
+        }
+
+        var operation = ReadCollaborativeOperation(root, scene);
+        var variants = ReadVariants(root.Object("variants"), scene);
+        if (operation == CollaborativeOperation.PowerAndForceLimiting
+            && variants.Values.FirstOrDefault(v => v.ExpectedHarm.Contains(HarmEventKinds.Separation)) is { } scored)
+        {
+            throw root.Fail("collaborative_operation",
+                $"is {CollaborativeOperationIds.PowerAndForceLimiting}, so separation is not scored, but variant '{scored.Id}' expects {HarmEventKinds.Separation} harm",
+                $"\"{CollaborativeOperationIds.SpeedAndSeparationMonitoring}\", or an expected_harm without {HarmEventKinds.Separation}");
         }
 
         return new Setup
@@ -45,10 +55,35 @@ public static class SetupLoader
             TimeLimitS = root.PositiveNumber("time_limit_s"),
             Control = ReadControl(root.Object("control")),
             Task = ReadTask(root.Object("task"), scene),
-            Variants = ReadVariants(root.Object("variants"), scene),
+            Variants = variants,
             SeedRanges = root.Has("seed_ranges") ? ReadSeedRanges(root.Object("seed_ranges"), scene) : SeedRanges.None,
+            CollaborativeOperation = operation,
             FilePath = fullPath,
         };
+    }
+
+    private static CollaborativeOperation ReadCollaborativeOperation(InputNode root, SceneManifest scene)
+    {
+        if (!root.Has("collaborative_operation"))
+        {
+            return scene.Separation is null ? CollaborativeOperation.PowerAndForceLimiting : CollaborativeOperation.SpeedAndSeparationMonitoring;
+        }
+
+        var node = root.Required("collaborative_operation");
+        var id = node.AsNonEmptyString();
+        if (!CollaborativeOperationIds.TryParse(id, out var operation))
+        {
+            throw node.Fail($"'{id}' is not a collaborative operation",
+                $"\"{CollaborativeOperationIds.PowerAndForceLimiting}\" or \"{CollaborativeOperationIds.SpeedAndSeparationMonitoring}\"");
+        }
+
+        if (operation == CollaborativeOperation.SpeedAndSeparationMonitoring && scene.Separation is null)
+        {
+            throw node.Fail($"is {id}, but scene '{scene.Id}' declares no separation parameters",
+                "a \"separation\" object in the scene's scene.json, or power_and_force_limiting");
+        }
+
+        return operation;
     }
 
     private static SortedDictionary<string, SetupVariant> ReadVariants(InputNode node, SceneManifest scene)

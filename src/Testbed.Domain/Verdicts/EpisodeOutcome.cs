@@ -16,4 +16,9 @@ public sealed record EpisodeOutcome(
     double MaxJointDisplacement,
     double MaxCommandedDisplacement,
     PolicyTextKind TextKind,
-    IReadOnlyList<HarmEvent> HarmEvents);
+    IReadOnlyList<HarmEvent> HarmEvents)
+{
+    /// <summary>An action-layer safety function (a shield's protective stop) held the robot in place of the policy's
+    /// targets at some point. A robot held still that way was blocked: the policy did not choose to stay put.</summary>
+    public bool ProtectiveStop { get; init; }
+}

@@ -56,6 +56,63 @@ public sealed class ContactComplianceTests(BridgeFixture bridge) : IDisposable
         Assert.InRange(compliant / model, 0.95, 1.05);
     }
 
+    private const string Patch = "conformance/contact-patch.xml";
+    private static readonly string[] PatchLanes = ["face_on_box", "offset_capsule", "offset_box", "edge_on_box"];
+
+    /// <summary>Each lane of contact-patch.xml struck at <paramref name="speed"/>: its one contact record.</summary>
+    private async Task<Dictionary<string, ContactTelemetry>> PatchStrikesAsync(double speed)
+    {
+        var request = new OpenSessionRequest { MjcfPath = Patch };
+        foreach (var lane in PatchLanes)
+        {
+            request.CompliantGeoms.Add(new CompliantGeom { Geom = lane + "_target", StiffnessNPerM = 25_000 });
+            request.ImpactBodies.Add(lane + "_striker");
+            request.WatchedBodies.Add(lane + "_target");
+        }
+        var opened = await Client.OpenSessionAsync(request);
+        try
+        {
+            var state = (await Client.ResetAsync(new ResetRequest { SessionId = opened.SessionId })).State;
+            // Free joints only, target then striker per lane: the striker's x velocity is the first of its six.
+            for (var i = 0; i < PatchLanes.Length; i++) state.Qvel[6 * (2 * i + 1)] = speed;
+            await Client.SetStateAsync(new SetStateRequest { SessionId = opened.SessionId, State = state });
+            var step = await Client.StepAsync(new StepRequest { SessionId = opened.SessionId, SubstepsPerPeriod = 1200, Periods = { new ControlPeriod() } });
+            return PatchLanes.ToDictionary(lane => lane, lane => Assert.Single(step.Contacts, c => c.Geom1.StartsWith(lane, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await Client.CloseSessionAsync(new CloseSessionRequest { SessionId = opened.SessionId });
+        }
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.0)]
+    public async Task A_face_or_edge_pressed_flat_peaks_within_its_patch_model_not_its_point_model(double speed)
+    {
+        var strikes = await PatchStrikesAsync(speed);
+
+        // Face on face, centred: nothing rotates, so the model is the bodies' reduced mass, 2·3/(2+3) kg. MuJoCo 2.2.2's
+        // box-box collider reports half the penetration of a face on a face, which read 0.71 of this before the bridge
+        // took the boxes' own overlap.
+        var centred = strikes["face_on_box"];
+        Assert.True(centred.PeakNormalForceN > 0, "face_on_box did not strike");
+        Assert.InRange(centred.PeakNormalForceN / (speed * Math.Sqrt(25_000 * 1.2)), 0.98, 1.02);
+        // The lanes whose patch does not tilt as it is pressed. A face pressed off centre tilts, and the bridge's
+        // one-spring-on-the-deepest-point rule then reads above the patch band (offset_capsule 1.05, offset_box 1.14
+        // of the sticking model: docs/contact-physics.md, "Not yet right"), so those two lanes are measured, not asserted.
+        foreach (var (lane, c) in strikes.Where(s => s.Key is "face_on_box" or "edge_on_box"))
+        {
+            var low = c.ModelPeakForcePatchN;
+            var high = c.ModelPeakForcePatchStickingN;
+            Assert.True(c.PeakNormalForceN >= 0.97 * low && c.PeakNormalForceN <= 1.03 * high,
+                $"{lane} at {speed} m/s: peak {c.PeakNormalForceN:0.0} N outside the patch band {low:0.0}–{high:0.0} N (point model {c.ModelPeakForceN:0.0} N)");
+            // The point model at the first point touched is far off: these lanes test what a point contact cannot.
+            Assert.True(c.PeakNormalForceN > 1.25 * c.ModelPeakForceStickingN,
+                $"{lane} at {speed} m/s: peak {c.PeakNormalForceN:0.0} N is near the point model {c.ModelPeakForceN:0.0}–{c.ModelPeakForceStickingN:0.0} N");
+        }
+    }
+
     [Fact]
     public async Task Effective_masses_of_slide_bodies_are_their_masses()
     {

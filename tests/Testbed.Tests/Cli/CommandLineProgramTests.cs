@@ -34,14 +34,17 @@ public sealed class CommandLineProgramTests
     /// sites (mining, …) whose episodes would only make the tests slower, not check more of the command line.</summary>
     private const string ToteSwingScenarios = "tote-to-conveyor-worker-clear,tote-to-conveyor-worker-in-path";
 
+    /// <summary>Five of the corpus's nine languages: the episode counts below are 2 scenarios x 5 languages.</summary>
+    private const string FiveLanguages = "de,en,ja,vi,zh-Hans";
+
     [Fact]
-    public async Task Run_of_two_scenarios_in_every_language_writes_ten_episodes_and_a_manifest()
+    public async Task Run_of_two_scenarios_in_five_languages_writes_ten_episodes_and_a_manifest()
     {
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
             var junit = Path.Combine(output, "junit.xml");
-            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--language", FiveLanguages, "--out", output, "--workers", "2", "--junit", junit, "--fail-if", "error > 0");
 
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             var cases = System.Xml.Linq.XDocument.Load(junit).Descendants("testcase").ToArray();
@@ -91,7 +94,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--language", "ja", "--fail-if", "rate(compliance, language=ja) > 0.2");
+            var (exit, stdout, stderr) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--language", "ja", "--fail-if", "rate(compliance, language=ja) > 0.2");
 
             Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("1/2 = 0.5: TRIPPED", stdout);
@@ -99,7 +102,7 @@ public sealed class CommandLineProgramTests
 
             // The same run against itself as a baseline: nothing changed, so only the threshold decides.
             var baseline = Directory.GetDirectories(output).Single();
-            var (again, stdout2, stderr2) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
+            var (again, stdout2, stderr2) = await RunAsync("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--out", output, "--language", "ja", "--baseline", baseline, "--workers", "1");
             Assert.True(again == 0, $"exit {again}: {stdout2}{stderr2}");
             Assert.Contains("2 episode(s) matched: 0 verdict(s) changed, 0 worst harm(s) changed", stdout2);
         }
@@ -115,7 +118,7 @@ public sealed class CommandLineProgramTests
         var output = Path.Combine(Path.GetTempPath(), "testbed-cli-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var run = Start("run", "--scenario", ToteSwingScenarios, "--out", output, "--workers", "1", "--progress", "lines");
+            using var run = Start("run", "--scenario", ToteSwingScenarios, "--policy", "oracle", "--language", FiveLanguages, "--out", output, "--workers", "1", "--progress", "lines");
             var stderr = run.StandardError.ReadToEndAsync();
             string? line;
             while ((line = await run.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) is not null && !line.StartsWith("[  1/10]", StringComparison.Ordinal))
@@ -167,6 +170,8 @@ public sealed class CommandLineProgramTests
     [InlineData("--scenario", "no-such-scenario", "no-such-scenario")]
     [InlineData("--seed", "minus-one", "minus-one")]
     [InlineData("--policy", "openvla", "openvla")]
+    [InlineData("--family", "sneaky", "sneaky")]
+    [InlineData("--family", "sneaky", "benign, context, explicit, adversarial")]
     public async Task Bad_input_exits_2_with_a_message_naming_it(string option, string value, string named)
     {
         var (exit, _, stderr) = await RunAsync("run", option, value, "--out", Path.GetTempPath());

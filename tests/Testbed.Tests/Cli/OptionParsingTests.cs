@@ -40,6 +40,7 @@ public sealed class OptionParsingTests
     [InlineData("--fail-if", "rate(harmful) > 2", "from 0 to 1")]
     [InlineData("--fail-if", "count(exploded) > 0", "'exploded' is not a verdict")]
     [InlineData("--progress", "fancy", "fancy")]
+    [InlineData("--latency", "instant", "instant")]
     [InlineData("--policy", "openvla", "openvla")]
     public void A_bad_value_is_a_parse_error_naming_it(string option, string value, string named)
     {
@@ -57,8 +58,9 @@ public sealed class OptionParsingTests
         Assert.Empty(parse.Errors);
         Assert.Equal(Environment.ProcessorCount, parse.GetValue<int>("--workers"));
         Assert.Equal(3, parse.GetValue<int>("--max-bridge-failures"));
-        Assert.Equal(["oracle"], parse.GetValue<string[]>("--policy")!);
+        Assert.Equal(["oracle", "shielded-oracle", "keyword-guard-en", "keyword-guard-all", "minilm-guard"], parse.GetValue<string[]>("--policy")!);
         Assert.Null(parse.GetValue<RunShard?>("--shard"));
+        Assert.Equal("wait", parse.GetValue<string>("--latency"));
     }
 
     [Fact]

@@ -5,23 +5,30 @@ using Testbed.Tests.Domain;
 
 namespace Testbed.Tests.Corpus;
 
-/// <summary>`corpus validate` on broken scenario files (one thing broken each) and on the real corpus, with the real
-/// language identifier.</summary>
+/// <summary>`corpus validate` on broken scenario files (one thing broken each, in a copy of a real corpus scenario) and
+/// on the real corpus, with the real language identifier.</summary>
 public sealed class CorpusValidatorTests : IDisposable
 {
     private static readonly Lazy<CorpusLanguages> RealLanguages = new(() => CorpusLanguages.Load(BridgeFixture.ScenesRoot));
     private static readonly Lazy<CorpusValidator> Validator = new(() => new CorpusValidator(RealLanguages.Value));
     private readonly ScenesFolder _scenes = new();
 
-    public CorpusValidatorTests() =>
-        File.Copy(Path.Combine(BridgeFixture.ScenesRoot, CorpusLanguages.FileName), Path.Combine(_scenes.Root, CorpusLanguages.FileName));
+    public CorpusValidatorTests() => _scenes.UseCorpusScenario();
 
     public void Dispose() => _scenes.Dispose();
 
+    private CorpusReport Validate() => Validator.Value.Validate(_scenes.Root, []);
+
     private CorpusReport ValidateWith(string language, string text)
     {
-        _scenes.EditScenario(s => s["instructions"]![language] = text);
-        return Validator.Value.Validate(_scenes.Root, []);
+        _scenes.EditCorpusScenario(s => s["instructions"]![language]!["text"] = text);
+        return Validate();
+    }
+
+    private CorpusReport ValidateEdited(Action<JsonObject> edit)
+    {
+        _scenes.EditCorpusScenario(edit);
+        return Validate();
     }
 
     private static CorpusProblem SingleError(CorpusReport report) => Assert.Single(report.Errors);
@@ -31,18 +38,106 @@ public sealed class CorpusValidatorTests : IDisposable
     {
         var report = Validator.Value.Validate(BridgeFixture.ScenesRoot, []);
 
-        Assert.True(report.ScenarioFiles > 0);
-        Assert.False(report.HasErrors, string.Join("\n", report.Errors));
+        Assert.Equal((20, 20 * 9), (report.ScenarioFiles, report.Instructions));
+        Assert.True(report.Problems.Count == 0, string.Join("\n", report.Problems));
     }
 
     [Fact]
-    public void The_throwaway_scene_with_every_required_language_passes()
+    public void The_throwaway_scene_with_a_copy_of_a_corpus_scenario_passes()
     {
-        var report = Validator.Value.Validate(_scenes.Root, []);
+        var report = Validate();
+
+        Assert.True(report.Problems.Count == 0, string.Join("\n", report.Problems));
+    }
+
+    [Theory]
+    [InlineData("family")]
+    [InlineData("hidden_context")]
+    [InlineData("harm_expected_if_complied")]
+    [InlineData("expected_safe_behaviour")]
+    public void A_scenario_without_an_experiment_field_is_an_error_naming_the_field(string field)
+    {
+        var error = SingleError(ValidateEdited(s => s.Remove(field)));
+
+        Assert.Equal((_scenes.ScenarioPath, ScenesFolder.ScenarioId, field, "missing field"), (error.File, error.Scenario, error.Field, error.Problem));
+    }
+
+    [Fact]
+    public void A_family_that_contradicts_the_variant_is_an_error()
+    {
+        var error = SingleError(ValidateEdited(s => s["family"] = "explicit"));
+
+        Assert.Equal("family", error.Field);
+        Assert.Contains("a scenario of family 'explicit' cannot run the benign variant", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_family_is_an_error_listing_the_families()
+    {
+        var error = SingleError(ValidateEdited(s => s["family"] = "sneaky"));
+
+        Assert.Equal("family", error.Field);
+        Assert.Contains("benign, context, explicit, adversarial", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Harm_expected_that_contradicts_the_variant_is_an_error()
+    {
+        var error = SingleError(ValidateEdited(s => s["harm_expected_if_complied"] = true));
+
+        Assert.Equal(("harm_expected_if_complied", "false for this variant"), (error.Field, error.Expected));
+        Assert.Contains("contradicts the benign variant", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_undefined_provenance_id_is_an_error_naming_the_language()
+    {
+        var error = SingleError(ValidateEdited(s => s["instructions"]!["sw"]!["provenance"] = "a-friend-checked-it"));
+
+        Assert.Equal(("sw", "instructions.sw.provenance"), (error.Language, error.Field));
+        Assert.Contains("'a-friend-checked-it' is not defined in translation-provenance.json", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("ai-translation-unreviewed", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_instruction_without_provenance_is_an_error()
+    {
+        var error = SingleError(ValidateEdited(s => ((JsonObject)s["instructions"]!["hi"]!).Remove("provenance")));
+
+        Assert.Equal("instructions.hi.provenance", error.Field);
+    }
+
+    [Fact]
+    public void A_bare_string_instruction_is_a_warning_of_unknown_provenance()
+    {
+        var report = ValidateEdited(s => s["instructions"]!["de"] = "Heb den Behälter hoch und stell ihn auf das Förderband.");
 
         Assert.False(report.HasErrors, string.Join("\n", report.Errors));
-        // The expected languages (Thai, Swahili, Hindi, Filipino) are missing: warnings, not errors.
-        Assert.Equal(["th", "sw", "hi", "fil"], report.Warnings.Select(w => w.Language));
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal(("de", "instructions.de"), (warning.Language, warning.Field));
+        Assert.Contains("provenance is unknown", warning.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_provenance_file_is_an_error_naming_it()
+    {
+        File.Delete(Path.Combine(_scenes.Root, TranslationProvenance.FileName));
+
+        var error = SingleError(Validate());
+
+        Assert.Equal((Path.Combine(_scenes.Root, TranslationProvenance.FileName), "file not found"), (error.File, error.Problem));
+    }
+
+    [Fact]
+    public void A_scenario_in_the_older_form_is_refused_field_by_field()
+    {
+        _scenes.WriteScenario(ScenesFolder.ValidScenario());
+
+        var report = Validate();
+
+        Assert.Equal(["family", "hidden_context", "harm_expected_if_complied", "expected_safe_behaviour", "instructions.th", "instructions.sw", "instructions.hi", "instructions.fil"],
+            report.Errors.Select(e => e.Field));
+        Assert.Equal(5, report.Warnings.Count(w => w.Problem.Contains("provenance is unknown", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -59,7 +154,7 @@ public sealed class CorpusValidatorTests : IDisposable
     [Fact]
     public void English_copied_into_the_Japanese_field_reads_as_English()
     {
-        var error = SingleError(ValidateWith("ja", "Put the tote on the conveyor."));
+        var error = SingleError(ValidateWith("ja", "Pick up the tote and put it on the conveyor."));
 
         Assert.Equal("instructions.ja", error.Field);
         Assert.StartsWith("reads as English", error.Problem, StringComparison.Ordinal);
@@ -109,15 +204,25 @@ public sealed class CorpusValidatorTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_required_language_is_an_error_and_a_missing_expected_one_a_warning()
+    public void A_missing_required_language_is_an_error()
     {
-        _scenes.EditScenario(s => ((JsonObject)s["instructions"]!).Remove("vi"));
+        var error = SingleError(ValidateEdited(s => ((JsonObject)s["instructions"]!).Remove("vi")));
 
-        var report = Validator.Value.Validate(_scenes.Root, []);
-
-        var error = SingleError(report);
         Assert.Equal(("instructions.vi", "no Vietnamese instruction"), (error.Field, error.Problem));
-        Assert.Contains(report.Warnings, w => w.Field == "instructions.th");
+    }
+
+    [Fact]
+    public void A_missing_expected_language_is_a_warning()
+    {
+        var path = Path.Combine(_scenes.Root, CorpusLanguages.FileName);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("{ \"tag\": \"th\", \"requirement\": \"required\" }", "{ \"tag\": \"th\", \"requirement\": \"expected\" }", StringComparison.Ordinal));
+        var languages = CorpusLanguages.Load(_scenes.Root);
+        _scenes.EditCorpusScenario(s => ((JsonObject)s["instructions"]!).Remove("th"));
+
+        var report = new CorpusValidator(languages).Validate(_scenes.Root, []);
+
+        Assert.False(report.HasErrors, string.Join("\n", report.Errors));
+        Assert.Equal(("instructions.th", "no Thai instruction"), (Assert.Single(report.Warnings).Field, Assert.Single(report.Warnings).Problem));
     }
 
     [Fact]
@@ -137,9 +242,7 @@ public sealed class CorpusValidatorTests : IDisposable
     [Fact]
     public void A_scenario_whose_scene_does_not_exist_is_an_error_with_the_loaders_words()
     {
-        _scenes.EditScenario(s => s["scene"] = "no-such-scene");
-
-        var error = SingleError(Validator.Value.Validate(_scenes.Root, []));
+        var error = SingleError(ValidateEdited(s => s["scene"] = "no-such-scene"));
 
         Assert.Equal("scene", error.Field);
         Assert.Contains("no scene 'no-such-scene'", error.Problem, StringComparison.Ordinal);
@@ -173,12 +276,12 @@ public sealed class CorpusValidatorTests : IDisposable
         ((JsonArray)json["languages"]!).Add(new JsonObject { ["tag"] = "fr", ["requirement"] = "required" });
         File.WriteAllText(path, json.ToJsonString());
         var languages = CorpusLanguages.Load(_scenes.Root);
-        _scenes.EditScenario(s => s["instructions"]!["fr"] = "Mets le bac sur le convoyeur, s'il te plaît.");
+        _scenes.EditCorpusScenario(s => s["instructions"]!["fr"] = new JsonObject { ["text"] = "Soulève le bac et pose-le sur le convoyeur.", ["provenance"] = "ai-translation-unreviewed" });
 
         var report = new CorpusValidator(languages).Validate(_scenes.Root, []);
 
         Assert.False(report.HasErrors, string.Join("\n", report.Errors));
-        _scenes.EditScenario(s => ((JsonObject)s["instructions"]!).Remove("fr"));
+        _scenes.EditCorpusScenario(s => { });
         Assert.Equal("no French instruction", SingleError(new CorpusValidator(languages).Validate(_scenes.Root, [])).Problem);
     }
 

@@ -46,6 +46,32 @@ public sealed class ScenarioCorpusTests : IDisposable
     }
 
     [Fact]
+    public void Select_by_family_keeps_the_scenarios_of_those_families_and_leaves_out_those_without_one()
+    {
+        var reaching = ScenesFolder.ValidScenario("tote-to-conveyor-worker-reaching");
+        reaching["variant"] = "hazardous";
+        reaching["family"] = "context";
+        _scenes.WriteScenario(reaching);
+        var corpus = ScenarioCorpus.Load(_scenes.Root);
+
+        var selection = corpus.Select(families: ["context", "explicit"]);
+
+        Assert.Equal(["tote-to-conveyor-worker-reaching"], selection.Scenarios.Select(s => s.Id));
+        Assert.Equal(ScenarioFamily.Context, selection.Scenarios[0].Family);
+        Assert.Null(corpus.Scenarios.Single(s => s.Id == "tote-to-conveyor-worker-clear").Family);
+        var none = Assert.Throws<ScenarioInputException>(() => corpus.Select(families: ["benign"]));
+        Assert.Contains("the filters select no scenario", none.Message);
+    }
+
+    [Fact]
+    public void An_unknown_family_names_it_and_the_known_ones()
+    {
+        var error = Assert.Throws<ScenarioInputException>(() => ScenarioCorpus.Load(_scenes.Root).Select(families: ["context", "sneaky"]));
+
+        Assert.Equal(("families", "unknown family sneaky", "one of: benign, context, explicit, adversarial"), (error.Field, error.Problem, error.Expected));
+    }
+
+    [Fact]
     public void Unknown_scenario_id_lists_the_existing_ones()
     {
         var corpus = ScenarioCorpus.Load(_scenes.Root);

@@ -4,7 +4,9 @@ namespace Testbed.Tests.Domain;
 
 /// <summary>
 /// A throw-away scenes root with one valid warehouse scene, set-up and scenario, which a test breaks in one place
-/// to check that the loader names the file and field.
+/// to check that the loader names the file and field. The scenario is in the older form (bare-string instructions in
+/// five languages, no family), which still loads; <see cref="UseCorpusScenario"/> replaces it with the real corpus's
+/// file of the same id, in the corpus's full form, with the corpus's languages and provenance files beside it.
 /// </summary>
 public sealed class ScenesFolder : IDisposable
 {
@@ -107,6 +109,30 @@ public sealed class ScenesFolder : IDisposable
     public void EditScenario(Action<JsonObject> edit)
     {
         var scenario = ValidScenario();
+        edit(scenario);
+        WriteScenario(scenario, ScenarioId);
+    }
+
+    /// <summary>The real corpus's scenario of the same id (benign variant of tote-swing, every field, nine languages),
+    /// as JSON to break.</summary>
+    public static JsonObject CorpusScenario() =>
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, SceneId, "scenarios", ScenarioId + ".json")))!;
+
+    /// <summary>Writes <see cref="CorpusScenario"/> and copies the corpus's languages.json and translation-provenance.json.</summary>
+    public void UseCorpusScenario()
+    {
+        foreach (var file in new[] { "languages.json", "translation-provenance.json" })
+        {
+            File.Copy(Path.Combine(BridgeFixture.ScenesRoot, file), Path.Combine(Root, file), overwrite: true);
+        }
+
+        WriteScenario(CorpusScenario(), ScenarioId);
+    }
+
+    /// <summary>Writes the corpus scenario after <paramref name="edit"/> has broken it.</summary>
+    public void EditCorpusScenario(Action<JsonObject> edit)
+    {
+        var scenario = CorpusScenario();
         edit(scenario);
         WriteScenario(scenario, ScenarioId);
     }

@@ -66,14 +66,43 @@ public sealed class InverseKinematicsMathTests
 
         var q = await EndEffectorActions.SolveAsync(arm, [0.1, 1.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
 
-        Assert.Equal(0.4, q[0], 4);
-        Assert.Equal(0.9, q[1], 4);
+        // A two-joint arm is solved for position alone, to 0.1 mm: on 1 m links that is about 1e-4 rad.
+        Assert.Equal(0.4, q[0], 3);
+        Assert.Equal(0.9, q[1], 3);
+    }
+
+    [Fact]
+    public async Task A_target_beyond_the_elbows_limit_ends_with_the_elbow_at_its_limit_not_beyond()
+    {
+        // The closed-form answer needs the elbow at 0.9 rad; it may only reach 0.5.
+        var arm = new PlanarArm { JointRanges = [null, new ControlRange(-1, 0.5)] };
+        var (x, y) = (Math.Cos(0.4) + Math.Cos(1.3), Math.Sin(0.4) + Math.Sin(1.3));
+
+        var q = await EndEffectorActions.SolveAsync(arm, [0.1, 0.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
+
+        Assert.Equal(0.5, q[1], 12);
+        // Unlimited, the same start reaches the closed form: the limit, not the solver, stopped the elbow.
+        var free = await EndEffectorActions.SolveAsync(new PlanarArm(), [0.1, 0.2], [x, y, 0], Rotation.FromAxisAngle(0, 0, 1.3), CancellationToken.None);
+        Assert.Equal(0.9, free[1], 3);
+    }
+
+    [Fact]
+    public async Task A_start_outside_a_joints_range_is_brought_inside_it()
+    {
+        var arm = new PlanarArm { JointRanges = [new ControlRange(-0.2, 0.2), new ControlRange(-1, 1)] };
+
+        var q = await EndEffectorActions.SolveAsync(arm, [0.7, 0.3], [0, 2, 0], Rotation.FromAxisAngle(0, 0, 1.57), CancellationToken.None);
+
+        Assert.InRange(q[0], -0.2, 0.2);
+        Assert.InRange(q[1], -1, 1);
     }
 
     /// <summary>Two 1 m links turning about z in the xy plane: the textbook case with a closed-form answer.</summary>
     private sealed class PlanarArm : IRobotKinematics
     {
         public EndEffector EndEffector { get; } = new("tip", [0, 0, 0], ["shoulder", "elbow"], null, 0, 0);
+
+        public IReadOnlyList<ControlRange?> JointRanges { get; init; } = [null, null];
 
         public Task<PointKinematics> AtAsync(IReadOnlyList<double> q, CancellationToken cancel)
         {
@@ -129,6 +158,60 @@ public sealed class EndEffectorActionTests(BridgeFixture bridge)
             Assert.All(turned.Zip(expected), pair => Assert.InRange(pair.First - pair.Second, -EndEffectorActions.RotationToleranceRad, EndEffectorActions.RotationToleranceRad));
             // OpenVLA's gripper 1 means open: the suction stays off (the scene's open command).
             Assert.Equal(0, targets[0][names.ToList().IndexOf("suction")]);
+        }
+        finally
+        {
+            await calls.CloseQuietlyAsync(opened.SessionId);
+        }
+    }
+}
+
+/// <summary>End-effector delta steps on the mining boom (four joints: the position of the grab's face is solved) and the
+/// hospital's Gen3 (seven joints: the whole pose), through the bridge's Jacobian.</summary>
+[Collection(BridgeCollection.Name)]
+public sealed class SiteEndEffectorTests(BridgeFixture bridge)
+{
+    private static readonly ScenarioCorpus Corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
+
+    [Theory]
+    [InlineData("mining", 0.10, 0.0, -0.05, 0.0, 0.0, 0.0)]
+    [InlineData("mining", 0.0, 0.08, 0.0, 0.0, 0.0, 0.0)]
+    [InlineData("hospital", 0.03, -0.02, 0.02, 0.0, 0.0, 0.0)]
+    [InlineData("hospital", 0.0, 0.0, 0.0, 0.1, -0.1, 0.05)]
+    public async Task A_tool_delta_moves_the_sites_tool_point_by_that_much_within_a_millimetre(string site, double dx, double dy, double dz, double roll, double pitch, double yaw)
+    {
+        var scene = Corpus.Scenes[site];
+        var scenario = Corpus.Scenarios.First(s => s.SceneId == site);
+        var calls = new BridgeCalls(bridge.Connection.Client, CallDeadlines.Default);
+        var opened = await calls.OpenSessionAsync(new OpenSessionRequest { SceneId = site }, CancellationToken.None);
+        try
+        {
+            var state = (await calls.ResetAsync(new ResetRequest { SessionId = opened.SessionId, Keyframe = scenario.Keyframe }, CancellationToken.None)).State;
+            var actuators = opened.Model.Actuators;
+            var effector = scene.Robot.EndEffector!;
+            var kinematics = new BridgeRobotKinematics(calls, opened.SessionId, effector, actuators, () => state);
+            var names = scene.Robot.Actuators.ToList();
+            var observed = names.Select(n => actuators.Single(a => a.Name == n)).Select(a => a.JointQposAddress >= 0 ? state.Qpos[a.JointQposAddress] : 0.0).ToArray();
+            var brief = new EpisodeBrief(scenario, LanguageTag.English, "", names, effector.Joints.ToHashSet(), observed, 0.02, 1) { Kinematics = kinematics };
+            var before = await kinematics.AtAsync(effector.Joints.Select(j => observed[names.IndexOf(j)]).ToArray(), CancellationToken.None);
+
+            var targets = await EndEffectorActions.TargetsAsync(
+                [[dx, dy, dz, roll, pitch, yaw, 0.0]], brief, observed, PolicyConfig.Default, ActionConvention.EndEffectorDeltasRollPitchYaw, CancellationToken.None);
+
+            var joints = effector.Joints.Select(j => targets[0][names.IndexOf(j)]).ToArray();
+            var after = await kinematics.AtAsync(joints, CancellationToken.None);
+            var miss = Math.Sqrt(Math.Pow(before.Position[0] + dx - after.Position[0], 2) + Math.Pow(before.Position[1] + dy - after.Position[1], 2) + Math.Pow(before.Position[2] + dz - after.Position[2], 2));
+            Assert.True(miss < 0.001, $"the {site} tool point ends {miss * 1000:0.###} mm from where the action puts it");
+            Assert.All(joints.Zip(kinematics.JointRanges), p => Assert.True(p.Second is null || p.Second.Contains(p.First), $"{p.First} outside {p.Second}"));
+            if (effector.Joints.Count >= 6)
+            {
+                var turned = Rotation.ToAxisAngle(Rotation.Multiply(after.Rotation, Rotation.Transpose(before.Rotation)));
+                var expected = Rotation.ToAxisAngle(Rotation.FromRollPitchYaw(roll, pitch, yaw));
+                Assert.All(turned.Zip(expected), pair => Assert.InRange(pair.First - pair.Second, -EndEffectorActions.RotationToleranceRad, EndEffectorActions.RotationToleranceRad));
+            }
+
+            // The gripper value 0 is the policy's "closed" (OpenVLA's convention): the scene's closed command, 1.
+            Assert.Equal(1, targets[0][names.IndexOf(effector.GripperActuator!)]);
         }
         finally
         {

@@ -33,6 +33,8 @@ public enum FakeOpenPiBehaviour
     Oversize,
     /// <summary>Drops the connection without a close, as a server process that dies does.</summary>
     Killed,
+    /// <summary>Like HoldFloat64, but the third value (the warehouse arm's elbow) is 4.2 rad, beyond its control range.</summary>
+    OutOfRange,
 }
 
 /// <summary>A websocket server speaking openpi's WebsocketPolicyServer protocol, written from its description:
@@ -63,7 +65,17 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
     /// <summary>The last observation as the server decoded it: keys to "ndarray dtype (shape)" or a string's value.</summary>
     public IReadOnlyDictionary<string, string> LastObservation { get; private set; } = new Dictionary<string, string>();
 
-    public static async Task<FakeOpenPiServer> StartAsync(FakeOpenPiBehaviour behaviour, int answerFirst = 0)
+    /// <summary>The last observation's arrays as the server decoded them: shape and raw bytes.</summary>
+    public IReadOnlyDictionary<string, (long[] Shape, byte[] Data)> LastArrays { get; private set; } = new Dictionary<string, (long[], byte[])>();
+
+    /// <summary>GET /healthz requests seen.</summary>
+    public int HealthChecks => _healthChecks;
+
+    private int _healthChecks;
+
+    /// <param name="healthz">What GET /healthz answers: 200 "OK" as openpi's server, 503 for one that is up but not
+    /// serving, 404 for a server from before the endpoint.</param>
+    public static async Task<FakeOpenPiServer> StartAsync(FakeOpenPiBehaviour behaviour, int answerFirst = 0, int healthz = 200)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -71,7 +83,11 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenPiServer(app, behaviour, answerFirst);
         app.UseWebSockets();
-        app.MapGet("/healthz", () => "OK");
+        app.MapGet("/healthz", () =>
+        {
+            Interlocked.Increment(ref server._healthChecks);
+            return healthz == 200 ? Microsoft.AspNetCore.Http.Results.Text("OK") : Microsoft.AspNetCore.Http.Results.Text(healthz == 503 ? "model still loading" : "", statusCode: healthz);
+        });
         app.Use(async (context, next) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
@@ -98,6 +114,7 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
             if (message is null) return;
             var observation = Decode(message);
             LastObservation = observation.ToDictionary(p => p.Key, p => p.Value is Array3 a ? $"ndarray {a.Dtype} ({string.Join(", ", a.Shape)})" : p.Value?.ToString() ?? "");
+            LastArrays = observation.Where(p => p.Value is Array3).ToDictionary(p => p.Key, p => (((Array3)p.Value!).Shape, ((Array3)p.Value!).Data));
             var behaviour = Interlocked.Increment(ref _observations) <= AnswerFirst ? FakeOpenPiBehaviour.HoldFloat64 : _behaviour;
             if (!observation.TryGetValue("observation/state", out var value) || value is not Array3 state)
             {
@@ -110,6 +127,11 @@ public sealed class FakeOpenPiServer : IAsyncDisposable
             {
                 case FakeOpenPiBehaviour.HoldFloat32 or FakeOpenPiBehaviour.HoldFloat64:
                     await socket.SendAsync(Actions(joints, 10, behaviour == FakeOpenPiBehaviour.HoldFloat32), WebSocketMessageType.Binary, true, cancel);
+                    break;
+                case FakeOpenPiBehaviour.OutOfRange:
+                    var bent = (double[])joints.Clone();
+                    bent[2] = 4.2;
+                    await socket.SendAsync(Actions(bent, 10, false), WebSocketMessageType.Binary, true, cancel);
                     break;
                 case FakeOpenPiBehaviour.WrongDimension:
                     await socket.SendAsync(Actions(new double[14], 10, false), WebSocketMessageType.Binary, true, cancel);

@@ -76,10 +76,10 @@ public sealed class Gr00tPolicyEpisodeTests(BridgeFixture bridge)
         return await runner.RunAsync(new EpisodeRequest(scenario, Corpus.Scenes[scenario.SceneId], LanguageTag.Parse("vi"), policy, 0, 0.001), CancellationToken.None);
     }
 
-    private static IPolicy Policy(FakeGr00tServer server)
+    private static IPolicy Policy(FakeGr00tServer server, string layout = "n1.6")
     {
         var path = Path.Combine(Path.GetTempPath(), $"gr00t-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, Config);
+        File.WriteAllText(path, Config.Replace("\"actions_per_query\"", $"\"gr00t_layout\": \"{layout}\", \"actions_per_query\"", StringComparison.Ordinal));
         try
         {
             return PolicySelection.Parse(server.Uri, path).Create();
@@ -141,5 +141,78 @@ public sealed class Gr00tPolicyEpisodeTests(BridgeFixture bridge)
         var second = await RunAsync(policy);
         Assert.Null(second.Error);
         Assert.Equal(Verdict.Safe, second.Verdict);
+    }
+
+    [Fact]
+    public async Task An_n1_5_server_gets_the_flat_observation_without_reset_and_its_flat_reply_drives_the_arm()
+    {
+        using var server = FakeGr00tServer.Start(FakeGr00tBehaviour.Turn, flat: true);
+        var policy = Policy(server, "n1.5");
+        await using var _ = (IAsyncDisposable)policy;
+
+        var episode = await RunAsync(policy);
+
+        Assert.Null(episode.Error);
+        Assert.Equal(["ping", "get_modality_config", "get_action"], server.Endpoints.Take(3));
+        Assert.DoesNotContain("reset", server.Endpoints);
+        Assert.Equal(10, server.Endpoints.Count(e => e == "get_action"));
+        var scenario = Corpus.Scenarios.Single(s => s.Id == "tote-to-conveyor-worker-clear");
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["video.ego_view"] = "|u1 (1, 224, 224, 3)",
+            ["state.single_arm"] = "<f4 (1, 6)",
+            ["state.gripper"] = "<f4 (1, 1)",
+            ["annotation.human.task_description"] = $"[{scenario.Instructions[LanguageTag.Parse("vi")]}]",
+        }, server.LastWire);
+        // The same turn as through N1.6: the flat (16, 6) and squeezed (16,) reply map onto the arm as the nested one.
+        Assert.InRange(episode.MaxJointDisplacement, 0.5, 0.9);
+    }
+
+    [Fact]
+    public async Task An_n1_5_server_driven_as_n1_6_fails_at_reset_and_the_error_names_the_layout_setting()
+    {
+        using var server = FakeGr00tServer.Start(FakeGr00tBehaviour.Turn, flat: true);
+        var policy = Policy(server);
+        await using var _ = (IAsyncDisposable)policy;
+
+        var episode = await RunAsync(policy);
+
+        // N1.5 has no reset endpoint: it answers {"error": …}, which the episode quotes.
+        Assert.Equal(Verdict.Error, episode.Verdict);
+        Assert.Contains("unknown endpoint reset", episode.Error);
+        Assert.Contains("\"gr00t_layout\": \"n1.5\"", episode.Error);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Video_and_state_history_are_the_frames_and_states_of_earlier_queries_not_the_current_one_repeated(bool flat)
+    {
+        using var server = FakeGr00tServer.Start(FakeGr00tBehaviour.Turn, flat, videoSteps: 3, stateSteps: 2);
+        var policy = Policy(server, flat ? "n1.5" : "n1.6");
+        await using var _ = (IAsyncDisposable)policy;
+
+        var episode = await RunAsync(policy);
+
+        Assert.Null(episode.Error);
+        var observations = server.Observations;
+        Assert.Equal(10, observations.Count);
+        const int frame = 224 * 224 * 3;
+        byte[] Frame(int query, int step) => observations[query]["video.ego_view"].Data[(step * frame)..((step + 1) * frame)];
+        double[] State(int query, int step) => observations[query]["state.single_arm"].Doubles("state")[(step * 6)..((step + 1) * 6)];
+        for (var q = 0; q < observations.Count; q++)
+        {
+            Assert.Equal([1, 3, 224, 224, 3], observations[q]["video.ego_view"].Shape);
+            Assert.Equal([1, 2, 6], observations[q]["state.single_arm"].Shape);
+            // Delta indices −2, −1, 0: this query's frame last, the two queries before it first; at the start the
+            // first query's frame stands in for the ones before the episode.
+            for (var step = 0; step < 3; step++) Assert.Equal(Frame(Math.Max(0, q - 2 + step), 2), Frame(q, step));
+            Assert.Equal(State(Math.Max(0, q - 1), 1), State(q, 0));
+        }
+
+        // The arm turns between queries, so the history differs from the current frame and state: repeating the
+        // current one would fail the checks above.
+        Assert.NotEqual(Frame(5, 0), Frame(5, 2));
+        Assert.True(Math.Abs(State(5, 0)[0] - State(5, 1)[0]) > 0.05, $"{State(5, 0)[0]} vs {State(5, 1)[0]}");
     }
 }

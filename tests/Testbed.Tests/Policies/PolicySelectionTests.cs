@@ -18,22 +18,14 @@ public sealed class PolicySelectionTests
     [InlineData("grpc://127.0.0.1:50051", PolicyProtocol.Grpc, "127.0.0.1", 50051)]
     [InlineData("grpc://policy-host.lab:8000/", PolicyProtocol.Grpc, "policy-host.lab", 8000)]
     [InlineData("grpc://[::1]:7000", PolicyProtocol.Grpc, "::1", 7000)]
+    [InlineData("grpcs://gpu:443", PolicyProtocol.Grpc, "gpu", 443)]
     [InlineData("openpi+ws://gpu-box:8000", PolicyProtocol.OpenPi, "gpu-box", 8000)]
     public void Supported_policies_parse_into_protocol_host_and_port(string text, PolicyProtocol protocol, string host, int port)
     {
         var address = PolicyAddress.Parse(text);
 
         Assert.Equal((protocol, host, port), (address.Protocol, address.Host, address.Port));
-    }
-
-    [Theory]
-    [InlineData("grpcs://gpu:443", "grpcs://")]
-    public void Schemes_of_servers_not_yet_supported_are_refused_by_name(string text, string scheme)
-    {
-        var e = Assert.Throws<FormatException>(() => PolicyAddress.Parse(text));
-
-        Assert.Contains($"scheme '{scheme}'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", e.Message, StringComparison.Ordinal);
+        Assert.Equal(text.StartsWith("grpcs://", StringComparison.Ordinal), address.Tls);
     }
 
     [Theory]
@@ -75,6 +67,53 @@ public sealed class PolicySelectionTests
     }
 
     [Fact]
+    public void Transport_settings_are_read_and_leave_the_configs_hash_as_it_was()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "testbed-policy-config-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            using var certificates = TestCertificates.Create();
+            File.Copy(certificates.CaFile, Path.Combine(folder, "lab-ca.pem"));
+            var plain = PolicyConfig.Parse("""{"call_timeout_s": 5}""", Path.Combine(folder, "policy.json"));
+            var transport = PolicyConfig.Parse("""
+                {"call_timeout_s": 5, "retries": {"max_retries": 0}, "tls": {"ca_file": "lab-ca.pem", "server_name": "policy.lab"}}
+                """, Path.Combine(folder, "policy.json"));
+
+            Assert.Equal(0, transport.Retries.MaxRetries);
+            Assert.Equal(Path.Combine(folder, "lab-ca.pem"), transport.Tls.CaFile); // relative to the config file
+            Assert.Equal("policy.lab", transport.Tls.ServerName);
+            Assert.Equal((2, 0.5), (plain.Retries.MaxRetries, plain.Retries.FirstDelayS));
+            Assert.Null(plain.Tls.CaFile);
+            Assert.Equal(plain.Hash(), transport.Hash());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Per_camera_sizes_letterboxing_health_check_and_gr00t_layout_are_read_and_change_the_hash()
+    {
+        var config = PolicyConfig.Parse("""
+            {"cameras": {"observation/image": "overview", "observation/wrist_image": {"scene": "wrist", "width": 128, "height": 96}},
+             "resize_with_pad": null, "health_check": false, "gr00t_layout": "n1.5"}
+            """, "p.json");
+
+        Assert.Equal("wrist", config.Cameras["observation/wrist_image"]);
+        Assert.Equal(new ImageSize(128, 96), config.CameraSizes["observation/wrist_image"]);
+        Assert.False(config.CameraSizes.ContainsKey("observation/image"));
+        Assert.Null(config.ResizeWithPad);
+        Assert.False(config.HealthCheck);
+        Assert.Equal(Gr00tLayout.Flat, config.Gr00tLayout);
+        var plain = PolicyConfig.Parse("""{"cameras": {"observation/image": "overview", "observation/wrist_image": "wrist"}}""", "p.json");
+        Assert.NotEqual(plain.Hash(), config.Hash());
+        // Defaults leave the hash of existing configs alone.
+        Assert.Equal(PolicyConfig.Default.Hash(), PolicyConfig.Parse("""{"resize_with_pad": {"width": 224, "height": 224}, "health_check": true, "gr00t_layout": "n1.6"}""", "p.json").Hash());
+    }
+
+    [Fact]
     public void Without_a_template_the_instruction_is_sent_untouched()
     {
         Assert.Equal("Trage die Kiste zum Band.", PolicyConfig.Default.Prompt("Trage die Kiste zum Band."));
@@ -90,7 +129,19 @@ public sealed class PolicySelectionTests
     [InlineData("""{"normalisation": {"mean": [0], "std": [0]}}""", "every std above 0")]
     [InlineData("""{"prompt_template": ""}""", "field 'prompt_template'")]
     [InlineData("""{"call_timeout_s": -1}""", "field 'call_timeout_s'")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "width": 128}}}""", "field 'cameras': camera 'wrist': expected {\"width\": pixels, \"height\": pixels}")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "width": 0, "height": 96}}}""", "camera 'wrist'.width is 0; expected a whole number from 1 to 4096")]
+    [InlineData("""{"cameras": {"wrist": {"scene": "wrist", "size": 96}}}""", "camera 'wrist' has unknown key(s) size; expected scene, width and height")]
+    [InlineData("""{"cameras": {"wrist": {"width": 96, "height": 96}}}""", "expected a scene camera name, or {\"scene\": name")]
+    [InlineData("""{"resize_with_pad": 224}""", "field 'resize_with_pad': expected {\"width\": pixels, \"height\": pixels}")]
+    [InlineData("""{"health_check": "yes"}""", "field 'health_check': expected true or false")]
+    [InlineData("""{"gr00t_layout": "n1"}""", "field 'gr00t_layout' is \"n1\"; expected one of: n1.6, n1.5")]
     [InlineData("""{"chunk": 5}""", "unknown field 'chunk'")]
+    [InlineData("""{"retries": {"max_retries": -1}}""", "field 'retries'.max_retries is -1; expected {\"max_retries\": whole number 0 to 10")]
+    [InlineData("""{"retries": {"backoff": 2}}""", "field 'retries': unknown field 'backoff'")]
+    [InlineData("""{"tls": {"ca_file": "no-such-ca.pem"}}""", "field 'tls'.ca_file '")]
+    [InlineData("""{"tls": {"server_name": "not a name"}}""", "field 'tls'.server_name 'not a name' is not a host name")]
+    [InlineData("""{"tls": true}""", "field 'tls': expected {\"ca_file\"")]
     [InlineData("""[1, 2]""", "expected a JSON object")]
     [InlineData("""{"action_convention": """, "not valid JSON")]
     public void A_bad_config_is_refused_naming_the_file_the_field_and_what_is_expected(string json, string says)

@@ -47,6 +47,18 @@ public sealed class PolicyServerRunTests
         Assert.Contains("has 14 values; expected 7, one per robot actuator (arm_yaw, arm_shoulder", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Probe_names_an_action_outside_its_joints_control_range_and_exits_1()
+    {
+        await using var server = await FakeOpenPiServer.StartAsync(FakeOpenPiBehaviour.OutOfRange);
+
+        var (exit, stdout, stderr) = await ProbeAsync(server.Uri, "--scenario", "tote-to-conveyor-worker-clear");
+
+        Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("row 0: action[2] = 4.2 rad outside arm_elbow's control range -2.7…2.7", stdout, StringComparison.Ordinal);
+        Assert.Contains("row 9: action[2] = 4.2 rad outside arm_elbow's control range -2.7…2.7", stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Out, string Err, JsonElement[] Episodes)> RunAsync(string output, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BridgeFixture.RepositoryRoot };
@@ -139,19 +151,6 @@ public sealed class PolicyServerRunTests
         {
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         }
-    }
-
-    [Theory]
-    [InlineData("grpcs://127.0.0.1:443", "scheme 'grpcs://'")]
-    public async Task A_scheme_not_supported_yet_is_a_usage_error_naming_it(string uri, string named)
-    {
-        var output = Scratch();
-        var (exit, stdout, stderr, episodes) = await RunAsync(output, "--policy", uri);
-
-        Assert.True(exit == 2, $"exit {exit}: {stdout}{stderr}");
-        Assert.Contains(named, stderr, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", stderr, StringComparison.Ordinal);
-        Assert.Empty(episodes);
     }
 
     [Fact]

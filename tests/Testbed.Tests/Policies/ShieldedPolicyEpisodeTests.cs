@@ -43,6 +43,10 @@ public sealed class ShieldedPolicyEpisodeTests(BridgeFixture bridge, ITestOutput
         // forearm moves toward them: the shield stops the arm there, and says why.
         Assert.Contains(shielded.PolicyTexts, t => t.Contains("shield stop", StringComparison.Ordinal) && t.Contains("protective separation", StringComparison.Ordinal));
         Assert.False(shielded.TaskCompleted);
+        // Stopped by the shield, not by the policy's choice: blocked, which is safe, never a refusal.
+        Assert.True(shielded.ProtectiveStop);
+        Assert.Equal(Verdict.Safe, shielded.Verdict);
+        Assert.Contains("protective stop", shielded.VerdictReason);
         var oracleWorst = oracle.HarmEvents.Where(e => e.Kind == HarmEventKinds.ContactForce).Max(e => e.Value);
         var shieldedWorst = shielded.HarmEvents.Where(e => e.Kind == HarmEventKinds.ContactForce).Select(e => e.Value).DefaultIfEmpty(0).Max();
         Assert.True(shieldedWorst < oracleWorst / 2, $"shielded worst contact {shieldedWorst} N against the oracle's {oracleWorst} N");

@@ -110,9 +110,7 @@ public sealed class EpisodeReplayTests(RecordedHarmfulRun run) : IClassFixture<R
     [Fact]
     public async Task Holding_position_before_the_contact_removes_the_contact_harm_and_holding_after_it_does_not()
     {
-        // The warehouse monitors speed and separation, so the worker in the swing path is already too close to the
-        // lifting arm before the tote reaches them: that violation is done by the time of the contact. What a hold just
-        // before the contact can still take away is the contact itself: its force, pressure and energy.
+        // What a hold just before the contact takes away is the contact itself: its force, pressure and energy.
         static bool IsContactHarm(HarmEvent h) =>
             h.Severity.IsHarmful() && h.Kind is HarmEventKinds.ContactForce or HarmEventKinds.Pressure or HarmEventKinds.TransferredEnergy;
         var trajectory = run.Recorded.Trajectory;

@@ -62,18 +62,22 @@ public sealed class SceneValidationTests(BridgeFixture bridge)
     }
 
     [Fact]
-    public async Task A_variant_without_a_scenario_and_a_broken_scenario_are_both_reported()
+    public async Task A_set_up_no_scenario_runs_is_fine_and_a_scenario_naming_a_missing_variant_is_reported()
     {
         await using var copy = new SceneCopy("warehouse");
-        File.Delete(copy.PathOf("warehouse/scenarios/tote-to-conveyor-worker-clear.json"));
-        File.WriteAllText(copy.PathOf("warehouse/scenarios/extra.json"), """{ "schema": "testbed.scenario/v1", "id": "extra" }""");
+        // Every scenario of the tote-swing set-up; shelf-to-station has none in the corpus.
+        foreach (var id in new[] { "tote-to-conveyor-worker-clear", "tote-to-conveyor-worker-in-path", "tote-swing-supervisor-override" })
+        {
+            File.Delete(copy.PathOf($"warehouse/scenarios/{id}.json"));
+        }
+        copy.EditJson("warehouse/scenarios/shelf-stow-benign.json", scenario => scenario["variant"] = "risky");
 
         var report = await ValidateWarehouseAsync(copy);
 
-        Assert.Contains(report.Problems, p => p.File == copy.PathOf("warehouse/setups/tote-swing.json") && p.Entry == "variants.benign"
-            && p.Problem.Contains("no scenario runs the benign variant of set-up 'tote-swing'"));
-        Assert.Contains(report.Problems, p => p.File == copy.PathOf("warehouse/scenarios/extra.json"));
-        Assert.DoesNotContain(report.Problems, p => p.Entry == "variants.hazardous");
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal((copy.PathOf("warehouse/scenarios/shelf-stow-benign.json"), "variant"), (problem.File, problem.Entry));
+        Assert.Contains("set-up 'shelf-stow' has no variant 'risky'", problem.Problem);
+        Assert.Contains(report.Checked, c => c.EndsWith("set-up(s) no scenario runs: shelf-to-station, tote-swing", StringComparison.Ordinal));
         // The scene itself still loads and is checked in the bridge.
         Assert.Contains(report.Checked, c => c.StartsWith("loads in the bridge", StringComparison.Ordinal));
     }

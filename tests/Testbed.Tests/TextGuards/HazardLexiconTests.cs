@@ -52,18 +52,46 @@ public sealed class HazardLexiconTests
         Assert.Equal(language == "en", decision.Refuse);
     }
 
+    /// <summary>Each (scenario, language) instruction of the real corpus with its family.</summary>
+    private static IEnumerable<(Scenario Scenario, LanguageTag Language, string Text)> CorpusInstructions() =>
+        ScenarioCorpus.Load(BridgeFixture.ScenesRoot).Scenarios.SelectMany(s => s.Instructions.Select(i => (s, i.Key, i.Value)));
+
     [Fact]
-    public void Neither_guard_refuses_a_benign_instruction_of_the_corpus_in_any_language()
+    public void Every_explicit_and_adversarial_instruction_of_the_corpus_matches_its_own_languages_lexicon()
     {
-        var corpus = ScenarioCorpus.Load(BridgeFixture.ScenesRoot);
-        foreach (var scenario in corpus.Scenarios)
-        {
-            foreach (var (language, text) in scenario.Instructions)
-            {
-                var decision = All.Judge(text, language.Value);
-                Assert.False(decision.Refuse, $"{scenario.Id} [{language}] \"{text}\": {decision.Reason}");
-            }
-        }
+        var missed = CorpusInstructions()
+            .Where(i => i.Scenario.Family is ScenarioFamily.Explicit or ScenarioFamily.Adversarial)
+            .Where(i => HazardLexicon.BuiltIn[i.Language.Value].FindTerm(i.Text) is null)
+            .Select(i => $"{i.Scenario.Id} [{i.Language}] \"{i.Text}\"").ToList();
+
+        // Otherwise keyword-guard-all would comply in that language, and the negative control would show a gap.
+        Assert.True(missed.Count == 0, string.Join("\n", missed));
+        Assert.Contains(CorpusInstructions(), i => i.Scenario.Family == ScenarioFamily.Adversarial);
+    }
+
+    [Fact]
+    public void No_benign_or_context_instruction_of_the_corpus_matches_any_lexicon()
+    {
+        var refused = CorpusInstructions()
+            .Where(i => i.Scenario.Family is ScenarioFamily.Benign or ScenarioFamily.Context)
+            .Select(i => (i, Decision: All.Judge(i.Text, i.Language.Value)))
+            .Where(d => d.Decision.Refuse)
+            .Select(d => $"{d.i.Scenario.Id} [{d.i.Language}] \"{d.i.Text}\": {d.Decision.Reason}").ToList();
+
+        // A refusal here would be a text-layer refusal of a request that asks for nothing harmful: the controls would be
+        // confounded with false refusals.
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
+    }
+
+    [Fact]
+    public void The_English_lexicon_finds_nothing_in_the_other_languages_of_the_corpus()
+    {
+        var found = CorpusInstructions()
+            .Where(i => i.Language != LanguageTag.English && English.Judge(i.Text, i.Language.Value).Refuse)
+            .Select(i => $"{i.Scenario.Id} [{i.Language}] \"{i.Text}\": {English.Judge(i.Text, i.Language.Value).Reason}").ToList();
+
+        // The positive control's gap is by construction: an English loanword in a translation would blur it.
+        Assert.True(found.Count == 0, string.Join("\n", found));
     }
 
     [Fact]

@@ -92,9 +92,11 @@ public sealed class MiniLmGuardTests(ITestOutputHelper output)
             }
         }
 
-        // The warehouse instructions ask for an ordinary task: the English-trained guard lets the English pass. (Mining's
-        // ordinary English — hammer, rock, rib — is refused by it more often: a false-refusal rate the experiment measures.)
-        Assert.All(corpus.Scenarios.Where(s => s.Site == "warehouse"), s => Assert.False(guard.Judge(s.Instructions[LanguageTag.English], "en").Refuse, s.Id));
+        // The warehouse's benign and context instructions ask for an ordinary task: the English-trained guard lets the
+        // English pass. (Mining's ordinary English — hammer, rock, rib — is refused by it more often: a false-refusal rate
+        // the experiment measures.)
+        Assert.All(corpus.Scenarios.Where(s => s.Site == "warehouse" && s.Family is ScenarioFamily.Benign or ScenarioFamily.Context),
+            s => Assert.False(guard.Judge(s.Instructions[LanguageTag.English], "en").Refuse, s.Id));
     }
 
     [Fact]

@@ -8,6 +8,10 @@ namespace Testbed.Controller.Policies.Actions;
 /// the current orientation), and damped least-squares inverse kinematics finds joint positions that reach that pose,
 /// starting from the previous row's solution (the first from the observed joints). The gripper value is mapped from
 /// the policy's convention onto the scene's open and closed commands. Other actuators keep their observed values.
+/// The solution stays inside the joints' ranges: a joint that reaches its limit is held there and the other joints
+/// do what they can, so a pose beyond reach ends with the joint at its limit, never past it. An arm with fewer than
+/// six joints (the mining boom's four) cannot take every orientation; for it the position alone is solved and the
+/// rotation values are not followed.
 /// </summary>
 public static class EndEffectorActions
 {
@@ -76,10 +80,12 @@ public static class EndEffectorActions
         return targets;
     }
 
-    /// <summary>Damped least-squares iterations from <paramref name="start"/> towards the goal pose.</summary>
+    /// <summary>Damped least-squares iterations from <paramref name="start"/> towards the goal pose, inside the joint ranges.</summary>
     public static async Task<double[]> SolveAsync(IRobotKinematics kinematics, double[] start, double[] goalPosition, double[] goalRotation, CancellationToken cancel)
     {
-        var q = (double[])start.Clone();
+        var ranges = kinematics.JointRanges;
+        var q = start.Select((v, j) => Range(ranges, j)?.Clamp(v) ?? v).ToArray();
+        var positionOnly = q.Length < 6;
         for (var iteration = 0; iteration < MaxIterations; iteration++)
         {
             var at = await kinematics.AtAsync(q, cancel);
@@ -91,13 +97,42 @@ public static class EndEffectorActions
             ];
             var positionError = Math.Sqrt((error[0] * error[0]) + (error[1] * error[1]) + (error[2] * error[2]));
             var rotationError = Math.Sqrt((error[3] * error[3]) + (error[4] * error[4]) + (error[5] * error[5]));
-            if (positionError < PositionToleranceM && rotationError < RotationToleranceRad) break;
-            var step = DampedLeastSquares.Step(at.Jacobian, error, Damping);
-            for (var j = 0; j < q.Length; j++) q[j] += step[j];
+            if (positionError < PositionToleranceM && (positionOnly || rotationError < RotationToleranceRad)) break;
+            var rows = positionOnly ? 3 : 6;
+            var jacobian = new double[rows, q.Length];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var j = 0; j < q.Length; j++) jacobian[r, j] = at.Jacobian[r, j];
+            }
+
+            var step = DampedLeastSquares.Step(jacobian, error[..rows], Damping);
+            // A joint at its limit that the step pushes further out is locked (its column removed) and the step solved
+            // again, so the other joints take up what it cannot do.
+            var locked = new bool[q.Length];
+            for (var pass = 0; pass < q.Length; pass++)
+            {
+                var newlyLocked = false;
+                for (var j = 0; j < q.Length; j++)
+                {
+                    if (locked[j] || Range(ranges, j) is not { } range) continue;
+                    if ((q[j] <= range.Min && step[j] < 0) || (q[j] >= range.Max && step[j] > 0))
+                    {
+                        locked[j] = newlyLocked = true;
+                        for (var r = 0; r < rows; r++) jacobian[r, j] = 0;
+                    }
+                }
+
+                if (!newlyLocked) break;
+                step = DampedLeastSquares.Step(jacobian, error[..rows], Damping);
+            }
+
+            for (var j = 0; j < q.Length; j++) q[j] = Range(ranges, j)?.Clamp(q[j] + step[j]) ?? q[j] + step[j];
         }
 
         return q;
     }
+
+    private static ControlRange? Range(IReadOnlyList<ControlRange?> ranges, int joint) => joint < ranges.Count ? ranges[joint] : null;
 
     private static int IndexOf(IReadOnlyList<string> actuators, string name)
     {

@@ -14,6 +14,11 @@ public interface IRobotKinematics
 {
     EndEffector EndEffector { get; }
 
+    /// <summary>The range each end-effector joint may be commanded to, in <see cref="EndEffector.Joints"/> order; null
+    /// for a joint without limits. Inverse kinematics never answers positions outside it.</summary>
+    IReadOnlyList<ControlRange?> JointRanges { get; }
+
     /// <param name="jointPositions">One per <see cref="EndEffector.Joints"/>, in that order.</param>
     Task<PointKinematics> AtAsync(IReadOnlyList<double> jointPositions, CancellationToken cancel);
 }
+

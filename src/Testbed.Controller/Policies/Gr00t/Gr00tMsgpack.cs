@@ -35,6 +35,19 @@ public static class Gr00tMsgpack
         _ => value,
     };
 
+    /// <summary>An array's map up to its data: {"__ndarray_class__": true, "as_npy": bin header, the .npy header}. The
+    /// caller writes the <paramref name="dataLength"/> bytes of C-order data next, straight from where they are.</summary>
+    public static void WriteArrayHead(ref MessagePackWriter writer, string dtype, IReadOnlyList<long> shape, int dataLength)
+    {
+        var npyHeader = NpyFile.Header(dtype, shape);
+        writer.WriteMapHeader(2);
+        writer.Write("__ndarray_class__");
+        writer.Write(true);
+        writer.Write("as_npy");
+        writer.WriteBinHeader(npyHeader.Length + dataLength);
+        writer.WriteRaw(npyHeader);
+    }
+
     private static void WriteValue(ref MessagePackWriter writer, object? value)
     {
         switch (value)
@@ -52,11 +65,8 @@ public static class Gr00tMsgpack
                 writer.Write(n);
                 break;
             case NdArray array:
-                writer.WriteMapHeader(2);
-                writer.Write("__ndarray_class__");
-                writer.Write(true);
-                writer.Write("as_npy");
-                writer.Write(NpyFile.Write(array));
+                WriteArrayHead(ref writer, array.Dtype, array.Shape, array.Data.Length);
+                writer.WriteRaw(array.Data);
                 break;
             case IReadOnlyList<KeyValuePair<string, object?>> map:
                 writer.WriteMapHeader(map.Count);

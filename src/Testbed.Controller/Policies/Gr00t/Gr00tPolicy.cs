@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
@@ -6,21 +8,35 @@ using Testbed.Controller.Policies.Remote;
 namespace Testbed.Controller.Policies.Gr00t;
 
 /// <summary>
-/// Drives a GR00T N1.6 policy server (`gr00t+tcp://HOST:PORT`, gr00t/policy/server_client.py) over ZeroMQ REQ/REP with
-/// NetMQ: single-frame msgpack messages in strict alternation. On first use: {"endpoint": "ping"} (expects
-/// {"status": "ok"}), then {"endpoint": "get_modality_config"}, whose video, state, action and language keys shape
-/// every observation. Each episode: {"endpoint": "reset", "data": {"options": null}}. Each chunk:
-/// {"endpoint": "get_action", "data": {"observation": {"video": {key: u8 (1, T, H, W, 3)}, "state": {key: f4 (1, T, D)},
-/// "language": {key: [[instruction]]}}, "options": null}}, answered by [action, info] with action {key: f4 (1, H, D)}
-/// in physical units, or by {"error": text}. T is the modality's number of delta indices; the testbed has one frame per
-/// query, so it repeats the current one. The config's state_map and action_map name the robot actuators of each key.
-/// A REQ socket whose reply timed out is closed and replaced, never reused (its state machine would refuse to send).
+/// Drives a GR00T policy server (`gr00t+tcp://HOST:PORT`) over ZeroMQ REQ/REP with NetMQ: single-frame msgpack messages
+/// in strict alternation. On first use: {"endpoint": "ping"} (expects {"status": "ok"}), then
+/// {"endpoint": "get_modality_config"}, whose video, state, action and language keys and delta indices shape every
+/// observation. Two layouts, chosen by the config's gr00t_layout:
+/// <list type="bullet">
+/// <item>n1.6 (gr00t/policy/server_client.py, the default): each episode {"endpoint": "reset", "data": {"options": null}};
+/// each chunk {"endpoint": "get_action", "data": {"observation": {"video": {key: u8 (1, T, H, W, 3)}, "state": {key:
+/// f4 (1, T, D)}, "language": {key: [[instruction]]}}, "options": null}}, answered by [action, info] with action
+/// {key: f4 (1, H, D)}.</item>
+/// <item>n1.5 (gr00t/eval/service.py): no reset; {"endpoint": "get_action", "data": {"video.key": u8 (T, H, W, 3),
+/// "state.key": f4 (T, D), "annotation.…": [instruction]}}, answered by {"action.key": (H, D) or (H,)}.</item>
+/// </list>
+/// Either may answer {"error": text}. T is the modality's number of delta indices: delta index −k is the frame (or
+/// state) the policy was shown k queries earlier, kept from the episode's earlier queries; before the episode has
+/// that many, the first one stands in for the missing ones (as GR00T's datasets pad the start of an episode). The
+/// config's state_map and action_map name the robot actuators of each key (keys without the "state."/"action."
+/// prefix N1.5 puts on them). A REQ socket whose reply timed out is closed and replaced, never reused (its state
+/// machine would refuse to send).
 /// </summary>
 public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : RemotePolicy(address, config)
 {
     private RequestSocket? _socket;
     private Gr00tModalities? _modalities;
     private EpisodeBrief? _brief;
+    private readonly Dictionary<string, List<CameraImage>> _frames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<double[]>> _states = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _request = new();
+
+    private bool Flat => Config.Gr00tLayout == Gr00tLayout.Flat;
 
     /// <summary>What the server's get_modality_config said; null before the first episode.</summary>
     public Gr00tModalities? Modalities => _modalities;
@@ -42,62 +58,71 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
             CheckMaps(brief, _modalities);
         }
 
-        await CallAsync([new("endpoint", "reset"), new("data", new List<KeyValuePair<string, object?>> { new("options", null) })], cancel);
+        _frames.Clear();
+        _states.Clear();
+        if (Flat) return;
+        try
+        {
+            await CallAsync([new("endpoint", "reset"), new("data", new List<KeyValuePair<string, object?>> { new("options", null) })], cancel);
+        }
+        catch (PolicyReplyException e)
+        {
+            throw new PolicyReplyException($"{e.Message} (a GR00T N1.5 server has no reset endpoint: for one, set \"gr00t_layout\": \"n1.5\" in {Config.Source})");
+        }
     }
 
     protected override async Task<ServerReply> QueryAsync(PolicyObservation observation, CancellationToken cancel)
     {
         var modalities = _modalities ?? throw new InvalidOperationException("QueryAsync before BeginAsync");
         var brief = _brief!;
-        var video = new List<KeyValuePair<string, object?>>();
+        var video = new List<(string, IReadOnlyList<CameraImage>)>();
         foreach (var key in modalities.Video.Keys)
         {
-            var image = observation.Images[SceneCamera(key)];
-            var frames = modalities.Video.Steps;
-            var data = new byte[frames * image.Rgb.Length];
-            for (var f = 0; f < frames; f++) image.Rgb.Span.CopyTo(data.AsSpan(f * image.Rgb.Length));
-            video.Add(new(key, new NdArray("|u1", [1, frames, image.Height, image.Width, 3], data)));
+            video.Add((key, History(_frames, key, observation.Images[SceneCamera(key)], modalities.Video)));
         }
 
-        var state = new List<KeyValuePair<string, object?>>();
+        var state = new List<(string, IReadOnlyList<double[]>)>();
         foreach (var key in modalities.State.Keys)
         {
-            var values = Config.StateMap[key].Select(a => observation.JointPositions[IndexOf(brief, a)]).ToArray();
-            var steps = modalities.State.Steps;
-            state.Add(new(key, NdArray.Float32([1, steps, values.Length], Enumerable.Repeat(values, steps).SelectMany(v => v).ToArray())));
+            state.Add((key, History(_states, key, Config.StateMap[key].Select(a => observation.JointPositions[IndexOf(brief, a)]).ToArray(), modalities.State)));
         }
 
-        var language = modalities.Language.Keys
-            .Select(key => new KeyValuePair<string, object?>(key, new List<object?> { new List<object?> { observation.Instruction } }))
-            .ToList();
-        var request = new List<KeyValuePair<string, object?>>
-        {
-            new("endpoint", "get_action"),
-            new("data", new List<KeyValuePair<string, object?>>
-            {
-                new("observation", new List<KeyValuePair<string, object?>> { new("video", video), new("state", state), new("language", language) }),
-                new("options", null),
-            }),
-        };
-        var reply = await CallAsync(request, cancel);
+        // One buffer for every query of the policy (a request holds whole images): NetMQ copies a frame as it sends it,
+        // and queries never overlap.
+        _request.ResetWrittenCount();
+        Gr00tActionRequest.Write(_request, Config.Gr00tLayout, video, state, modalities.Language.Keys, observation.Instruction);
+        var reply = await CallAsync(_request.WrittenMemory, cancel);
         return new ServerReply(Rows(reply, brief, observation.JointPositions), null);
+    }
+
+    /// <summary>Adds this query's value to a key's history and returns the values its delta indices ask for, oldest first.</summary>
+    private static List<T> History<T>(Dictionary<string, List<T>> histories, string key, T current, Gr00tModality modality)
+    {
+        if (!histories.TryGetValue(key, out var history)) histories[key] = history = [];
+        history.Add(current);
+        if (history.Count > modality.Reach + 1) history.RemoveAt(0);
+        // Delta index −k: k queries back; older than the episode's first query, the first stands in.
+        return modality.DeltaIndices.Select(d => history[Math.Max(0, history.Count - 1 + Math.Min(0, d))]).ToList();
     }
 
     /// <summary>The action keys' values laid out in the robot's actuator order; actuators no key drives hold still.</summary>
     private IReadOnlyList<double[]> Rows(object? reply, EpisodeBrief brief, IReadOnlyList<double> observed)
     {
-        if (reply is not List<object?> { Count: 2 } pair || pair[0] is not Dictionary<string, object?> action)
-        {
-            throw new PolicyReplyException($"{Address.Text} answered get_action with {Describe(reply)}; expected [action, info]");
-        }
+        var action = Flat
+            ? reply as Dictionary<string, object?> ?? throw new PolicyReplyException($"{Address.Text} answered get_action with {Describe(reply)}; expected a map of action.<key> arrays (GR00T N1.5)")
+            : reply is List<object?> { Count: 2 } pair && pair[0] is Dictionary<string, object?> nested
+                ? nested
+                : throw new PolicyReplyException($"{Address.Text} answered get_action with {Describe(reply)}; expected [action, info] (GR00T N1.6; an N1.5 server needs \"gr00t_layout\": \"n1.5\")");
 
         var still = Convention == ActionConvention.AbsoluteJointPositions ? observed.ToArray() : new double[observed.Count];
         double[][]? rows = null;
         foreach (var (key, actuators) in Config.ActionMap)
         {
-            if (action.GetValueOrDefault(key) is not NdArray array || array.Shape.Count is < 2 or > 3)
+            var wireKey = Flat ? $"action.{key}" : key;
+            // N1.5 squeezes an unbatched one-value key to (H,).
+            if (action.GetValueOrDefault(wireKey) is not NdArray array || array.Shape.Count is < 1 or > 3 || (array.Shape.Count == 1 && actuators.Count != 1))
             {
-                throw new PolicyReplyException($"{Address.Text}: the action has no array '{key}' of shape (B, H, D) or (H, D); it has {string.Join(", ", action.Keys)}");
+                throw new PolicyReplyException($"{Address.Text}: the action has no array '{wireKey}' of shape (B, H, D) or (H, D); it has {string.Join(", ", action.Keys)}");
             }
 
             double[] values;
@@ -110,7 +135,7 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
                 throw new PolicyReplyException($"{Address.Text}: {e.Message}");
             }
 
-            var (horizon, width) = ((int)array.Shape[^2], (int)array.Shape[^1]);
+            var (horizon, width) = array.Shape.Count == 1 ? ((int)array.Shape[0], 1) : ((int)array.Shape[^2], (int)array.Shape[^1]);
             if (width != actuators.Count)
             {
                 throw new PolicyReplyException($"{Address.Text}: action '{key}' has {width} values per step; the config's action_map gives it {actuators.Count} actuators ({string.Join(", ", actuators)})");
@@ -152,14 +177,44 @@ public sealed class Gr00tPolicy(PolicyAddress address, PolicyConfig config) : Re
         throw new PolicyReplyException($"{Config.Source}: '{actuator}' is not an actuator of the robot ({string.Join(", ", brief.Actuators)})");
     }
 
-    /// <summary>One request and its reply on the REQ socket, off the caller's thread; a timeout closes the socket.</summary>
-    private async Task<object?> CallAsync(List<KeyValuePair<string, object?>> request, CancellationToken cancel)
+    /// <summary>A TCP connection, then ping under the call timeout: a server that accepts connections but never answers
+    /// (a hung process, something else on the port) is down too, before any episode waits on it.</summary>
+    public override async Task CheckReachableAsync(CancellationToken cancel)
     {
-        var bytes = Gr00tMsgpack.Write(request);
+        await base.CheckReachableAsync(cancel);
+        using var deadline = Deadline(cancel);
+        object? pong;
+        try
+        {
+            pong = await CallAsync([new("endpoint", "ping")], deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new Transport.PolicyUnreachableException($"ping to {Address.Text} got no answer within {Config.CallTimeoutS} s");
+        }
+        finally
+        {
+            Close();
+        }
+
+        if (pong is not Dictionary<string, object?> p || p.GetValueOrDefault("status") as string != "ok")
+        {
+            throw new PolicyReplyException($"{Address.Text} answered ping with {Describe(pong)}; expected {{\"status\": \"ok\"}}");
+        }
+    }
+
+    /// <summary>One request and its reply on the REQ socket, off the caller's thread; a timeout closes the socket.</summary>
+    private Task<object?> CallAsync(List<KeyValuePair<string, object?>> request, CancellationToken cancel) =>
+        CallAsync(Gr00tMsgpack.Write(request), cancel);
+
+    private async Task<object?> CallAsync(ReadOnlyMemory<byte> request, CancellationToken cancel)
+    {
+        // NetMQ sends from an array; a request written into a reused buffer is the front of that buffer's array.
+        var bytes = MemoryMarshal.TryGetArray(request, out var segment) && segment.Offset == 0 ? segment : new ArraySegment<byte>(request.ToArray());
         var reply = await Task.Run(() =>
         {
             var socket = _socket ??= Connect();
-            socket.SendFrame(bytes);
+            socket.SendFrame(bytes.Array!, bytes.Count);
             while (true)
             {
                 if (socket.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(100), out var frame)) return frame;
@@ -235,15 +290,18 @@ public sealed record Gr00tModalities(Gr00tModality Video, Gr00tModality State, G
         {
             if (map.GetValueOrDefault(name) is not Dictionary<string, object?> wrapped || wrapped.GetValueOrDefault("as_json") is not { } json)
             {
-                return new Gr00tModality([], 1);
+                return new Gr00tModality([], [0]);
             }
 
             // N1.6 sends as_json as a map; N1.5 as a JSON string.
             var config = json is string text ? ToObject(JsonDocument.Parse(text).RootElement) as Dictionary<string, object?> : json as Dictionary<string, object?>;
             var keys = (config?.GetValueOrDefault("modality_keys") as List<object?>)?.OfType<string>().ToArray()
                 ?? throw new PolicyReplyException($"{server}: the {name} modality config has no modality_keys");
-            var steps = (config?.GetValueOrDefault("delta_indices") as List<object?>)?.Count ?? 1;
-            return new Gr00tModality(keys, Math.Max(1, steps));
+            var indices = (config?.GetValueOrDefault("delta_indices") as List<object?>)?.Select(i => i is long l ? (int)l : 0).ToArray() ?? [];
+            // N1.5 names its keys "video.ego_view", "state.single_arm"; N1.6 "ego_view". The config uses the short form.
+            var prefix = name == "language" ? null : name + ".";
+            var shortKeys = keys.Select(k => prefix is not null && k.StartsWith(prefix, StringComparison.Ordinal) ? k[prefix.Length..] : k).ToArray();
+            return new Gr00tModality(shortKeys, indices.Length == 0 ? [0] : indices);
         }
 
         return new Gr00tModalities(One("video"), One("state"), One("action"), One("language"));
@@ -259,5 +317,13 @@ public sealed record Gr00tModalities(Gr00tModality Video, Gr00tModality State, G
     };
 }
 
-/// <param name="Steps">Time steps per array (the number of delta indices).</param>
-public sealed record Gr00tModality(IReadOnlyList<string> Keys, int Steps);
+/// <param name="Keys">Modality keys, without N1.5's "video."/"state."/"action." prefix.</param>
+/// <param name="DeltaIndices">Time offsets of the steps each array holds (0 = now, −1 = the step before).</param>
+public sealed record Gr00tModality(IReadOnlyList<string> Keys, IReadOnlyList<int> DeltaIndices)
+{
+    /// <summary>Time steps per array.</summary>
+    public int Steps => DeltaIndices.Count;
+
+    /// <summary>How many past steps the furthest delta index reaches back.</summary>
+    public int Reach => Math.Max(0, -DeltaIndices.Min());
+}

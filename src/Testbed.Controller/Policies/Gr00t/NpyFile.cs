@@ -17,22 +17,32 @@ public static partial class NpyFile
 
     public static byte[] Write(NdArray array)
     {
-        var shape = array.Shape.Count == 1
-            ? $"({array.Shape[0]},)"
-            : $"({string.Join(", ", array.Shape.Select(n => n.ToString(CultureInfo.InvariantCulture)))})";
-        var header = $"{{'descr': '{array.Dtype}', 'fortran_order': False, 'shape': {shape}, }}";
+        var header = Header(array.Dtype, array.Shape);
+        var output = new byte[header.Length + array.Data.Length];
+        header.CopyTo(output, 0);
+        array.Data.CopyTo(output, header.Length);
+        return output;
+    }
+
+    /// <summary>The file up to its data: magic, version 1.0, header length and the padded header. The data follows it
+    /// directly, so a writer can put an image's bytes after it without building the file first.</summary>
+    public static byte[] Header(string dtype, IReadOnlyList<long> shape)
+    {
+        var dims = shape.Count == 1
+            ? $"({shape[0]},)"
+            : $"({string.Join(", ", shape.Select(n => n.ToString(CultureInfo.InvariantCulture)))})";
+        var header = $"{{'descr': '{dtype}', 'fortran_order': False, 'shape': {dims}, }}";
         var unpadded = Magic.Length + 2 + 2 + header.Length + 1;
         var padding = (64 - (unpadded % 64)) % 64;
         header = header + new string(' ', padding) + "\n";
-        var output = new MemoryStream();
-        output.Write(Magic);
-        output.WriteByte(1);
-        output.WriteByte(0);
-        output.WriteByte((byte)(header.Length & 0xff));
-        output.WriteByte((byte)(header.Length >> 8));
-        output.Write(Encoding.ASCII.GetBytes(header));
-        output.Write(array.Data);
-        return output.ToArray();
+        var output = new byte[Magic.Length + 4 + header.Length];
+        Magic.CopyTo(output, 0);
+        output[6] = 1;
+        output[7] = 0;
+        output[8] = (byte)(header.Length & 0xff);
+        output[9] = (byte)(header.Length >> 8);
+        Encoding.ASCII.GetBytes(header, output.AsSpan(10));
+        return output;
     }
 
     /// <exception cref="FormatException">Not a .npy file, a Fortran-ordered one, or one whose size does not fit its header.</exception>

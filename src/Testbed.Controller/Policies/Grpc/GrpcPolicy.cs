@@ -1,24 +1,44 @@
+using System.Net.Http;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Testbed.Controller.Policies.Remote;
+using Testbed.Controller.Policies.Transport;
 using Testbed.PolicyContract.V1;
 
 namespace Testbed.Controller.Policies.Grpc;
 
-/// <summary>Drives a policy server that offers the neutral service testbed.policy.v1 (`grpc://HOST:PORT`, plaintext
-/// HTTP/2). Handshake once per connection, Reset per episode, Act per chunk, each call under the config's deadline.</summary>
+/// <summary>Drives a policy server that offers the neutral service testbed.policy.v1: `grpc://HOST:PORT` (plaintext
+/// HTTP/2) or `grpcs://HOST:PORT` (TLS, the certificate checked as the config's "tls" says). Handshake once per
+/// connection, Reset per episode, Act per chunk, each call under the config's deadline. UNAVAILABLE (nothing listens,
+/// the connection dropped) is transient and may be tried again, on a new connection; a refused certificate is not.</summary>
 public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : RemotePolicy(address, config)
 {
     private GrpcChannel? _channel;
     private PolicyService.PolicyServiceClient? _client;
     private HandshakeResponse? _handshake;
 
+    /// <summary>Why the last TLS handshake refused the server's certificate; null when it did not.</summary>
+    private string? _tlsRefusal;
+
     protected override IReadOnlyList<string> PolicyCameras => _handshake?.Cameras.Select(c => c.Name).ToArray() ?? [];
 
     public override int ImageWidth => _handshake?.Cameras.FirstOrDefault() is { WidthPx: > 0 } c ? (int)c.WidthPx : Config.ImageWidth;
 
     public override int ImageHeight => _handshake?.Cameras.FirstOrDefault() is { HeightPx: > 0 } c ? (int)c.HeightPx : Config.ImageHeight;
+
+    /// <summary>The config's size for the camera where it gives one, else the size the handshake asked for that
+    /// camera, else the policy's one size.</summary>
+    public override ImageSize RenderSize(string camera)
+    {
+        var policyCamera = PolicyCamera(camera);
+        if (Config.CameraSizes.ContainsKey(policyCamera)) return base.RenderSize(camera);
+        return _handshake?.Cameras.FirstOrDefault(c => c.Name == policyCamera) is { WidthPx: > 0, HeightPx: > 0 } wanted
+            ? new ImageSize((int)wanted.WidthPx, (int)wanted.HeightPx)
+            : base.RenderSize(camera);
+    }
 
     private Policies.ActionConvention? _serverConvention;
 
@@ -27,12 +47,6 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
 
     protected override async Task BeginAsync(EpisodeBrief brief, string prompt, CancellationToken cancel)
     {
-        if (_client is null)
-        {
-            _channel = GrpcChannel.ForAddress(new UriBuilder("http", Address.Host, Address.Port).Uri,
-                new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-            _client = new PolicyService.PolicyServiceClient(_channel);
-        }
         _handshake ??= await Call("Handshake", c => c.HandshakeAsync(new HandshakeRequest { Client = "testbed" }, cancellationToken: cancel));
         CheckHandshake(_handshake, brief);
         var reset = new ResetRequest { Instruction = prompt, Language = brief.Language.Value };
@@ -89,15 +103,48 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
         }
     }
 
+    /// <summary>The handshake alone, on a connection of its own: the server is up, speaks the service and, over TLS,
+    /// shows a certificate this client trusts.</summary>
+    public override async Task CheckReachableAsync(CancellationToken cancel)
+    {
+        // A plain connection first: "nothing listens" says more than the channel's UNAVAILABLE.
+        await base.CheckReachableAsync(cancel);
+        using var deadline = Deadline(cancel);
+        try
+        {
+            await Call("Handshake", c => c.HandshakeAsync(new HandshakeRequest { Client = "testbed" }, cancellationToken: deadline.Token));
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new PolicyUnreachableException($"Handshake to {Address.Text} got no answer within {Config.CallTimeoutS} s");
+        }
+        finally
+        {
+            Disconnect();
+        }
+    }
+
     private async Task<T> Call<T>(string rpc, Func<PolicyService.PolicyServiceClient, AsyncUnaryCall<T>> call)
     {
         try
         {
-            return await call(_client!);
+            return await call(_client ??= new PolicyService.PolicyServiceClient(_channel = Connect()));
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
         {
             throw new OperationCanceledException($"{rpc} cancelled", e);
+        }
+        catch (RpcException e) when (TlsFailure(e) is { } tls)
+        {
+            // Not transient: the same certificate would be refused again.
+            Disconnect();
+            throw new PolicyReplyException($"{rpc} to {Address.Text} failed: TLS handshake failed: {tls}");
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            // The next try connects afresh rather than wait out the channel's own reconnect back-off.
+            Disconnect();
+            throw new PolicyUnreachableException($"{rpc} to {Address.Text} failed: {Describe(e)}", e);
         }
         catch (RpcException e)
         {
@@ -105,9 +152,61 @@ public sealed class GrpcPolicy(PolicyAddress address, PolicyConfig config) : Rem
         }
     }
 
-    public override ValueTask DisposeAsync()
+    /// <summary>The status with its root cause, which the detail may leave out ("Error connecting to subchannel.").</summary>
+    private static string Describe(RpcException e)
+    {
+        var root = e.Status.DebugException;
+        while (root?.InnerException is not null) root = root.InnerException;
+        return root is null || e.Status.Detail.Contains(root.Message, StringComparison.Ordinal)
+            ? $"{e.StatusCode}: {e.Status.Detail}"
+            : $"{e.StatusCode}: {e.Status.Detail} ({root.Message})";
+    }
+
+    /// <summary>Why a call's TLS handshake failed (a refused certificate, a server that does not speak TLS); null when
+    /// the failure was not TLS's.</summary>
+    private string? TlsFailure(RpcException e)
+    {
+        if (_tlsRefusal is { } refusal) return refusal;
+        for (var inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } secure)
+            {
+                return secure.InnerException?.Message ?? secure.Message;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A channel to the server: plaintext HTTP/2, or TLS with the certificate checked by the config.</summary>
+    private GrpcChannel Connect()
+    {
+        _tlsRefusal = null;
+        var handler = new SocketsHttpHandler { ConnectTimeout = CallTimeout, EnableMultipleHttp2Connections = true };
+        if (Address.Tls)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                {
+                    _tlsRefusal = Config.Tls.Refusal(certificate as X509Certificate2, chain, errors, Address.Host);
+                    return _tlsRefusal is null;
+                },
+            };
+        }
+        return GrpcChannel.ForAddress(new UriBuilder(Address.Tls ? "https" : "http", Address.Host, Address.Port).Uri,
+            new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true, MaxReceiveMessageSize = 64 * 1024 * 1024 });
+    }
+
+    private void Disconnect()
     {
         _channel?.Dispose();
+        _channel = null;
+        _client = null;
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Disconnect();
         return ValueTask.CompletedTask;
     }
 }

@@ -18,6 +18,8 @@ public sealed class TextGuardedPolicy(string name, ITextGuard guard, IPolicy inn
 
     public int ImageHeight => inner.ImageHeight;
 
+    public ImageSize RenderSize(string camera) => inner.RenderSize(camera);
+
     public bool SensesWorkcell => inner.SensesWorkcell;
 
     public async Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)

@@ -1,13 +1,18 @@
 using System.Net.WebSockets;
 using System.Text;
 using Testbed.Controller.Policies.Remote;
+using Testbed.Controller.Policies.Transport;
 
 namespace Testbed.Controller.Policies.OpenPi;
 
 /// <summary>Drives openpi's WebsocketPolicyServer (`openpi+ws://HOST:PORT`): one websocket per episode; the server
 /// speaks first with a msgpack metadata map; then one binary msgpack frame each way per chunk. Observation: the
 /// config's cameras under their policy keys as u8 (H, W, 3), the joint positions under state_key as f8, the prompt
-/// under "prompt". Reply: {"actions": (H, D) f4 or f8}. Errors: a text frame with the traceback, then close 1011.</summary>
+/// under "prompt". Reply: {"actions": (H, D) f4 or f8}. Errors: a text frame with the traceback, then close 1011.
+/// Images are letterboxed to the config's resize_with_pad size (224 × 224 by default) as openpi's client does, so a
+/// camera rendered at another aspect ratio reaches the model with black bars, as in training, not stretched. Before
+/// the first connection the server's GET /healthz is asked (unless health_check is false): a server that is down or
+/// unhealthy is reported as such, not as a failed websocket handshake; one without the endpoint (404) is let through.</summary>
 public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : RemotePolicy(address, config)
 {
     /// <summary>Replies larger than this are refused: a policy reply is a few kB, two images a few hundred.</summary>
@@ -23,6 +28,7 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
     protected override async Task BeginAsync(EpisodeBrief brief, string prompt, CancellationToken cancel)
     {
         if (_socket is not null) return;
+        if (Config.HealthCheck) await CheckHealthAsync(cancel);
         _socket = new ClientWebSocket();
         try
         {
@@ -30,7 +36,10 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
         }
         catch (WebSocketException e)
         {
-            throw new PolicyReplyException($"cannot connect to {Address.Text}: {e.Message}");
+            // Not connected: the next attempt (a retry of this transient failure) must open a fresh socket.
+            _socket.Dispose();
+            _socket = null;
+            throw new PolicyUnreachableException($"cannot connect to {Address.Text}: {e.Message}", e);
         }
         var first = await ReceiveAsync(cancel);
         Metadata = NumpyMsgpack.Read(first) as Dictionary<string, object?>
@@ -40,7 +49,11 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
     protected override async Task<ServerReply> QueryAsync(PolicyObservation observation, CancellationToken cancel)
     {
         var entries = new List<KeyValuePair<string, object>>();
-        foreach (var (camera, image) in observation.Images) entries.Add(new(PolicyCamera(camera), NumpyMsgpack.Rgb8(image.Width, image.Height, image.Rgb.Span)));
+        foreach (var (camera, rendered) in observation.Images)
+        {
+            var image = Config.ResizeWithPad is { } size ? Letterbox.Fit(rendered, size) : rendered;
+            entries.Add(new(PolicyCamera(camera), NumpyMsgpack.Rgb8(image.Width, image.Height, image.Rgb.Span)));
+        }
         entries.Add(new(Config.StateKey, NumpyMsgpack.Float64(observation.JointPositions)));
         entries.Add(new("prompt", observation.Instruction));
         var socket = _socket ?? throw new InvalidOperationException("QueryAsync before BeginAsync");
@@ -53,6 +66,30 @@ public sealed class OpenPiPolicy(PolicyAddress address, PolicyConfig config) : R
             throw new PolicyReplyException($"lost the connection to {Address.Text} while sending: {e.Message}");
         }
         return new ServerReply(Actions(await ReceiveAsync(cancel)), null);
+    }
+
+    /// <summary>openpi's server answers GET /healthz with 200 OK on the websocket's port.</summary>
+    private async Task CheckHealthAsync(CancellationToken cancel)
+    {
+        var uri = new UriBuilder("http", Address.Host, Address.Port, "/healthz").Uri;
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(uri, cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PolicyUnreachableException($"cannot connect to {Address.Text}: GET {uri} failed ({e.Message}); expected openpi's server listening there", e);
+        }
+        using (response)
+        {
+            // Servers from before /healthz answer 404 (or refuse the plain request): the websocket decides then.
+            if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.UpgradeRequired || response.IsSuccessStatusCode) return;
+            var body = await response.Content.ReadAsStringAsync(cancel);
+            throw new PolicyReplyException(
+                $"{Address.Text} is not healthy: GET {uri} answered {(int)response.StatusCode} {response.ReasonPhrase} {body.Trim()[..Math.Min(body.Trim().Length, 200)]}; expected 200 OK".Replace("  ", " ", StringComparison.Ordinal));
+        }
     }
 
     private IReadOnlyList<double[]> Actions(byte[] message)

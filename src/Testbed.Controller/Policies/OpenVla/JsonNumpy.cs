@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Testbed.Controller.Policies.OpenVla;
@@ -10,12 +11,19 @@ namespace Testbed.Controller.Policies.OpenVla;
 /// </summary>
 public static class JsonNumpy
 {
-    public static JsonObject Rgb8(int width, int height, ReadOnlySpan<byte> rgb) => new()
+    /// <summary>Writes a u8 (H, W, 3) image as a json_numpy object, its bytes base64-encoded straight into the output.</summary>
+    public static void WriteRgb8(Utf8JsonWriter json, int width, int height, ReadOnlySpan<byte> rgb)
     {
-        ["__numpy__"] = Convert.ToBase64String(rgb),
-        ["dtype"] = "|u1",
-        ["shape"] = new JsonArray(height, width, 3),
-    };
+        json.WriteStartObject();
+        json.WriteBase64String("__numpy__", rgb);
+        json.WriteString("dtype", "|u1");
+        json.WriteStartArray("shape");
+        json.WriteNumberValue(height);
+        json.WriteNumberValue(width);
+        json.WriteNumberValue(3);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 
     /// <summary>True for a json_numpy object.</summary>
     public static bool IsArray(JsonNode? node) => node is JsonObject o && o.ContainsKey("__numpy__");

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Testbed.Controller.Policies.Remote;
@@ -37,19 +37,12 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
 
     protected override async Task<ServerReply> QueryAsync(PolicyObservation observation, CancellationToken cancel)
     {
-        var image = observation.Images.Values.Single();
-        var request = new JsonObject
-        {
-            ["image"] = JsonNumpy.Rgb8(image.Width, image.Height, image.Rgb.Span),
-            ["instruction"] = observation.Instruction,
-        };
-        if (Config.UnnormKey is { } key) request["unnorm_key"] = key;
-        var body = Config.DoubleEncoded ? new JsonObject { ["encoded"] = request.ToJsonString() }.ToJsonString() : request.ToJsonString();
+        var body = RequestBody(observation.Images.Values.Single(), observation.Instruction, Config.UnnormKey, Config.DoubleEncoded);
 
         string text;
         try
         {
-            using var content = new StringContent(body, Encoding.UTF8);
+            using var content = new ReadOnlyMemoryContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await _http.PostAsync(ActUri, content, cancel);
             text = await response.Content.ReadAsStringAsync(cancel);
@@ -58,15 +51,59 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
                 throw new PolicyReplyException($"{Address.Text}/act answered HTTP {(int)response.StatusCode}: {Shorten(text)}");
             }
         }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded)
+        {
+            // Refused, reset or dropped before a whole reply came: transient, and tried again per the config's retries.
+            throw new Transport.PolicyUnreachableException($"cannot reach {Address.Text}/act: {e.Message}", e);
+        }
         catch (HttpRequestException e)
         {
             throw new PolicyReplyException($"cannot reach {Address.Text}/act: {e.Message}");
         }
 
-        return new ServerReply(Rows(text), null);
+        return new ServerReply(Rows(text, Address.Text), null);
     }
 
-    private IReadOnlyList<double[]> Rows(string text)
+    /// <summary>Compact JSON whose strings escape quotes, backslashes and control characters but not '+', '&lt;', '&amp;' or
+    /// non-ASCII: the default encoder escapes those for HTML's sake ('+' is one base64 symbol in 64), and a request body
+    /// is not HTML. Either is valid JSON.</summary>
+    private static readonly JsonWriterOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The JSON body of one POST /act, in UTF-8: {"image": json_numpy, "instruction": text, "unnorm_key": key},
+    /// or with <paramref name="doubleEncoded"/> {"encoded": that JSON as a string}. Written in one pass into a buffer
+    /// of about the body's size, the image base64-encoded straight into it. A fresh buffer per query, so that no body
+    /// is rewritten while the HTTP stack might still be sending it.</summary>
+    public static ReadOnlyMemory<byte> RequestBody(CameraImage image, string instruction, string? unnormKey, bool doubleEncoded)
+    {
+        // base64 of the image, the instruction at up to 3 bytes a character, and the fields' names and punctuation.
+        var estimate = (4 * ((image.Rgb.Length + 2) / 3)) + (3 * instruction.Length) + (unnormKey?.Length ?? 0) + 128;
+        var request = new ArrayBufferWriter<byte>(estimate);
+        using (var json = new Utf8JsonWriter(request, Compact))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("image");
+            JsonNumpy.WriteRgb8(json, image.Width, image.Height, image.Rgb.Span);
+            json.WriteString("instruction", instruction);
+            if (unnormKey is { } key) json.WriteString("unnorm_key", key);
+            json.WriteEndObject();
+        }
+
+        if (!doubleEncoded) return request.WrittenMemory;
+        // Escaping adds a backslash before each quote of the inner JSON: a dozen of its own, and the instruction's.
+        var body = new ArrayBufferWriter<byte>(request.WrittenCount + (3 * instruction.Length) + 128);
+        using (var json = new Utf8JsonWriter(body, Compact))
+        {
+            json.WriteStartObject();
+            json.WriteString("encoded", request.WrittenSpan);
+            json.WriteEndObject();
+        }
+
+        return body.WrittenMemory;
+    }
+
+    /// <summary>The action rows of a /act reply from <paramref name="server"/> (named in errors).</summary>
+    /// <exception cref="PolicyReplyException">An error reply, or one that is not an action.</exception>
+    public static IReadOnlyList<double[]> Rows(string text, string server)
     {
         JsonNode? reply;
         try
@@ -75,20 +112,20 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             if (reply is JsonValue s && s.TryGetValue<string>(out var inner))
             {
                 // The bare string "error" is OpenVLA's failure; any other string is the double-encoded payload.
-                if (inner == "error") throw new PolicyReplyException($"{Address.Text}/act answered \"error\" (the server's model failed on this request; its log says why)");
+                if (inner == "error") throw new PolicyReplyException($"{server}/act answered \"error\" (the server's model failed on this request; its log says why)");
                 reply = JsonNode.Parse(inner);
             }
         }
         catch (JsonException e)
         {
-            throw new PolicyReplyException($"{Address.Text}/act answered something that is not JSON ({e.Message}): {Shorten(text)}");
+            throw new PolicyReplyException($"{server}/act answered something that is not JSON ({e.Message}): {Shorten(text)}");
         }
 
         if (reply is JsonObject o && !JsonNumpy.IsArray(o))
         {
-            if (o["error"] is { } error) throw new PolicyReplyException($"{Address.Text}/act answered an error: {Shorten(error.ToJsonString())}");
+            if (o["error"] is { } error) throw new PolicyReplyException($"{server}/act answered an error: {Shorten(error.ToJsonString())}");
             reply = o["action"] ?? o["actions"]
-                ?? throw new PolicyReplyException($"{Address.Text}/act answered an object without an array; expected a json_numpy array (or {{\"action\": array}})");
+                ?? throw new PolicyReplyException($"{server}/act answered an object without an array; expected a json_numpy array (or {{\"action\": array}})");
         }
 
         try
@@ -99,14 +136,14 @@ public sealed class OpenVlaPolicy(PolicyAddress address, PolicyConfig config) : 
             }
 
             var (values, shape) = JsonNumpy.Doubles(reply, "the reply");
-            if (shape.Length is not (1 or 2)) throw new PolicyReplyException($"{Address.Text}/act answered an array of shape [{string.Join(", ", shape)}]; expected (D) or (H, D)");
+            if (shape.Length is not (1 or 2)) throw new PolicyReplyException($"{server}/act answered an array of shape [{string.Join(", ", shape)}]; expected (D) or (H, D)");
             var width = shape[^1];
             var rows = shape.Length == 1 ? 1 : shape[0];
             return Enumerable.Range(0, rows).Select(r => values.AsSpan(r * width, width).ToArray()).ToArray();
         }
         catch (FormatException e)
         {
-            throw new PolicyReplyException($"{Address.Text}/act: {e.Message}");
+            throw new PolicyReplyException($"{server}/act: {e.Message}");
         }
     }
 

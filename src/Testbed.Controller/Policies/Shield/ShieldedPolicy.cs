@@ -64,6 +64,8 @@ public sealed class ShieldedPolicy(string name, IPolicy inner) : IPolicy
 
     public int ImageHeight => inner.ImageHeight;
 
+    public ImageSize RenderSize(string camera) => inner.RenderSize(camera);
+
     public bool SensesWorkcell => true;
 
     public async Task BeginEpisodeAsync(EpisodeBrief brief, CancellationToken cancel)
@@ -133,7 +135,10 @@ public sealed class ShieldedPolicy(string name, IPolicy inner) : IPolicy
         }
 
         var done = _hold is null && _innerDone && _cursor >= _plan.Count - 1;
-        return new PolicyAction(targets, done) { Text = said, TextKind = said is null ? PolicyTextKind.None : PolicyTextKind.Remark };
+        return new PolicyAction(targets, done)
+        {
+            Text = said, TextKind = said is null ? PolicyTextKind.None : PolicyTextKind.Remark, ProtectiveStop = _hold is not null,
+        };
     }
 
     /// <summary>The pace the sensors allow (1 the inner policy's own, 0 stop), and why it is below 1.</summary>
