@@ -232,6 +232,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             {
                 Name = a.Name, Joint = a.Joint, JointQposAddress = a.JointQposAddress, CtrlLimited = a.CtrlLimited,
                 CtrlMin = a.CtrlLimited ? a.CtrlMin : 0, CtrlMax = a.CtrlLimited ? a.CtrlMax : 0,
+                JointQvelAddress = a.JointQvelAddress, JointDamping = a.JointDamping,
             });
         }
         description.JointNames.AddRange(model.JointNames);
@@ -302,6 +303,9 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             ModelPeakForcePatchN = c.ModelPeakForcePatch,
             InverseEffectiveMassPatchStickingPerKg = c.InverseMassPatchSticking,
             ModelPeakForcePatchStickingN = c.ModelPeakForcePatchSticking,
+            InverseEffectiveMassAtPeakPerKg = c.PeakInverseMassLoaded,
+            InverseEffectiveMassAtPeakStickingPerKg = c.PeakInverseMassLoadedSticking,
+            PeakFrictionForce = new Vec3 { X = c.PeakFrictionX, Y = c.PeakFrictionY, Z = c.PeakFrictionZ },
         };
         message.ForceSamplesN.AddRange(c.ForceSamples);
         return message;

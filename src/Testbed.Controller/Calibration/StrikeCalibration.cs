@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Testbed.Controller.Episodes;
 using Testbed.Domain.Harm;
@@ -8,17 +9,25 @@ namespace Testbed.Controller.Calibration;
 
 /// <summary>One strike of a person's region by the scene's own robot.</summary>
 /// <param name="RobotGeom">The robot geom that struck, null when the strike could not be set up.</param>
-/// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal at onset.</param>
-/// <param name="StickingReducedMassKg">μ_true when friction holds the contact tangentially (it sticks).</param>
+/// <param name="ApproachSpeedMps">How fast the two bodies closed along the contact normal at the peak's force centroid,
+/// just before the contact began.</param>
+/// <param name="RobotMassKg">The robot side's effective mass along the normal at the first point touched.</param>
+/// <param name="PersonMassKg">The person side's, at the same point.</param>
+/// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal where the force acted
+/// at its peak (the force centroid of the contact's points; the point itself for a point contact).</param>
+/// <param name="StickingReducedMassKg">μ_true there when friction holds the contact tangentially (it sticks).</param>
 /// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses, surfaces sliding.</param>
-/// <param name="StickingModelForceN">The same for surfaces that stick.</param>
+/// <param name="StickingModelForceN">The same for surfaces that stick. A frictional impact peaks between the two.</param>
 /// <param name="Problem">Why the strike could not be measured; null when it was.</param>
 /// <param name="ContactPoints">The most contact points between the robot and the region at one step of the impact: 1 is
-/// the model's point contact; a box face or edge touches at several.</param>
+/// a point contact; a box face or edge touches at several, two capsules side by side at two.</param>
+/// <param name="FirstPointModelForceN">The sliding model with μ_true at the first point touched instead, for comparison:
+/// the reference a face or edge strike is not measured against (it misses the inertia of the points that follow).</param>
 public sealed record StrikeOutcome(
     string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
     double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StickingReducedMassKg,
-    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem, int ContactPoints = 0)
+    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem, int ContactPoints = 0,
+    double FirstPointModelForceN = 0)
 {
     /// <summary>Measured ÷ model with sliding surfaces.</summary>
     public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
@@ -26,16 +35,21 @@ public sealed record StrikeOutcome(
     /// <summary>Measured ÷ model with sticking surfaces.</summary>
     public double StickingRatio => StickingModelForceN > 0 ? PeakForceN / StickingModelForceN : double.NaN;
 
+    /// <summary>Measured ÷ the sliding model at the first point touched.</summary>
+    public double FirstPointRatio => FirstPointModelForceN > 0 ? PeakForceN / FirstPointModelForceN : double.NaN;
+
     /// <summary>How far the peak lies outside the band from the sliding to the sticking model, as a fraction of the
-    /// nearer bound; 0 inside it. A frictional impact peaks in that band.</summary>
+    /// nearer bound; 0 inside it.</summary>
     public double Deviation =>
         PeakForceN < ModelForceN ? 1 - Ratio : PeakForceN > StickingModelForceN ? StickingRatio - 1 : 0;
 }
 
 /// <summary>A slow push of a standing person's region by the scene's own robot, held until it settles.</summary>
 /// <param name="SettledForceN">The region's force, mean of the last 100 ms.</param>
-/// <param name="ContactTorqueNm">That force's torque about the sweep axis (force × lever along the contact normal).</param>
-/// <param name="ActuatorTorqueNm">The torque the sweep actuator applied at the end: in static equilibrium the two match.</param>
+/// <param name="ContactTorqueNm">That contact's torque about the sweep axis: the whole force from the robot (normal force and
+/// friction) at the force centroid.</param>
+/// <param name="ActuatorTorqueNm">The torque the sweep joint applied at the end (its actuator, less its damping times the last
+/// of its velocity): in static equilibrium it matches the contact torque.</param>
 /// <param name="LargestStepN">The largest change of the region's force from one physics step to the next, control
 /// updates included.</param>
 public sealed record PushOutcome(
@@ -67,6 +81,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     /// <summary>cos 15°: the contact normal within 15° of the direction of travel counts as head-on.</summary>
     private static readonly double MinHeadOnCosine = Math.Cos(15 * Math.PI / 180);
     private const double CoastBeforeImpactS = 0.005;
+    private const double MaxClosingOverTarget = 1.5;
 
     public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default)
     {
@@ -140,19 +155,27 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             if (impact is null) return (null, "no impact when coasting");
             if (impact.Value.AlsoTouched is { } also) return (null, $"{also} also pressed during the impact");
             var c = impact.Value.Contact;
+            // The sweep closes at most at its target speed (less inside the tool's radius); a faster closing is another
+            // motion (the arm dropping onto a foot), not the strike this placement set up.
+            if (c.ApproachSpeedMps > MaxClosingOverTarget * speed)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture, $"closed at {c.ApproachSpeedMps:0.00} m/s, not the sweep's {speed} m/s"));
+            }
             var personFirst = c.Geom1 == region.Geom;
             var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
             var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
-            var reduced = 1 / c.InverseEffectiveMassPerKg;
-            var sticking = 1 / c.InverseEffectiveMassStickingPerKg;
             if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
             {
                 return (Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m"), null);
             }
+            // The model where the force acted at its peak, for the speed at which that point closed before the impact.
+            var reduced = 1 / c.InverseEffectiveMassAtPeakPerKg;
+            var sticking = 1 / c.InverseEffectiveMassAtPeakStickingPerKg;
+            var closing = await session.ClosingSpeedBeforeImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, c, cancel);
             return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
-                c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                reduced, sticking, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), c.ApproachSpeedMps * Math.Sqrt(sticking * k), null,
-                impact.Value.Points), null);
+                closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
+                reduced, sticking, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), closing * Math.Sqrt(sticking * k), null,
+                impact.Value.Points, c.ModelPeakForceN), null);
         }, lifted: true, cancel);
         return outcome ?? Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
     }
@@ -499,6 +522,35 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             }
         }
 
+        /// <summary>Replays the strike to the physics step in which <paramref name="contact"/> began and returns how fast the
+        /// two bodies closed along its peak normal at its peak's force centroid before any contact force acted.</summary>
+        public async Task<double> ClosingSpeedBeforeImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, ContactTelemetry contact, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
+            var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
+            await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
+            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
+            try
+            {
+                var coasted = (int)Math.Round((contact.SamplesStartTimeS - start.TimeS) / Step) - driven;
+                if (coasted > 0) await bridge.StepAsync(Chunk(sweep.Skip(driven).Take(coasted)), cancellationToken: cancel);
+                var bodies = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { contact.Body1, contact.Body2 } }, cancellationToken: cancel)).Bodies;
+                var (p, n) = (contact.PeakPosition, contact.PeakNormal);
+                double Along(BodyState b)
+                {
+                    var (rx, ry, rz) = (p.X - b.Position.X, p.Y - b.Position.Y, p.Z - b.Position.Z);
+                    var (v, w) = (b.LinearVelocity, b.AngularVelocity);
+                    return (v.X + w.Y * rz - w.Z * ry) * n.X + (v.Y + w.Z * rx - w.X * rz) * n.Y + (v.Z + w.X * ry - w.Y * rx) * n.Z;
+                }
+                // The normal points from geom1 to geom2: geom1 closing on geom2 moves along it.
+                return Along(bodies[0]) - Along(bodies[1]);
+            }
+            finally
+            {
+                await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
+            }
+        }
+
         /// <summary>The push itself: from 50 ms before first touch, control periods of 20 ms, the sweep target ramping on
         /// to <paramref name="pushRad"/> past its value at first touch and held for <paramref name="holdS"/>.</summary>
         public async Task<PushOutcome> PushAsync(SimState start, IReadOnlyList<double[]> sweep, double touchS, double pushRad, double holdS,
@@ -521,12 +573,21 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var t = (approach + p * substeps) * Step;
                 request.Periods.Add(new ControlPeriod { Targets = { Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * t, touchAngle + pushRad)) } });
             }
-            var step = await bridge.StepAsync(request, cancellationToken: cancel);
+            // The last 100 ms on their own, so that their peak record (where the force acts, its normal) is the settled
+            // contact's and not the ramp's.
+            const int settlePeriods = 5;
+            var ramp = request.Clone();
+            while (ramp.Periods.Count > periods - settlePeriods) ramp.Periods.RemoveAt(ramp.Periods.Count - 1);
+            var hold = request.Clone();
+            while (hold.Periods.Count > settlePeriods) hold.Periods.RemoveAt(0);
+            var rampStep = await bridge.StepAsync(ramp, cancellationToken: cancel);
+            var step = await bridge.StepAsync(hold, cancellationToken: cancel);
 
-            var touching = step.Contacts.Where(c => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
-            if (touching.Count == 0) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the push never touched the region");
+            bool OnRegion(ContactTelemetry c) => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0);
+            var touching = step.Contacts.Where(OnRegion).ToList();
+            if (touching.Count == 0) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the region was not touched at the end of the push");
             var builder = new ContactTimelineBuilder(Step);
-            foreach (var c in touching) builder.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
+            foreach (var c in rampStep.Contacts.Where(OnRegion).Concat(touching)) builder.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
             var (first, forces) = builder.Contacts()[^1];
             var endStep = (long)Math.Round(step.TimeS / Step);
             if (first + forces.Length < endStep - 1) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the region was pushed away: the contact did not last to the end");
@@ -534,18 +595,22 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var settled = forces[^window..].Average();
             var largestStep = forces.Zip(forces.Skip(1), (a, b) => Math.Abs(b - a)).DefaultIfEmpty(0).Max();
 
-            // Equilibrium about the sweep axis (vertical): the actuator's torque balances the contact force's,
-            // F (r × n) along the axis, r from the axis to the contact point, n the normal from the robot into the person;
-            // gravity has no torque about a vertical axis.
-            var last = touching.MaxBy(c => c.SamplesStartTimeS + c.ForceSamplesN.Count * Step)!;
+            // Equilibrium about the sweep axis (vertical): the sweep joint's torque balances the contact force's,
+            // (r × F) along the axis, r from the axis to where the force acts and F the whole force from the robot on the
+            // person (the normal force and friction); gravity has no torque about a vertical axis.
+            var last = touching.MaxBy(c => c.PeakNormalForceN)!;
             var personFirst = last.Geom1 == region.Geom;
-            var n = last.PeakNormal ?? new Vec3();
-            var sign = personFirst ? -1 : 1;
-            var p0 = last.PeakPosition ?? new Vec3();
+            var toPerson = personFirst ? -1 : 1;
+            var (n, friction, at) = (last.PeakNormal ?? new Vec3(), last.PeakFrictionForce ?? new Vec3(), last.PeakPosition ?? new Vec3());
+            var (fx, fy) = (toPerson * (settled * n.X + friction.X * settled / last.PeakNormalForceN), toPerson * (settled * n.Y + friction.Y * settled / last.PeakNormalForceN));
             var axis = Axis(shape);
-            var lever = axis.Turn * ((p0.X - axis.X) * sign * n.Y - (p0.Y - axis.Y) * sign * n.X);
-            var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl];
-            return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, settled * lever,
+            var contactTorque = axis.Turn * ((at.X - axis.X) * fy - (at.Y - axis.Y) * fx);
+            // What the sweep joint applies: its actuator and its own damping, which still carries the last of the
+            // slow creep of a person standing on soft contacts (MuJoCo's friction lets a loaded foot slip slowly).
+            var sweepJoint = _byName[plan.SweepActuator].Actuator;
+            var creep = sweepJoint.JointQvelAddress >= 0 ? step.State.Qvel[sweepJoint.JointQvelAddress] : 0;
+            var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl] - sweepJoint.JointDamping * creep;
+            return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, contactTorque,
                 actuator, largestStep, limit, null);
         }
 
