@@ -95,6 +95,7 @@ public sealed class ContactCompliance
         {
             throw BridgeException.InvalidArgument($"model '{file}': <option cone> is pyramidal; compliant contacts need elliptic friction cones (with a pyramidal cone the normal force has no row of its own to make compliant); set <option cone=\"elliptic\"/>");
         }
+        RequireNoPriorityAgainstPeople(model, file, stiffness, impact);
         RequireTimestep(model, file, stiffness, impact);
         return new ContactCompliance(stiffness, damping, impact, geoms.Count);
     }
@@ -112,6 +113,26 @@ public sealed class ContactCompliance
         {
             throw BridgeException.InvalidArgument(
                 $"model '{file}': compliant geom '{geom.Name}' declares {string.Join(", ", problems)}; the bridge sets the compliance of its contacts with impact bodies per contact, so contact parameters on it would be ignored there and would soften its contacts with the environment; remove them");
+        }
+    }
+
+    /// <summary>
+    /// An impact geom that can touch a compliant geom must carry priority 0, as the compliant geoms do. With a higher
+    /// priority MuJoCo 2.2.2 takes that geom's condim, friction, solref and solimp for the contact instead of combining
+    /// both geoms' (mj_contactParam): the bridge rewrites the normal row, but the friction rows and the friction cone
+    /// would be the robot's or payload's alone (its friction instead of the larger of the two), so a priority set for a
+    /// grip would silently change how a person is struck. With default parameters on both geoms the choice makes no
+    /// difference; the rule is on the priority itself, which is simpler to audit than every parameter it would select.
+    /// </summary>
+    private static void RequireNoPriorityAgainstPeople(MujocoModel model, string file, double[] stiffness, byte[] impact)
+    {
+        var compliant = model.Geoms.Where(g => stiffness[g.Id] > 0).ToList();
+        foreach (var g in model.Geoms.Where(g => impact[g.Id] != 0 && g.Priority != 0))
+        {
+            var person = compliant.FirstOrDefault(c => (c.Contype & g.Conaffinity) != 0 || (g.Contype & c.Conaffinity) != 0);
+            if (person is null) continue;
+            throw BridgeException.InvalidArgument(
+                $"model '{file}': impact geom '{g.Name}' (body '{g.Body}') declares priority {g.Priority} and can touch compliant geom '{person.Name}'; with a priority MuJoCo takes that geom's condim, friction, solref and solimp for its contacts with people instead of combining both geoms', so the person contact would not be the one the bridge calibrates; expected priority 0 on every robot and payload geom that can touch a person (a grip can use the payload's own friction, solref and solimp instead)");
         }
     }
 

@@ -30,8 +30,19 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double PeakNormalX { get; internal set; }
     public double PeakNormalY { get; internal set; }
     public double PeakNormalZ { get; internal set; }
+    /// <summary>The pair's inverse effective mass along the normal at the peak, where the force acted: the force centroid
+    /// of the points (the point itself for a point contact), sliding and with the tangential directions held.</summary>
+    public double PeakInverseMassLoaded { get; internal set; }
+    public double PeakInverseMassLoadedSticking { get; internal set; }
+    /// <summary>The pair's total friction force at the peak, world frame, on geom2 (<see cref="Geom1"/> &lt; <see cref="Geom2"/>).</summary>
+    public double PeakFrictionX { get; internal set; }
+    public double PeakFrictionY { get; internal set; }
+    public double PeakFrictionZ { get; internal set; }
     public double Impulse { get; internal set; }
     public double MaxPenetration { get; internal set; }
+    /// <summary>The most contact points the pair had at one physics step of this chunk (a box face touches at up to
+    /// four, a capsule's side at two): a contact of several points is a patch, not the two-body model's point.</summary>
+    public int MaxPoints { get; internal set; }
     /// <summary>Simulation time before the first substep of this chunk in which the pair touched.</summary>
     public double SamplesStartTime { get; internal set; }
     /// <summary>The pair's force at each substep of this chunk from <see cref="SamplesStartTime"/> on.</summary>
@@ -66,8 +77,8 @@ public sealed class ContactTracker
 
     public struct PairSample
     {
-        public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz, Nx, Ny, Nz;
-        public double Stiffness, InverseMass1, InverseMass2, InverseMass, InverseMassSticking, InverseMassPatch, InverseMassPatchSticking;
+        public double Force, Wx, Wy, Wz, Approach, Penetration, Sx, Sy, Sz, Nx, Ny, Nz, Fx, Fy, Fz;
+        public double Stiffness, InverseMass1, InverseMass2, InverseMass, InverseMassSticking, InverseMassPatch, InverseMassPatchSticking, InverseMassLoaded, InverseMassLoadedSticking;
         public int Points;
     }
 
@@ -96,6 +107,11 @@ public sealed class ContactTracker
             s.Wx += force * p.PosX;
             s.Wy += force * p.PosY;
             s.Wz += force * p.PosZ;
+            // MuJoCo's friction acts on geom2; the pair's geom2 is the higher id.
+            var onSecond = p.Geom1 < p.Geom2 ? 1 : -1;
+            s.Fx += onSecond * p.FrictionX;
+            s.Fy += onSecond * p.FrictionY;
+            s.Fz += onSecond * p.FrictionZ;
             s.Sx += p.PosX;
             s.Sy += p.PosY;
             s.Sz += p.PosZ;
@@ -111,6 +127,8 @@ public sealed class ContactTracker
                 s.InverseMassSticking = p.InverseMassSticking;
                 s.InverseMassPatch = p.InverseMassPatch;
                 s.InverseMassPatchSticking = p.InverseMassPatchSticking;
+                s.InverseMassLoaded = p.InverseMassLoaded;
+                s.InverseMassLoadedSticking = p.InverseMassLoadedSticking;
             }
             s.Penetration = Math.Max(s.Penetration, -p.Dist);
             _substep[key] = s;
@@ -129,6 +147,7 @@ public sealed class ContactTracker
                 contact.PeakForce = -1;
                 contact.Impulse = 0;
                 contact.MaxPenetration = 0;
+                contact.MaxPoints = 0;
                 contact.SamplesStartTime = time;
                 contact.ForceSamples.Clear();
                 _chunk.Add(contact);
@@ -137,6 +156,7 @@ public sealed class ContactTracker
             contact.ForceSamples.Add(s.Force);
             contact.Impulse += s.Force * timestep;
             contact.MaxPenetration = Math.Max(contact.MaxPenetration, s.Penetration);
+            contact.MaxPoints = Math.Max(contact.MaxPoints, s.Points);
             if (s.Force > contact.PeakForce)
             {
                 contact.PeakForce = s.Force;
@@ -149,6 +169,9 @@ public sealed class ContactTracker
                 contact.PeakNormalX = s.Nx;
                 contact.PeakNormalY = s.Ny;
                 contact.PeakNormalZ = s.Nz;
+                contact.PeakInverseMassLoaded = s.InverseMassLoaded;
+                contact.PeakInverseMassLoadedSticking = s.InverseMassLoadedSticking;
+                (contact.PeakFrictionX, contact.PeakFrictionY, contact.PeakFrictionZ) = (s.Fx, s.Fy, s.Fz);
             }
         }
 

@@ -18,7 +18,8 @@ public sealed record GeomDetails(
 /// <summary>A camera: the body it is attached to, its pose in that body's frame and its vertical field of view.</summary>
 public sealed record CameraDetails(string Name, string Body, bool FixedToBody, double[] LocalPosition, double[] LocalOrientation, double FovyDeg);
 
-public sealed record ActuatorDetails(string Name, int Id, string Joint, int JointQposAddress, bool CtrlLimited, double CtrlMin, double CtrlMax);
+public sealed record ActuatorDetails(string Name, int Id, string Joint, int JointQposAddress, bool CtrlLimited, double CtrlMin, double CtrlMax,
+    int JointQvelAddress = -1, double JointDamping = 0);
 
 /// <summary>A compiled MuJoCo model (mjModel) and the names of what is in it. Each session owns its own
 /// model, so per-session tweaks (the offscreen buffer size) never leak into another session.</summary>
@@ -201,7 +202,9 @@ public sealed unsafe class MujocoModel : IDisposable
         return new ActuatorDetails(
             MujocoShim.Utf8(MujocoShim.Name(_handle, MujocoShim.ObjectKind.Actuator, id)), id,
             a.Joint >= 0 ? JointNames[a.Joint] : "", a.Joint >= 0 ? MujocoShim.JointQposAddress(_handle, a.Joint) : -1,
-            a.CtrlLimited != 0, a.CtrlMin, a.CtrlMax);
+            a.CtrlLimited != 0, a.CtrlMin, a.CtrlMax,
+            a.Joint >= 0 ? MujocoShim.JointDofAddress(_handle, a.Joint) : -1,
+            a.Joint >= 0 ? MujocoShim.DofDamping(_handle, MujocoShim.JointDofAddress(_handle, a.Joint)) : 0);
     }
 
     public void Dispose()

@@ -232,6 +232,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             {
                 Name = a.Name, Joint = a.Joint, JointQposAddress = a.JointQposAddress, CtrlLimited = a.CtrlLimited,
                 CtrlMin = a.CtrlLimited ? a.CtrlMin : 0, CtrlMax = a.CtrlLimited ? a.CtrlMax : 0,
+                JointQvelAddress = a.JointQvelAddress, JointDamping = a.JointDamping,
             });
         }
         description.JointNames.AddRange(model.JointNames);
@@ -288,6 +289,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             PeakPosition = new Vec3 { X = c.PeakX, Y = c.PeakY, Z = c.PeakZ },
             NormalImpulseNs = c.Impulse,
             MaxPenetrationM = c.MaxPenetration,
+            MaxPoints = (uint)c.MaxPoints,
             SamplesStartTimeS = c.SamplesStartTime,
             PeakNormal = new Vec3 { X = c.PeakNormalX, Y = c.PeakNormalY, Z = c.PeakNormalZ },
             StiffnessNPerM = c.Stiffness,
@@ -301,6 +303,9 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             ModelPeakForcePatchN = c.ModelPeakForcePatch,
             InverseEffectiveMassPatchStickingPerKg = c.InverseMassPatchSticking,
             ModelPeakForcePatchStickingN = c.ModelPeakForcePatchSticking,
+            InverseEffectiveMassAtPeakPerKg = c.PeakInverseMassLoaded,
+            InverseEffectiveMassAtPeakStickingPerKg = c.PeakInverseMassLoadedSticking,
+            PeakFrictionForce = new Vec3 { X = c.PeakFrictionX, Y = c.PeakFrictionY, Z = c.PeakFrictionZ },
         };
         message.ForceSamplesN.AddRange(c.ForceSamples);
         return message;

@@ -416,21 +416,20 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 // moves with the others (a face or edge pressed flat: the relative tilt held), see patch_inverse_masses; NAN for a
 // point contact (reported as the point's values). depth_scale: true / reported penetration of the contact's pair.
 typedef struct {
-  double side1, side2, pair, sticking, patch, patch_sticking, depth_scale;
+  double side1, side2, pair, sticking, patch, patch_sticking, loaded, loaded_sticking, depth_scale;
 } tb_inverse_masses_t;
-#define TB_MASSES_NUMS 7
+#define TB_MASSES_NUMS 9
 _Static_assert(sizeof(tb_inverse_masses_t) == TB_MASSES_NUMS * sizeof(mjtNum), "contact masses are allocated as mjtNum on MuJoCo's stack");
 
-static tb_inverse_masses_t contact_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p,
-                                                  const double* frame, int frictional) {
+// The inverse effective masses along frame's normal for a force applied where jac1 and jac2 (3 x nv translational
+// Jacobians of the two bodies, world frame) are taken: each side, the pair, and the pair with frame's two tangential
+// directions held.
+static tb_inverse_masses_t inverse_masses_of(const mjModel* m, mjData* d, const mjtNum* jac1, const mjtNum* jac2,
+                                             const double* frame, int frictional) {
   int nv = m->nv;
   int mark = d->pstack;
-  mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
-  mjtNum* jac2 = mj_stackAlloc(d, 3 * nv);
   mjtNum* rows = mj_stackAlloc(d, 5 * nv);  // 3 frame rows of the pair, then the normal row of each side
   mjtNum* x = mj_stackAlloc(d, 5 * nv);
-  mj_jac(m, d, jac1, NULL, p, b1);
-  mj_jac(m, d, jac2, NULL, p, b2);
   for (int r = 0; r < 3; r++) {
     const double* n = frame + 3 * r;
     for (int k = 0; k < nv; k++) {
@@ -464,6 +463,18 @@ static tb_inverse_masses_t contact_inverse_masses(const mjModel* m, mjData* d, i
   return out;
 }
 
+static tb_inverse_masses_t contact_inverse_masses(const mjModel* m, mjData* d, int b1, int b2, const double* p,
+                                                  const double* frame, int frictional) {
+  int mark = d->pstack;
+  mjtNum* jac1 = mj_stackAlloc(d, 3 * m->nv);
+  mjtNum* jac2 = mj_stackAlloc(d, 3 * m->nv);
+  mj_jac(m, d, jac1, NULL, p, b1);
+  mj_jac(m, d, jac2, NULL, p, b2);
+  tb_inverse_masses_t out = inverse_masses_of(m, d, jac1, jac2, frame, frictional);
+  d->pstack = mark;
+  return out;
+}
+
 TB_EXPORT int tb_inverse_effective_mass(const mjModel* m, mjData* d, int b, const double* p, const double* n,
                                         double* out, char* err, int errlen) {
   GUARDED(err, errlen, {
@@ -480,6 +491,7 @@ TB_EXPORT int tb_inverse_effective_mass(const mjModel* m, mjData* d, int b, cons
 // ---------------------------------------------------------------- point kinematics for inverse kinematics
 
 TB_EXPORT int tb_joint_dofadr(const mjModel* m, int j) { return m->jnt_dofadr[j]; }
+TB_EXPORT double tb_dof_damping(const mjModel* m, int v) { return m->dof_damping[v]; }
 TB_EXPORT int tb_joint_type(const mjModel* m, int j) { return m->jnt_type[j]; }
 
 // Kinematics of a point (body frame) on body b with the positions qpos and mocap poses given, computed in the scratch
@@ -543,6 +555,9 @@ typedef struct {
   double inv_mass_sticking; // 1/kg: the pair along the normal with the tangential directions held
   double inv_mass_patch;    // 1/kg: the pair along the normal with every point of the patch moving together
   double inv_mass_patch_sticking; // 1/kg: the same with every point's tangential directions held
+  double inv_mass_loaded;   // 1/kg: the pair along the normal at the force centroid of the patch's points
+  double inv_mass_loaded_sticking;  // 1/kg: the same with the tangential directions held
+  double friction[3];       // N, world frame: the contact's tangential (friction) force on geom2, from mj_contactForce
   double stiffness;         // N/m applied to this contact, 0 when the contact is not compliant
   int contact;              // index in mjData.contact
 } tb_contact_t;
@@ -589,6 +604,15 @@ static double depth_scale_of(const mjModel* m, const mjData* d, const mjContact*
   return reported > 0 && overlap > 0 ? overlap / reported : 1;
 }
 
+// How much of a region's spring force a contact point of depth d carries, relative to the others: d^4, so the force
+// sits at the deepest points (the penetration of two curved shapes is their deepest point's; a second point of two
+// capsules side by side is shallower and carries little), spreads evenly over a face pressed flat, and a point that
+// appears with no depth takes nothing. Its penetration is the force-weighted depth sum(w d) / sum(w).
+static double force_weight(double depth) {
+  double d2 = depth * depth;
+  return d2 * d2;
+}
+
 static int compliant_geom_of(const tb_compliance_t* cmp, const mjContact* c) {
   int k1 = cmp->stiffness[c->geom1] > 0, k2 = cmp->stiffness[c->geom2] > 0;
   if (k1 && !k2 && cmp->impact[c->geom2]) return c->geom1;
@@ -613,8 +637,9 @@ static int same_patch(const mjModel* m, const tb_compliance_t* cmp, int g, const
 // then reports the point's own value.
 #define TB_PATCH_MAX 8
 static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g, const mjContact* c,
-                                 double* sliding, double* sticking) {
-  *sliding = *sticking = NAN;
+                                 const tb_inverse_masses_t* masses, double* sliding, double* sticking,
+                                 double* loaded, double* loaded_sticking) {
+  *sliding = *sticking = *loaded = *loaded_sticking = NAN;
   int idx[TB_PATCH_MAX], n = 0;
   for (int j = 0; j < d->ncon && n < TB_PATCH_MAX; j++) {
     if (same_patch(m, cmp, g, c, d->contact + j)) idx[n++] = j;
@@ -665,6 +690,26 @@ static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_complianc
     if (mass > 0) *(pass == 0 ? sliding : sticking) = 1 / mass;
   }
   if (per == 1) *sticking = *sliding;
+
+  // The inertia the patch's force meets: each point carries its share w of the force (force_weight), so the force acts
+  // as if at the points' force centroid, where the bodies' Jacobians are the w-weighted sums of the points' (a rigid
+  // body's point Jacobian is linear in the point). The pair there, sliding and with c's tangential directions held.
+  double w[TB_PATCH_MAX], total = 0;
+  for (int i = 0; i < n; i++) total += w[i] = force_weight(fmax(0, -d->contact[idx[i]].dist * masses[idx[i]].depth_scale));
+  for (int i = 0; i < n; i++) w[i] = total > 0 ? w[i] / total : 1.0 / n;
+  mjtNum* sum1 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* sum2 = mj_stackAlloc(d, 3 * nv);
+  mju_zero(sum1, 3 * nv);
+  mju_zero(sum2, 3 * nv);
+  for (int i = 0; i < n; i++) {
+    mj_jac(m, d, jac1, NULL, d->contact[idx[i]].pos, m->geom_bodyid[c->geom1]);
+    mj_jac(m, d, jac2, NULL, d->contact[idx[i]].pos, m->geom_bodyid[c->geom2]);
+    mju_addToScl(sum1, jac1, w[i], 3 * nv);
+    mju_addToScl(sum2, jac2, w[i], 3 * nv);
+  }
+  tb_inverse_masses_t at_centroid = inverse_masses_of(m, d, sum1, sum2, c->frame, c->dim > 1);
+  *loaded = at_centroid.pair;
+  *loaded_sticking = at_centroid.sticking;
   d->pstack = mark;
 }
 
@@ -691,22 +736,27 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     int g = compliant_geom_of(cmp, c);
     if (g < 0) continue;
     // A compliant geom can be touched at several points at once (capsules side by side, a box face or edge, two
-    // robot parts), and points appear and vanish during one contact. The region must still act as one spring on its
-    // deepest penetration, so each point's stiffness is scaled by deepest / total penetration over every impact
-    // contact on the geom: points that just appear (no depth yet) change nothing, and N equal points get 1/N each.
-    // (A depth-weighted mean, sum(d^2) / sum(d), fits free tilting boxes better but read 16 % low on the warehouse
-    // arm striking the worker's abdomen: docs/contact-physics.md.)
+    // robot parts), and points appear and vanish during one contact. The region must still act as one spring: each
+    // point's stiffness is scaled by sum(d^2) / sum(d)^2 over every impact contact on the geom, so each point carries
+    // force in proportion to its depth and the total is k * sum(d^2) / sum(d), the spring on the penetration at the
+    // points' force centroid. A point that just appears (no depth yet) changes nothing, N equal points get 1/N each,
+    // and the force's inertia is the pair's at that centroid (the `loaded` mass below, what the calibration compares
+    // with). The deepest point alone (k * max d) made a tilting face stiffer than k: docs/contact-physics.md.
     int points = 0;
-    double deepest = 0, total = 0;
+    double weights = 0, weighted = 0;
     for (int j = 0; j < d->ncon; j++) {
       const mjContact* o = d->contact + j;
       if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
       points++;
       double depth = o->dist < 0 ? -o->dist * masses[j].depth_scale : 0;
-      total += depth;
-      if (depth > deepest) deepest = depth;
+      double w = force_weight(depth);
+      weights += w;
+      weighted += w * depth;
     }
-    double share = total > 0 ? deepest / total : 1.0 / points;
+    double own = c->dist < 0 ? -c->dist * masses[i].depth_scale : 0;
+    // Point i carries w_i / sum(w) of the total k * D, D = sum(w d) / sum(w): its stiffness on its own depth is
+    // k * D * w_i / (d_i * sum(w)).
+    double share = weights > 0 ? (own > 0 ? weighted * force_weight(own) / (own * weights * weights) : 0) : 1.0 / points;
     double depth_scale = masses[i].depth_scale;
     masses[i] = contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
                                        c->dim > 1);
@@ -717,10 +767,13 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
       if (d->contact[j].dim == c->dim && same_patch(m, cmp, g, c, d->contact + j)) first = j;
     }
     if (first == i) {
-      patch_inverse_masses(m, d, cmp, g, c, &masses[i].patch, &masses[i].patch_sticking);
+      patch_inverse_masses(m, d, cmp, g, c, masses, &masses[i].patch, &masses[i].patch_sticking, &masses[i].loaded,
+                           &masses[i].loaded_sticking);
     } else {
       masses[i].patch = masses[first].patch;
       masses[i].patch_sticking = masses[first].patch_sticking;
+      masses[i].loaded = masses[first].loaded;
+      masses[i].loaded_sticking = masses[first].loaded_sticking;
     }
     double a = masses[i].pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
@@ -772,6 +825,8 @@ static void record_watched(const mjModel* m, mjData* d, const unsigned char* wat
         o->inv_mass_sticking = masses[i].sticking;
         o->inv_mass_patch = isnan(masses[i].patch) ? masses[i].pair : masses[i].patch;
         o->inv_mass_patch_sticking = isnan(masses[i].patch_sticking) ? masses[i].sticking : masses[i].patch_sticking;
+        o->inv_mass_loaded = isnan(masses[i].loaded) ? masses[i].pair : masses[i].loaded;
+        o->inv_mass_loaded_sticking = isnan(masses[i].loaded_sticking) ? masses[i].sticking : masses[i].loaded_sticking;
         o->dist = c->dist * masses[i].depth_scale;
         o->stiffness = cmp->stiffness[g];
       }
@@ -785,6 +840,10 @@ static void record_forces(const mjModel* m, mjData* d, tb_contact_t* out, int co
     double f[6];
     mj_contactForce(m, d, out[k].contact, f);
     out[k].normal_force = f[0];
+    // The friction force in world coordinates: the frame's tangent rows weighted by the two tangential forces.
+    const double* frame = d->contact[out[k].contact].frame;
+    int dim = d->contact[out[k].contact].dim;
+    for (int i = 0; i < 3; i++) out[k].friction[i] = dim > 1 ? f[1] * frame[3 + i] + f[2] * frame[6 + i] : 0;
   }
 }
 

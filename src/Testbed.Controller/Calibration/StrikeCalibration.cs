@@ -1,3 +1,5 @@
+using System.Globalization;
+using Grpc.Core;
 using Testbed.Controller.Episodes;
 using Testbed.Domain.Harm;
 using Testbed.Domain.Scenes;
@@ -7,15 +9,25 @@ namespace Testbed.Controller.Calibration;
 
 /// <summary>One strike of a person's region by the scene's own robot.</summary>
 /// <param name="RobotGeom">The robot geom that struck, null when the strike could not be set up.</param>
-/// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal at onset.</param>
-/// <param name="StickingReducedMassKg">μ_true when friction holds the contact tangentially (it sticks).</param>
+/// <param name="ApproachSpeedMps">How fast the two bodies closed along the contact normal at the peak's force centroid,
+/// just before the contact began.</param>
+/// <param name="RobotMassKg">The robot side's effective mass along the normal at the first point touched.</param>
+/// <param name="PersonMassKg">The person side's, at the same point.</param>
+/// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal where the force acted
+/// at its peak (the force centroid of the contact's points; the point itself for a point contact).</param>
+/// <param name="StickingReducedMassKg">μ_true there when friction holds the contact tangentially (it sticks).</param>
 /// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses, surfaces sliding.</param>
-/// <param name="StickingModelForceN">The same for surfaces that stick.</param>
+/// <param name="StickingModelForceN">The same for surfaces that stick. A frictional impact peaks between the two.</param>
 /// <param name="Problem">Why the strike could not be measured; null when it was.</param>
+/// <param name="ContactPoints">The most contact points between the robot and the region at one step of the impact: 1 is
+/// a point contact; a box face or edge touches at several, two capsules side by side at two.</param>
+/// <param name="FirstPointModelForceN">The sliding model with μ_true at the first point touched instead, for comparison:
+/// the reference a face or edge strike is not measured against (it misses the inertia of the points that follow).</param>
 public sealed record StrikeOutcome(
     string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
     double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StickingReducedMassKg,
-    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem)
+    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem, int ContactPoints = 0,
+    double FirstPointModelForceN = 0)
 {
     /// <summary>Measured ÷ model with sliding surfaces.</summary>
     public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
@@ -23,16 +35,21 @@ public sealed record StrikeOutcome(
     /// <summary>Measured ÷ model with sticking surfaces.</summary>
     public double StickingRatio => StickingModelForceN > 0 ? PeakForceN / StickingModelForceN : double.NaN;
 
+    /// <summary>Measured ÷ the sliding model at the first point touched.</summary>
+    public double FirstPointRatio => FirstPointModelForceN > 0 ? PeakForceN / FirstPointModelForceN : double.NaN;
+
     /// <summary>How far the peak lies outside the band from the sliding to the sticking model, as a fraction of the
-    /// nearer bound; 0 inside it. A frictional impact peaks in that band.</summary>
+    /// nearer bound; 0 inside it.</summary>
     public double Deviation =>
         PeakForceN < ModelForceN ? 1 - Ratio : PeakForceN > StickingModelForceN ? StickingRatio - 1 : 0;
 }
 
 /// <summary>A slow push of a standing person's region by the scene's own robot, held until it settles.</summary>
 /// <param name="SettledForceN">The region's force, mean of the last 100 ms.</param>
-/// <param name="ContactTorqueNm">That force's torque about the sweep axis (force × lever along the contact normal).</param>
-/// <param name="ActuatorTorqueNm">The torque the sweep actuator applied at the end: in static equilibrium the two match.</param>
+/// <param name="ContactTorqueNm">That contact's torque about the sweep axis: the whole force from the robot (normal force and
+/// friction) at the force centroid.</param>
+/// <param name="ActuatorTorqueNm">The torque the sweep joint applied at the end (its actuator, less its damping times the last
+/// of its velocity): in static equilibrium it matches the contact torque.</param>
 /// <param name="LargestStepN">The largest change of the region's force from one physics step to the next, control
 /// updates included.</param>
 public sealed record PushOutcome(
@@ -44,9 +61,10 @@ public sealed record PushOutcome(
 
 /// <summary>
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
-/// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the region's height, the
-/// person is placed (by its mocap root) so that the region stands in the sweep, and the sweep actuator swings the arm
-/// into it at each speed. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
+/// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the height of the region
+/// geom's centre, the person is placed (by its mocap root, turned about the vertical only, other people moved away) so
+/// that the region stands in the sweep, and the sweep actuator swings the arm into it at each speed. The sweep's axis
+/// and direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
 /// forces and gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
 /// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
 /// </summary>
@@ -63,6 +81,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     /// <summary>cos 15°: the contact normal within 15° of the direction of travel counts as head-on.</summary>
     private static readonly double MinHeadOnCosine = Math.Cos(15 * Math.PI / 180);
     private const double CoastBeforeImpactS = 0.005;
+    private const double MaxClosingOverTarget = 1.5;
 
     public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default)
     {
@@ -74,10 +93,10 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var outcomes = new List<StrikeOutcome>();
             foreach (var person in scene.People)
             {
-                var offsets = await session.RegionOffsetsAsync(person, standing, cancel);
+                var offsets = await session.RegionOffsetsAsync(person, standing, atGeomCentres: true, cancel);
                 foreach (var region in person.Regions)
                 {
-                    var (offset, height) = offsets[region.Body];
+                    var (offset, height) = offsets[region.Geom];
                     foreach (var shape in plan.Shapes)
                     {
                         foreach (var speed in plan.SpeedsMps)
@@ -112,7 +131,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         try
         {
             var standing = (await bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Keyframe = keyframe }, cancellationToken: cancel)).State;
-            var (offset, height) = (await session.RegionOffsetsAsync(person, standing, cancel))[region.Body];
+            var (offset, height) = (await session.RegionOffsetsAsync(person, standing, atGeomCentres: false, cancel))[region.Body];
             var limit = bodyModel[region.Region].QuasiStaticForceN;
             var (outcome, rejected) = await HeadOnAsync<PushOutcome>(session, standing, person, region, shape, height, offset, speedMps,
                 async (start, sweep, first) => (await session.PushAsync(start, sweep, first.TimeS, pushRad, holdS, region, shape, limit, cancel), null),
@@ -136,18 +155,27 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             if (impact is null) return (null, "no impact when coasting");
             if (impact.Value.AlsoTouched is { } also) return (null, $"{also} also pressed during the impact");
             var c = impact.Value.Contact;
+            // The sweep closes at most at its target speed (less inside the tool's radius); a faster closing is another
+            // motion (the arm dropping onto a foot), not the strike this placement set up.
+            if (c.ApproachSpeedMps > MaxClosingOverTarget * speed)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture, $"closed at {c.ApproachSpeedMps:0.00} m/s, not the sweep's {speed} m/s"));
+            }
             var personFirst = c.Geom1 == region.Geom;
             var robotInverse = personFirst ? c.InverseEffectiveMass2PerKg : c.InverseEffectiveMass1PerKg;
             var personInverse = personFirst ? c.InverseEffectiveMass1PerKg : c.InverseEffectiveMass2PerKg;
-            var reduced = 1 / c.InverseEffectiveMassPerKg;
-            var sticking = 1 / c.InverseEffectiveMassStickingPerKg;
             if (Math.Abs(c.StiffnessNPerM - k) > 1e-6 * k)
             {
                 return (Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m"), null);
             }
+            // The model where the force acted at its peak, for the speed at which that point closed before the impact.
+            var reduced = 1 / c.InverseEffectiveMassAtPeakPerKg;
+            var sticking = 1 / c.InverseEffectiveMassAtPeakStickingPerKg;
+            var closing = await session.ClosingSpeedBeforeImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, c, cancel);
             return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
-                c.ApproachSpeedMps, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                reduced, sticking, k, impact.Value.PeakN, c.ApproachSpeedMps * Math.Sqrt(reduced * k), c.ApproachSpeedMps * Math.Sqrt(sticking * k), null), null);
+                closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
+                reduced, sticking, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), closing * Math.Sqrt(sticking * k), null,
+                impact.Value.Points, c.ModelPeakForceN), null);
         }, lifted: true, cancel);
         return outcome ?? Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
     }
@@ -171,10 +199,20 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 var lift = await session.LiftForHeightAsync(standing, shape, strikeHeight + heightShift, cancel);
                 if (lift is null) { rejected.Add("out of reach"); break; }
-                var start = session.StartState(standing, shape, lift.Value.Angle, person, offset, lift.Value.Radius + radialShift, heading, lifted ? LiftOffFloorM : 0);
-                var sweep = session.SweepTargets(shape, lift.Value.Angle, speed / lift.Value.Radius);
+                var start = session.StartState(standing, shape, lift.Value, person, offset, radialShift, heading, lifted ? LiftOffFloorM : 0);
+                var sweep = session.SweepTargets(shape, lift.Value.Angle, lift.Value.Radius, speed / lift.Value.Radius);
 
-                var first = await session.FirstPersonContactAsync(start, sweep, cancel);
+                FirstContact? first;
+                try
+                {
+                    first = await session.FirstPersonContactAsync(start, sweep, session.Axis(shape), cancel);
+                }
+                catch (RpcException e) when (Diverged(e))
+                {
+                    // A placement that drives the person into scenery (a bed, a cart) can blow the step up; the next
+                    // placement starts from a fresh state, so this one is only rejected.
+                    rejected.Add("diverged at placement"); break;
+                }
                 if (first is null) { rejected.Add("missed"); break; }
                 if (first.Geom != region.Geom) { rejected.Add($"hit {first.Geom} first"); break; }
                 if (first.TimeS < 0.02) { rejected.Add("overlapped at placement"); break; }
@@ -191,7 +229,16 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                     continue;
                 }
 
-                var (result, reason) = await measure(start, sweep, first);
+                T? result;
+                string? reason;
+                try
+                {
+                    (result, reason) = await measure(start, sweep, first);
+                }
+                catch (RpcException e) when (Diverged(e))
+                {
+                    rejected.Add("diverged during the impact"); break;
+                }
                 if (result is not null) return (result, rejected);
                 rejected.Add(reason ?? "rejected");
                 break;
@@ -200,14 +247,21 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         return (null, rejected);
     }
 
-    /// <summary>Where the sweep first pressed on a person, and the normal from the robot into the person there.</summary>
-    private sealed record FirstContact(string Geom, double TimeS, double X, double Y, double Nx, double Ny, double Nz)
+    private static bool Diverged(RpcException e) => e.StatusCode == StatusCode.Internal && e.Status.Detail.Contains("diverged", StringComparison.Ordinal);
+
+    /// <summary>Where the sweep joint's vertical axis stands (world x, y) and which way a rising target turns the arm
+    /// (+1 counterclockwise seen from above, −1 clockwise).</summary>
+    private sealed record SweepAxis(double X, double Y, int Turn);
+
+    /// <summary>Where the sweep first pressed on a person, relative to the sweep axis, the normal from the robot into the
+    /// person there, and which way the sweep turns.</summary>
+    private sealed record FirstContact(string Geom, double TimeS, double X, double Y, double Nx, double Ny, double Nz, int Turn)
     {
         /// <summary>The normal's components along the sweep's direction of travel, outward along the radius, and up.</summary>
         public (double Tangential, double Radial, double Vertical) NormalInSweepFrame()
         {
             var phi = Math.Atan2(Y, X);
-            return (-Math.Sin(phi) * Nx + Math.Cos(phi) * Ny, Math.Cos(phi) * Nx + Math.Sin(phi) * Ny, Nz);
+            return (Turn * (-Math.Sin(phi) * Nx + Math.Cos(phi) * Ny), Math.Cos(phi) * Nx + Math.Sin(phi) * Ny, Nz);
         }
     }
 
@@ -218,15 +272,22 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     private sealed class StrikeSession(SimBridge.SimBridgeClient bridge, string id, ModelDescription model, SceneManifest scene, StrikePlan plan)
     {
         private readonly string[] _actuators = scene.Robot.Actuators.ToArray();
+        private readonly Dictionary<string, SweepAxis> _axes = [];
         private readonly IReadOnlyDictionary<string, (ActuatorDescription Actuator, int Ctrl)> _byName =
             model.Actuators.Select((a, i) => (a, i)).ToDictionary(x => x.a.Name, x => (x.a, x.i));
 
         public string Id => id;
         public StrikePlan Plan => plan;
+
+        /// <summary>The sweep axis found for this shape by <see cref="LiftForHeightAsync"/>.</summary>
+        public SweepAxis Axis(StrikeShape shape) => _axes[shape.Name];
         private double Step => model.TimestepS;
 
-        /// <summary>Each region body's horizontal offset from its person's root in the root's frame, and its height.</summary>
-        public async Task<Dictionary<string, ((double X, double Y) Offset, double Height)>> RegionOffsetsAsync(ScenePerson person, SimState standing, CancellationToken cancel)
+        /// <summary>Each region's horizontal offset from its person's root in the root's heading frame, and its height:
+        /// of the region geom's centre, keyed by geom (strikes aim at the geom: a lying person's chest lies above her
+        /// thorax's origin), or of the region's body origin, keyed by body (<paramref name="atGeomCentres"/> false).</summary>
+        public async Task<Dictionary<string, ((double X, double Y) Offset, double Height)>> RegionOffsetsAsync(ScenePerson person, SimState standing,
+            bool atGeomCentres, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = standing }, cancellationToken: cancel);
             var request = new GetBodyStatesRequest { SessionId = id, BodyNames = { person.RootBody } };
@@ -235,26 +296,53 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var states = (await bridge.GetBodyStatesAsync(request, cancellationToken: cancel)).Bodies;
             var root = states[0];
             var yaw = Yaw(root.Orientation);
+            var byBody = bodies.Select((b, i) => (b, states[i + 1])).ToDictionary(x => x.b, x => x.Item2);
             var result = new Dictionary<string, ((double, double), double)>();
-            for (var i = 0; i < bodies.Length; i++)
+            void Add(string key, Vec3 p)
             {
-                var p = states[i + 1].Position;
                 var (dx, dy) = (p.X - root.Position.X, p.Y - root.Position.Y);
-                result[bodies[i]] = ((Math.Cos(-yaw) * dx - Math.Sin(-yaw) * dy, Math.Sin(-yaw) * dx + Math.Cos(-yaw) * dy), p.Z);
+                result[key] = ((Math.Cos(-yaw) * dx - Math.Sin(-yaw) * dy, Math.Sin(-yaw) * dx + Math.Cos(-yaw) * dy), p.Z);
+            }
+            if (!atGeomCentres)
+            {
+                foreach (var (body, state) in byBody) Add(body, state.Position);
+                return result;
+            }
+            var geoms = model.Geoms.ToDictionary(g => g.Name);
+            foreach (var region in person.Regions)
+            {
+                var body = byBody[region.Body];
+                var local = geoms.TryGetValue(region.Geom, out var g) && g.LocalPosition is { } l ? l : new Vec3();
+                var r = Rotate(body.Orientation, local);
+                Add(region.Geom, new Vec3 { X = body.Position.X + r.X, Y = body.Position.Y + r.Y, Z = body.Position.Z + r.Z });
             }
             return result;
         }
 
-        /// <summary>The lift angle that puts the end body at <paramref name="height"/> in this shape, and the end body's
-        /// distance from the sweep axis there; null when the shape cannot reach it.</summary>
-        public async Task<(double Angle, double Radius)?> LiftForHeightAsync(SimState standing, StrikeShape shape, double height, CancellationToken cancel)
+        private static Vec3 Rotate(Quat q, Vec3 v)
         {
+            // v + 2w (u × v) + 2 u × (u × v), u the quaternion's vector part
+            var (tx, ty, tz) = (2 * (q.Y * v.Z - q.Z * v.Y), 2 * (q.Z * v.X - q.X * v.Z), 2 * (q.X * v.Y - q.Y * v.X));
+            return new Vec3
+            {
+                X = v.X + q.W * tx + (q.Y * tz - q.Z * ty),
+                Y = v.Y + q.W * ty + (q.Z * tx - q.X * tz),
+                Z = v.Z + q.W * tz + (q.X * ty - q.Y * tx),
+            };
+        }
+
+        /// <summary>The lift angle that puts the end body at <paramref name="height"/> in this shape, the end body's
+        /// distance from the sweep axis there, and the world azimuth (about the axis) at which it passes the plan's hit
+        /// angle; null when the shape cannot reach it.</summary>
+        public async Task<(double Angle, double Radius, double HitAzimuth)?> LiftForHeightAsync(SimState standing, StrikeShape shape, double height, CancellationToken cancel)
+        {
+            var axis = await SweepAxisAsync(standing, shape, cancel);
             const int scan = 48;
             (double Angle, double Z, double R)? previous = null;
             for (var i = 0; i <= scan; i++)
             {
                 var angle = plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan;
-                var (z, r) = await EndBodyAsync(standing, shape, angle, cancel);
+                var (z, r, _) = await EndBodyAsync(standing, shape, angle, axis, cancel);
                 if (previous is { } p && (p.Z - height) * (z - height) <= 0 && Math.Min(p.R, r) > 0.3)
                 {
                     var (lo, hi) = (p.Angle, angle);
@@ -262,50 +350,107 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                     for (var b = 0; b < 20; b++)
                     {
                         var mid = (lo + hi) / 2;
-                        var (zm, _) = await EndBodyAsync(standing, shape, mid, cancel);
+                        var (zm, _, _) = await EndBodyAsync(standing, shape, mid, axis, cancel);
                         if ((zm > height) == loAbove) lo = mid; else hi = mid;
                     }
-                    var (_, radius) = await EndBodyAsync(standing, shape, (lo + hi) / 2, cancel);
-                    return ((lo + hi) / 2, radius);
+                    var (_, radius, azimuth) = await EndBodyAsync(standing, shape, (lo + hi) / 2, axis, cancel);
+                    return ((lo + hi) / 2, radius, azimuth + axis.Turn * (plan.HitAngleRad - plan.SweepStartRad));
                 }
                 previous = (angle, z, r);
             }
             return null;
         }
 
-        private async Task<(double Z, double R)> EndBodyAsync(SimState standing, StrikeShape shape, double lift, CancellationToken cancel)
+        /// <summary>The end body's height, its distance from the sweep axis and its azimuth about it, at the sweep's start.</summary>
+        private async Task<(double Z, double R, double Azimuth)> EndBodyAsync(SimState standing, StrikeShape shape, double lift, SweepAxis axis, CancellationToken cancel)
         {
-            var state = standing.Clone();
-            Pose(state, shape, lift, plan.SweepStartRad);
-            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = state }, cancellationToken: cancel);
-            var end = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0].Position;
-            return (end.Z, Math.Sqrt(end.X * end.X + end.Y * end.Y));
+            var end = await EndBodyPositionAsync(standing, shape, lift, plan.SweepStartRad, cancel);
+            var (dx, dy) = (end.X - axis.X, end.Y - axis.Y);
+            return (end.Z, Math.Sqrt(dx * dx + dy * dy), Math.Atan2(dy, dx));
         }
 
-        /// <summary>The arm posed at the sweep's start; the person turned to <paramref name="heading"/> and moved so that
-        /// the region body stands on the end body's circle at the hit angle.</summary>
-        public SimState StartState(SimState standing, StrikeShape shape, double lift, ScenePerson person, (double X, double Y) offset, double radius, double heading, double raise)
+        private async Task<Vec3> EndBodyPositionAsync(SimState standing, StrikeShape shape, double lift, double sweep, CancellationToken cancel)
         {
             var state = standing.Clone();
-            Pose(state, shape, lift, plan.SweepStartRad);
-            var mocap = model.MocapBodyNames.IndexOf(person.RootBody);
-            if (mocap < 0) throw new InvalidOperationException($"person '{person.Id}': root body '{person.RootBody}' is not a mocap body; the strike calibration places people by their mocap root");
-            var (hx, hy) = (radius * Math.Cos(plan.HitAngleRad), radius * Math.Sin(plan.HitAngleRad));
+            Pose(state, shape, lift, sweep);
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = state }, cancellationToken: cancel);
+            return (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0].Position;
+        }
+
+        /// <summary>
+        /// Where the sweep joint's vertical axis stands and which way a rising sweep target turns the arm, found from the
+        /// end body's positions at three sweep angles (the circle through them): a robot need not stand at the origin,
+        /// and its sweep joint may turn about −z (the Kinova Gen3's first joint does).
+        /// </summary>
+        private async Task<SweepAxis> SweepAxisAsync(SimState standing, StrikeShape shape, CancellationToken cancel)
+        {
+            if (_axes.TryGetValue(shape.Name, out var known)) return known;
+            var lift = (plan.LiftMinRad + plan.LiftMaxRad) / 2;
+            var p = new Vec3[3];
+            for (var i = 0; i < 3; i++) p[i] = await EndBodyPositionAsync(standing, shape, lift, plan.SweepStartRad + 0.3 * i, cancel);
+            var (ax, ay, bx, by, cx, cy) = (p[0].X, p[0].Y, p[1].X, p[1].Y, p[2].X, p[2].Y);
+            var d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by));
+            if (Math.Abs(d) < 1e-9)
+            {
+                throw new InvalidOperationException($"strike plan: the sweep actuator '{plan.SweepActuator}' does not swing the end body '{plan.EndBody}' about a vertical axis in shape '{shape.Name}'");
+            }
+            var a2 = ax * ax + ay * ay;
+            var b2 = bx * bx + by * by;
+            var c2 = cx * cx + cy * cy;
+            var centre = ((a2 * (by - cy) + b2 * (cy - ay) + c2 * (ay - by)) / d, (a2 * (cx - bx) + b2 * (ax - cx) + c2 * (bx - ax)) / d);
+            // A rising target turns counterclockwise seen from above when the cross product of the first two radii points up.
+            var cross = (ax - centre.Item1) * (by - centre.Item2) - (ay - centre.Item2) * (bx - centre.Item1);
+            var axis = new SweepAxis(centre.Item1, centre.Item2, cross >= 0 ? 1 : -1);
+            _axes[shape.Name] = axis;
+            return axis;
+        }
+
+        /// <summary>The arm posed at the sweep's start; the person turned about the vertical to <paramref name="heading"/>
+        /// (a lying person stays lying) and moved so that the region body stands on the end body's circle where it passes
+        /// the hit angle; every other person of the scene moved far out of the sweep.</summary>
+        public SimState StartState(SimState standing, StrikeShape shape, (double Angle, double Radius, double HitAzimuth) lift, ScenePerson person,
+            (double X, double Y) offset, double radialShift, double heading, double raise)
+        {
+            var state = standing.Clone();
+            Pose(state, shape, lift.Angle, plan.SweepStartRad);
+            var mocap = MocapIndex(person);
+            var axis = _axes[shape.Name];
+            var radius = lift.Radius + radialShift;
+            var (hx, hy) = (axis.X + radius * Math.Cos(lift.HitAzimuth), axis.Y + radius * Math.Sin(lift.HitAzimuth));
             state.MocapPos[3 * mocap] = hx - (Math.Cos(heading) * offset.X - Math.Sin(heading) * offset.Y);
             state.MocapPos[3 * mocap + 1] = hy - (Math.Sin(heading) * offset.X + Math.Cos(heading) * offset.Y);
             state.MocapPos[3 * mocap + 2] += raise;
-            state.MocapQuat[4 * mocap] = Math.Cos(heading / 2);
-            state.MocapQuat[4 * mocap + 1] = 0;
-            state.MocapQuat[4 * mocap + 2] = 0;
-            state.MocapQuat[4 * mocap + 3] = Math.Sin(heading / 2);
+            // The offsets are in the root's heading frame (RegionOffsetsAsync), so turning by heading − that heading about
+            // the world's vertical puts the region where it belongs and keeps any tilt of the root.
+            var q = new Quat { W = standing.MocapQuat[4 * mocap], X = standing.MocapQuat[4 * mocap + 1], Y = standing.MocapQuat[4 * mocap + 2], Z = standing.MocapQuat[4 * mocap + 3] };
+            var turn = heading - Yaw(q);
+            var (cw, sz) = (Math.Cos(turn / 2), Math.Sin(turn / 2));
+            state.MocapQuat[4 * mocap] = cw * q.W - sz * q.Z;
+            state.MocapQuat[4 * mocap + 1] = cw * q.X - sz * q.Y;
+            state.MocapQuat[4 * mocap + 2] = cw * q.Y + sz * q.X;
+            state.MocapQuat[4 * mocap + 3] = cw * q.Z + sz * q.W;
+            foreach (var other in scene.People.Where(p => p.Id != person.Id))
+            {
+                // Out of every sweep: a bystander in the path would be struck first or press on the scenery the strike needs.
+                state.MocapPos[3 * MocapIndex(other)] += OutOfTheWayM;
+            }
             return state;
         }
 
-        /// <summary>Control periods of one physics step each: the sweep target ramps at ω from the start to well past the
-        /// hit angle, the other actuators hold the shape.</summary>
-        public IReadOnlyList<double[]> SweepTargets(StrikeShape shape, double lift, double omega)
+        private const double OutOfTheWayM = 50;
+
+        private int MocapIndex(ScenePerson person)
         {
-            var end = plan.HitAngleRad + 0.5;
+            var mocap = model.MocapBodyNames.IndexOf(person.RootBody);
+            if (mocap < 0) throw new InvalidOperationException($"person '{person.Id}': root body '{person.RootBody}' is not a mocap body; the strike calibration places people by their mocap root");
+            return mocap;
+        }
+
+        /// <summary>Control periods of one physics step each: the sweep target ramps at ω from the start to well past the
+        /// hit angle (0.5 m of arc at the end body, at most 0.5 rad), the other actuators hold the shape.</summary>
+        public IReadOnlyList<double[]> SweepTargets(StrikeShape shape, double lift, double radius, double omega)
+        {
+            var end = plan.HitAngleRad + Math.Min(0.5, 0.5 / radius);
             var duration = (end - plan.SweepStartRad) / omega + 0.3;
             var periods = new List<double[]>();
             for (var p = 0; p * Step < duration; p++)
@@ -317,7 +462,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         }
 
         /// <summary>The first person contact with force along the sweep; null when the sweep touches nobody.</summary>
-        public async Task<FirstContact?> FirstPersonContactAsync(SimState start, IReadOnlyList<double[]> sweep, CancellationToken cancel)
+        public async Task<FirstContact?> FirstPersonContactAsync(SimState start, IReadOnlyList<double[]> sweep, SweepAxis axis, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var step = await bridge.StepAsync(Chunk(sweep), cancellationToken: cancel);
@@ -334,7 +479,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var p = c.PeakPosition ?? new Vec3();
                 if (first is null || time < first.TimeS)
                 {
-                    first = new FirstContact(personFirst ? c.Geom1 : c.Geom2, time, p.X, p.Y, sign * n.X, sign * n.Y, sign * n.Z);
+                    first = new FirstContact(personFirst ? c.Geom1 : c.Geom2, time, p.X - axis.X, p.Y - axis.Y, sign * n.X, sign * n.Y, sign * n.Z, axis.Turn);
                 }
             }
             return first;
@@ -342,7 +487,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
         /// <summary>Replays the sweep to <paramref name="coastFromS"/>, switches actuators and passive joint forces off, and
         /// returns the region's first contact and its impact peak (the first local maximum of its force).</summary>
-        public async Task<(ContactTelemetry Contact, double PeakN, string? AlsoTouched)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
+        public async Task<(ContactTelemetry Contact, double PeakN, string? AlsoTouched, int Points)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
@@ -364,9 +509,41 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 // A two-body impact: any other contact on the person or the robot while the force rises changes the
                 // masses that meet, so such a strike does not test the two-body model.
                 var (from, to) = (first, first + end);
+                // Only the struck person counts: a bystander moved out of the sweep still stands on the floor.
+                var struck = scene.FindPersonGeom(geom)?.Person.Id;
+                bool OnStruckPerson(string g) => scene.FindPersonGeom(g)?.Person.Id is { } id && id == struck;
                 var other = step.Contacts.FirstOrDefault(c => !touching.Contains(c) && IsPressingBetween(c, from, to) &&
-                    (scene.FindPersonGeom(c.Geom1) is not null || scene.FindPersonGeom(c.Geom2) is not null || c.StiffnessNPerM > 0));
-                return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}");
+                    (OnStruckPerson(c.Geom1) || OnStruckPerson(c.Geom2) || c.StiffnessNPerM > 0));
+                return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}", touching.Max(c => (int)c.MaxPoints));
+            }
+            finally
+            {
+                await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
+            }
+        }
+
+        /// <summary>Replays the strike to the physics step in which <paramref name="contact"/> began and returns how fast the
+        /// two bodies closed along its peak normal at its peak's force centroid before any contact force acted.</summary>
+        public async Task<double> ClosingSpeedBeforeImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, ContactTelemetry contact, CancellationToken cancel)
+        {
+            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
+            var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
+            await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
+            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
+            try
+            {
+                var coasted = (int)Math.Round((contact.SamplesStartTimeS - start.TimeS) / Step) - driven;
+                if (coasted > 0) await bridge.StepAsync(Chunk(sweep.Skip(driven).Take(coasted)), cancellationToken: cancel);
+                var bodies = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { contact.Body1, contact.Body2 } }, cancellationToken: cancel)).Bodies;
+                var (p, n) = (contact.PeakPosition, contact.PeakNormal);
+                double Along(BodyState b)
+                {
+                    var (rx, ry, rz) = (p.X - b.Position.X, p.Y - b.Position.Y, p.Z - b.Position.Z);
+                    var (v, w) = (b.LinearVelocity, b.AngularVelocity);
+                    return (v.X + w.Y * rz - w.Z * ry) * n.X + (v.Y + w.Z * rx - w.X * rz) * n.Y + (v.Z + w.X * ry - w.Y * rx) * n.Z;
+                }
+                // The normal points from geom1 to geom2: geom1 closing on geom2 moves along it.
+                return Along(bodies[0]) - Along(bodies[1]);
             }
             finally
             {
@@ -396,12 +573,21 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var t = (approach + p * substeps) * Step;
                 request.Periods.Add(new ControlPeriod { Targets = { Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * t, touchAngle + pushRad)) } });
             }
-            var step = await bridge.StepAsync(request, cancellationToken: cancel);
+            // The last 100 ms on their own, so that their peak record (where the force acts, its normal) is the settled
+            // contact's and not the ramp's.
+            const int settlePeriods = 5;
+            var ramp = request.Clone();
+            while (ramp.Periods.Count > periods - settlePeriods) ramp.Periods.RemoveAt(ramp.Periods.Count - 1);
+            var hold = request.Clone();
+            while (hold.Periods.Count > settlePeriods) hold.Periods.RemoveAt(0);
+            var rampStep = await bridge.StepAsync(ramp, cancellationToken: cancel);
+            var step = await bridge.StepAsync(hold, cancellationToken: cancel);
 
-            var touching = step.Contacts.Where(c => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
-            if (touching.Count == 0) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the push never touched the region");
+            bool OnRegion(ContactTelemetry c) => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0);
+            var touching = step.Contacts.Where(OnRegion).ToList();
+            if (touching.Count == 0) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the region was not touched at the end of the push");
             var builder = new ContactTimelineBuilder(Step);
-            foreach (var c in touching) builder.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
+            foreach (var c in rampStep.Contacts.Where(OnRegion).Concat(touching)) builder.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
             var (first, forces) = builder.Contacts()[^1];
             var endStep = (long)Math.Round(step.TimeS / Step);
             if (first + forces.Length < endStep - 1) return new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit, "the region was pushed away: the contact did not last to the end");
@@ -409,16 +595,22 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var settled = forces[^window..].Average();
             var largestStep = forces.Zip(forces.Skip(1), (a, b) => Math.Abs(b - a)).DefaultIfEmpty(0).Max();
 
-            // Equilibrium about the sweep axis (vertical, through the origin): the actuator's torque balances the
-            // contact force's, F (p × n)_z, n the normal from the robot into the person; gravity has no torque there.
-            var last = touching.MaxBy(c => c.SamplesStartTimeS + c.ForceSamplesN.Count * Step)!;
+            // Equilibrium about the sweep axis (vertical): the sweep joint's torque balances the contact force's,
+            // (r × F) along the axis, r from the axis to where the force acts and F the whole force from the robot on the
+            // person (the normal force and friction); gravity has no torque about a vertical axis.
+            var last = touching.MaxBy(c => c.PeakNormalForceN)!;
             var personFirst = last.Geom1 == region.Geom;
-            var n = last.PeakNormal ?? new Vec3();
-            var sign = personFirst ? -1 : 1;
-            var p0 = last.PeakPosition ?? new Vec3();
-            var lever = p0.X * sign * n.Y - p0.Y * sign * n.X;
-            var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl];
-            return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, settled * lever,
+            var toPerson = personFirst ? -1 : 1;
+            var (n, friction, at) = (last.PeakNormal ?? new Vec3(), last.PeakFrictionForce ?? new Vec3(), last.PeakPosition ?? new Vec3());
+            var (fx, fy) = (toPerson * (settled * n.X + friction.X * settled / last.PeakNormalForceN), toPerson * (settled * n.Y + friction.Y * settled / last.PeakNormalForceN));
+            var axis = Axis(shape);
+            var contactTorque = axis.Turn * ((at.X - axis.X) * fy - (at.Y - axis.Y) * fx);
+            // What the sweep joint applies: its actuator and its own damping, which still carries the last of the
+            // slow creep of a person standing on soft contacts (MuJoCo's friction lets a loaded foot slip slowly).
+            var sweepJoint = _byName[plan.SweepActuator].Actuator;
+            var creep = sweepJoint.JointQvelAddress >= 0 ? step.State.Qvel[sweepJoint.JointQvelAddress] : 0;
+            var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl] - sweepJoint.JointDamping * creep;
+            return new PushOutcome(region.Geom, region.Region, shape.Name, personFirst ? last.Geom2 : last.Geom1, settled, contactTorque,
                 actuator, largestStep, limit, null);
         }
 

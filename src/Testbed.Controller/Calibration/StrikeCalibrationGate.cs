@@ -3,14 +3,16 @@ using System.Globalization;
 namespace Testbed.Controller.Calibration;
 
 /// <summary>
-/// What a scene's strike calibration must show today: the median two-body strike within ±5 % of the sliding–sticking
-/// model band and none off by more than 15 %. Every strike within ±5 % is the goal (the harm-model issue); torso regions
-/// of the articulated worker read up to about +10 %, so that is reported, not required.
+/// What a scene's strike calibration must show today: at least 90 % of the strikes by the scene's own robot peak within
+/// ±5 % of the two-body model's band (μ_true taken where the force acted, <see cref="StrikeOutcome"/>) and none beyond
+/// 10 %. Every strike within ±5 % is the goal (the harm-model issue); the warehouse's box suction cup on the worker's box
+/// pelvis reads up to 5.6 % above the band (docs/contact-physics.md, "Not yet right").
 /// </summary>
 public sealed record StrikeCalibrationGate(int Measured, int RegionGeoms, int WithinTolerance, double MedianDeviation, double LargestDeviation)
 {
     public const double Tolerance = 0.05;
-    public const double LargestAllowed = 0.15;
+    public const double RequiredShareWithin = 0.9;
+    public const double LargestAllowed = 0.10;
 
     public static StrikeCalibrationGate Of(IReadOnlyList<StrikeOutcome> outcomes)
     {
@@ -28,8 +30,8 @@ public sealed record StrikeCalibrationGate(int Measured, int RegionGeoms, int Wi
     {
         if (Measured == 0) return ["no strike could be measured"];
         var problems = new List<string>();
-        if (!(MedianDeviation <= Tolerance)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"the median strike is {MedianDeviation:P1} outside the two-body model band; expected at most {Tolerance:P0}"));
-        if (!(LargestDeviation <= LargestAllowed)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"a strike is {LargestDeviation:P1} outside the two-body model band; expected none beyond {LargestAllowed:P0}"));
+        if (WithinTolerance < RequiredShareWithin * Measured) problems.Add(string.Create(CultureInfo.InvariantCulture, $"{WithinTolerance} of {Measured} strikes peak within ±{Tolerance:P0} of the two-body model (median {MedianDeviation:P1} outside it); expected at least {RequiredShareWithin:P0} of them"));
+        if (!(LargestDeviation <= LargestAllowed)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"a strike peaks {LargestDeviation:P1} outside the two-body model's band; expected none beyond {LargestAllowed:P0}"));
         return problems;
     }
 }
