@@ -414,7 +414,9 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 // contact stick (the Schur complement of the 3x3 contact-frame inverse mass). Scratch comes from MuJoCo's stack.
 // patch, patch_sticking: the pair along the normal when every point the compliant geom shares with that impact body
 // moves with the others (a face or edge pressed flat: the relative tilt held), see patch_inverse_masses; NAN for a
-// point contact (reported as the point's values). depth_scale: true / reported penetration of the contact's pair.
+// point contact (reported as the point's values). loaded, loaded_sticking: the pair at the force centroid of those
+// points, where the region's spring acts (see patch_inverse_masses); NAN for a point contact. depth_scale: true /
+// reported penetration of the contact's pair.
 typedef struct {
   double side1, side2, pair, sticking, patch, patch_sticking, loaded, loaded_sticking, depth_scale;
 } tb_inverse_masses_t;
@@ -736,12 +738,12 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     int g = compliant_geom_of(cmp, c);
     if (g < 0) continue;
     // A compliant geom can be touched at several points at once (capsules side by side, a box face or edge, two
-    // robot parts), and points appear and vanish during one contact. The region must still act as one spring: each
-    // point's stiffness is scaled by sum(d^2) / sum(d)^2 over every impact contact on the geom, so each point carries
-    // force in proportion to its depth and the total is k * sum(d^2) / sum(d), the spring on the penetration at the
-    // points' force centroid. A point that just appears (no depth yet) changes nothing, N equal points get 1/N each,
-    // and the force's inertia is the pair's at that centroid (the `loaded` mass below, what the calibration compares
-    // with). The deepest point alone (k * max d) made a tilting face stiffer than k: docs/contact-physics.md.
+    // robot parts), and points appear and vanish during one contact. The region must still act as one spring: over
+    // every impact contact on the geom, point i carries the share w_i / sum(w) (w = force_weight(depth)) of the total
+    // k * D, D = sum(w d) / sum(w), the penetration at the points' force centroid. A point that just appears (no depth
+    // yet) changes nothing, N equal points get 1/N each, and the force's inertia is the pair's at that centroid (the
+    // `loaded` masses below, what the strike calibration compares with). Spreading k * max(d) over the points made a
+    // tilting face stiffer than k, shares in proportion to d made two capsules side by side softer: docs/contact-physics.md.
     int points = 0;
     double weights = 0, weighted = 0;
     for (int j = 0; j < d->ncon; j++) {
