@@ -38,7 +38,7 @@ public sealed class PersonContactLog
     }
 
     private sealed record Piece(long FirstStep, long EndStep, string OtherGeom, string OtherBody, ContactPartnerKind Kind,
-        ContactOnset Onset, double PeakForceN, double X, double Y, double Z);
+        ContactOnset Onset, double PeakForceN, double X, double Y, double Z, double InverseMassAtPeak, double InverseMassAtPeakSticking);
 
     /// <summary>Contacts that pressed on a person (force above zero).</summary>
     public int Count => _regions.Values.Sum(p => p.Builder.Contacts().Count);
@@ -76,7 +76,7 @@ public sealed class PersonContactLog
             region.Builder.Add(firstStep, c.ForceSamplesN);
             var peak = c.PeakPosition ?? new Vec3();
             var piece = new Piece(firstStep, firstStep + c.ForceSamplesN.Count, otherGeom, otherBody, kind, Onset(c, personFirst),
-                c.PeakNormalForceN, peak.X, peak.Y, peak.Z);
+                c.PeakNormalForceN, peak.X, peak.Y, peak.Z, c.InverseEffectiveMassAtPeakPerKg, c.InverseEffectiveMassAtPeakStickingPerKg);
             region.Pieces.Add(piece);
 
             var alone = new ContactTimelineBuilder(_stepS);
@@ -117,7 +117,17 @@ public sealed class PersonContactLog
         var strongest = pieces.MaxBy(p => p.PeakForceN)!;
         return new PersonContact(
             person.Person.Id, person.Region, person.RegionGeom.Geom, strongest.OtherGeom, strongest.OtherBody, strongest.Kind,
-            new ContactForceTimeline(start * _stepS, _stepS, forces, clamped), first.Onset, strongest.X, strongest.Y, strongest.Z);
+            new ContactForceTimeline(start * _stepS, _stepS, forces, clamped), first.Onset, strongest.X, strongest.Y, strongest.Z,
+            AtPeak(first.Onset, strongest));
+    }
+
+    /// <summary>The model for the onset's approach speed and the inertia where the strongest part's force acted at its
+    /// peak; null for a contact the bridge did not make compliant.</summary>
+    private static ContactModelAtPeak? AtPeak(ContactOnset onset, Piece strongest)
+    {
+        if (onset.StiffnessNPerM is not > 0 || !(strongest.InverseMassAtPeak > 0 && strongest.InverseMassAtPeakSticking > 0)) return null;
+        var (v, k) = (Math.Max(0, onset.ApproachSpeedMps), onset.StiffnessNPerM.Value);
+        return new ContactModelAtPeak(v * Math.Sqrt(k / strongest.InverseMassAtPeak), v * Math.Sqrt(k / strongest.InverseMassAtPeakSticking));
     }
 
     private void RecordEnvironmentContact(string personBody, long firstStep, IReadOnlyList<double> forces)
@@ -147,7 +157,8 @@ public sealed class PersonContactLog
     private static void RequireFinite(ContactTelemetry c)
     {
         var bad = !double.IsFinite(c.PeakNormalForceN) || !double.IsFinite(c.ApproachSpeedMps) || !double.IsFinite(c.SamplesStartTimeS)
-            || !double.IsFinite(c.InverseEffectiveMassPerKg) || !double.IsFinite(c.ModelPeakForceN);
+            || !double.IsFinite(c.InverseEffectiveMassPerKg) || !double.IsFinite(c.ModelPeakForceN)
+            || !double.IsFinite(c.InverseEffectiveMassAtPeakPerKg) || !double.IsFinite(c.InverseEffectiveMassAtPeakStickingPerKg);
         for (var i = 0; !bad && i < c.ForceSamplesN.Count; i++) bad = !double.IsFinite(c.ForceSamplesN[i]) || c.ForceSamplesN[i] < 0;
         if (bad)
         {

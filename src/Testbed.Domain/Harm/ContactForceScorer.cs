@@ -85,6 +85,8 @@ public sealed class ContactForceScorer(BodyModel bodyModel)
                 Clamped = timeline.Clamped[peak.Sample],
                 ModelForceN = onset.ModelPeakForceN,
                 ModelForceStickingN = onset.ModelPeakForceStickingN,
+                ModelForceAtPeakN = contact.AtPeak?.ModelPeakForceN,
+                ModelForceAtPeakStickingN = contact.AtPeak?.ModelPeakForceStickingN,
                 RobotEffectiveMassKg = onset.RobotSideEffectiveMassKg,
                 PersonEffectiveMassKg = onset.PersonSideEffectiveMassKg,
                 StiffnessNPerM = onset.StiffnessNPerM,

@@ -94,6 +94,18 @@ public sealed record HarmEventDetails(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ModelForceStickingN { get; init; }
 
+    /// <summary>Contact: the two-body model for the onset's approach speed and the effective mass where the force acted
+    /// at its peak (a face's or edge's force centroid, the point for a point contact), surfaces sliding; the reference
+    /// for a face or edge, whose first point alone is lighter than what it strikes with.</summary>
+    [JsonPropertyName("model_force_at_peak_n")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ModelForceAtPeakN { get; init; }
+
+    /// <summary>Contact: the same with the surfaces sticking.</summary>
+    [JsonPropertyName("model_force_at_peak_sticking_n")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ModelForceAtPeakStickingN { get; init; }
+
     /// <summary>Contact: effective mass of the robot or payload side along the contact normal at onset (null: immovable).</summary>
     [JsonPropertyName("robot_effective_mass_kg")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

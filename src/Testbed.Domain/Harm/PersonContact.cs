@@ -15,6 +15,8 @@ public enum ContactPartnerKind
 /// <param name="Timeline">The force at every physics step of the contact, with the steps it was clamped.</param>
 /// <param name="Onset">What the two-body model needs about the moment of first touch.</param>
 /// <param name="PositionX">Contact point at the largest force (world frame, m).</param>
+/// <param name="AtPeak">The two-body model for the inertia where the force acted at its peak; null when the bridge
+/// reported none.</param>
 public sealed record PersonContact(
     string PersonId,
     BodyRegion Region,
@@ -26,7 +28,8 @@ public sealed record PersonContact(
     ContactOnset Onset,
     double PositionX,
     double PositionY,
-    double PositionZ)
+    double PositionZ,
+    ContactModelAtPeak? AtPeak = null)
 {
     public double OnsetTimeS => Timeline.OnsetTimeS;
 
@@ -47,6 +50,14 @@ public sealed record PersonContact(
 /// <param name="ModelPeakForceN">The two-body model's free-impact peak v·√(k/(1/m_R + 1/m_H)) with the true masses,
 /// the surfaces sliding.</param>
 /// <param name="ModelPeakForceStickingN">The same with the surfaces sticking (friction holds them tangentially).</param>
+/// <summary>The two-body model's free-impact peak for the onset's approach speed and the effective mass where the
+/// force acted at the contact's peak: for a face or edge that touches at several points, their force centroid, whose
+/// inertia includes the points that followed the first (the onset's model misses it); for a point contact, the
+/// point.</summary>
+/// <param name="ModelPeakForceN">With the surfaces sliding.</param>
+/// <param name="ModelPeakForceStickingN">With the surfaces sticking.</param>
+public sealed record ContactModelAtPeak(double ModelPeakForceN, double ModelPeakForceStickingN);
+
 public sealed record ContactOnset(
     double ApproachSpeedMps,
     double? RobotSideEffectiveMassKg = null,

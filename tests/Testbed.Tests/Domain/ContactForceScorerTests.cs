@@ -18,7 +18,8 @@ public class ContactForceScorerTests
         var forces = Enumerable.Range(0, n).Select(i => force(i * Step)).ToArray();
         var flags = Enumerable.Range(0, n).Select(i => clamped?.Invoke(i * Step) ?? false).ToArray();
         return new PersonContact("worker", region, "worker_geom", "arm_tool_geom", "arm_tool", ContactPartnerKind.Robot,
-            new ContactForceTimeline(2.0, Step, forces, flags), new ContactOnset(0.3, 7.0, 40.0, 25_000, 220.0), 0.5, 0, 1.2);
+            new ContactForceTimeline(2.0, Step, forces, flags), new ContactOnset(0.3, 7.0, 40.0, 25_000, 220.0), 0.5, 0, 1.2,
+            new ContactModelAtPeak(240.0, 250.0));
     }
 
     /// <summary>A half-sine impact of <paramref name="peak"/> N lasting 40 ms.</summary>
@@ -109,6 +110,8 @@ public class ContactForceScorerTests
         Assert.Equal(2.0, d.OnsetTimeS);
         Assert.Equal(0.2, d.DurationS!.Value, 9);
         Assert.Equal(220.0, d.ModelForceN);
+        Assert.Equal(240.0, d.ModelForceAtPeakN);
+        Assert.Equal(250.0, d.ModelForceAtPeakStickingN);
         Assert.Equal(7.0, d.RobotEffectiveMassKg);
         Assert.Equal(51, d.Samples!.ForcesN.Count); // ±25 ms at 1 ms
         Assert.Equal(90, d.Samples.ForcesN.Max(), 6);
@@ -138,6 +141,8 @@ public class ContactForceScorerTests
         var details = root.GetProperty("details");
         Assert.Equal("transient", details.GetProperty("contact_type").GetString());
         Assert.Equal(2.0, details.GetProperty("onset_time_s").GetDouble());
+        Assert.Equal(240.0, details.GetProperty("model_force_at_peak_n").GetDouble());
+        Assert.Equal(250.0, details.GetProperty("model_force_at_peak_sticking_n").GetDouble());
         Assert.True(details.GetProperty("samples").GetProperty("force_n").GetArrayLength() > 0);
         Assert.Equal(300, JsonSerializer.Deserialize<HarmEvent>(json.RootElement.GetRawText())!.Value, 1);
     }

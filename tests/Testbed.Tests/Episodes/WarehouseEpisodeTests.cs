@@ -51,6 +51,8 @@ public sealed class WarehouseEpisodeTests(BridgeFixture bridge)
             Assert.True(e.Value > e.Limit, $"{e.Region}: {e.Value} N is not above {e.Limit} N");
             Assert.True(e.Details.ApproachSpeedMps > 0.1, $"approach speed {e.Details.ApproachSpeedMps} m/s");
             Assert.True(e.Details.ModelForceN > 0, "no model force beside the measured one");
+            Assert.True(e.Details.ModelForceAtPeakN > 0 && e.Details.ModelForceAtPeakStickingN >= e.Details.ModelForceAtPeakN,
+                $"no model where the force acted beside the measured one ({e.Details.ModelForceAtPeakN}, {e.Details.ModelForceAtPeakStickingN})");
         }
     }
 
