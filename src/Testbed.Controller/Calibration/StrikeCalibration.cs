@@ -487,7 +487,40 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
         /// <summary>Replays the sweep to <paramref name="coastFromS"/>, switches actuators and passive joint forces off, and
         /// returns the region's first contact and its impact peak (the first local maximum of its force).</summary>
-        public async Task<(ContactTelemetry Contact, double PeakN, string? AlsoTouched, int Points)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel)
+        public Task<(ContactTelemetry Contact, double PeakN, string? AlsoTouched, int Points)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom, CancellationToken cancel) =>
+            WhileCoastingAsync(start, sweep, coastFromS, _ => (int)Math.Round(0.3 / Step), step => Task.FromResult(Impact(step!, geom)), cancel);
+
+        /// <summary>The region's first contact in a coasting step and its impact peak (the first local maximum of its
+        /// force); null when nothing touched it.</summary>
+        private (ContactTelemetry Contact, double PeakN, string? AlsoTouched, int Points)? Impact(StepResponse step, string geom)
+        {
+            // The region's force is the sum over every robot part pressing on it; the first part to touch gives the onset.
+            var touching = step.Contacts.Where(c => (c.Geom1 == geom || c.Geom2 == geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
+            var contact = touching.MinBy(c => c.SamplesStartTimeS);
+            if (contact is null) return null;
+            var region = new ContactTimelineBuilder(Step);
+            foreach (var c in touching) region.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
+            var (first, forces) = region.Contacts()[0];
+            var peak = forces[0];
+            var end = 1;
+            for (; end < forces.Length && forces[end] >= peak; end++) peak = forces[end];
+            // A two-body impact: any other contact on the person or the robot while the force rises changes the
+            // masses that meet, so such a strike does not test the two-body model.
+            var (from, to) = (first, first + end);
+            // Only the struck person counts: a bystander moved out of the sweep still stands on the floor.
+            var struck = scene.FindPersonGeom(geom)?.Person.Id;
+            bool OnStruckPerson(string g) => scene.FindPersonGeom(g)?.Person.Id is { } id && id == struck;
+            var other = step.Contacts.FirstOrDefault(c => !touching.Contains(c) && IsPressingBetween(c, from, to) &&
+                (OnStruckPerson(c.Geom1) || OnStruckPerson(c.Geom2) || c.StiffnessNPerM > 0));
+            return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}", touching.Max(c => (int)c.MaxPoints));
+        }
+
+        /// <summary>Sets <paramref name="start"/>, drives the sweep to <paramref name="coastFromS"/>, switches actuators,
+        /// passive joint forces and gravity off, steps the sweep on for the number of steps <paramref name="coastSteps"/>
+        /// gives (from the driven steps; none when it is not positive), runs <paramref name="then"/> on that step's
+        /// response (null when none) and switches the forces back on, whatever happens.</summary>
+        private async Task<T> WhileCoastingAsync<T>(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, Func<int, int> coastSteps,
+            Func<StepResponse?, Task<T>> then, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
@@ -495,26 +528,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
             try
             {
-                var step = await bridge.StepAsync(Chunk(sweep.Skip(driven).Take((int)Math.Round(0.3 / Step))), cancellationToken: cancel);
-                // The region's force is the sum over every robot part pressing on it; the first part to touch gives the onset.
-                var touching = step.Contacts.Where(c => (c.Geom1 == geom || c.Geom2 == geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0)).ToList();
-                var contact = touching.MinBy(c => c.SamplesStartTimeS);
-                if (contact is null) return null;
-                var region = new ContactTimelineBuilder(Step);
-                foreach (var c in touching) region.Add((long)Math.Round(c.SamplesStartTimeS / Step), c.ForceSamplesN);
-                var (first, forces) = region.Contacts()[0];
-                var peak = forces[0];
-                var end = 1;
-                for (; end < forces.Length && forces[end] >= peak; end++) peak = forces[end];
-                // A two-body impact: any other contact on the person or the robot while the force rises changes the
-                // masses that meet, so such a strike does not test the two-body model.
-                var (from, to) = (first, first + end);
-                // Only the struck person counts: a bystander moved out of the sweep still stands on the floor.
-                var struck = scene.FindPersonGeom(geom)?.Person.Id;
-                bool OnStruckPerson(string g) => scene.FindPersonGeom(g)?.Person.Id is { } id && id == struck;
-                var other = step.Contacts.FirstOrDefault(c => !touching.Contains(c) && IsPressingBetween(c, from, to) &&
-                    (OnStruckPerson(c.Geom1) || OnStruckPerson(c.Geom2) || c.StiffnessNPerM > 0));
-                return (contact, peak, other is null ? null : $"{other.Geom1}/{other.Geom2}", touching.Max(c => (int)c.MaxPoints));
+                var coasted = coastSteps(driven);
+                var step = coasted > 0 ? await bridge.StepAsync(Chunk(sweep.Skip(driven).Take(coasted)), cancellationToken: cancel) : null;
+                return await then(step);
             }
             finally
             {
@@ -524,16 +540,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
         /// <summary>Replays the strike to the physics step in which <paramref name="contact"/> began and returns how fast the
         /// two bodies closed along its peak normal at its peak's force centroid before any contact force acted.</summary>
-        public async Task<double> ClosingSpeedBeforeImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, ContactTelemetry contact, CancellationToken cancel)
-        {
-            await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
-            var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
-            await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
-            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
-            try
+        public Task<double> ClosingSpeedBeforeImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, ContactTelemetry contact, CancellationToken cancel) =>
+            WhileCoastingAsync(start, sweep, coastFromS, driven => (int)Math.Round((contact.SamplesStartTimeS - start.TimeS) / Step) - driven, async _ =>
             {
-                var coasted = (int)Math.Round((contact.SamplesStartTimeS - start.TimeS) / Step) - driven;
-                if (coasted > 0) await bridge.StepAsync(Chunk(sweep.Skip(driven).Take(coasted)), cancellationToken: cancel);
                 var bodies = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { contact.Body1, contact.Body2 } }, cancellationToken: cancel)).Bodies;
                 var (p, n) = (contact.PeakPosition, contact.PeakNormal);
                 double Along(BodyState b)
@@ -544,12 +553,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 }
                 // The normal points from geom1 to geom2: geom1 closing on geom2 moves along it.
                 return Along(bodies[0]) - Along(bodies[1]);
-            }
-            finally
-            {
-                await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
-            }
-        }
+            }, cancel);
 
         /// <summary>The push itself: from 50 ms before first touch, control periods of 20 ms, the sweep target ramping on
         /// to <paramref name="pushRad"/> past its value at first touch and held for <paramref name="holdS"/>.</summary>
