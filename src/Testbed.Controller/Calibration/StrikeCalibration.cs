@@ -569,23 +569,23 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
 
             const int substeps = 20;
             var touchAngle = plan.SweepStartRad + omega * touchS;
-            var request = new StepRequest { SessionId = id, SubstepsPerPeriod = substeps, ReturnState = true };
-            request.ActuatorNames.AddRange(_actuators);
-            var periods = (int)Math.Ceiling((0.05 + pushRad / omega + holdS) / (substeps * Step));
-            for (var p = 0; p < periods; p++)
+            StepRequest Periods(int from, int to)
             {
-                var t = (approach + p * substeps) * Step;
-                request.Periods.Add(new ControlPeriod { Targets = { Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * t, touchAngle + pushRad)) } });
+                var request = new StepRequest { SessionId = id, SubstepsPerPeriod = substeps, ReturnState = true };
+                request.ActuatorNames.AddRange(_actuators);
+                for (var p = from; p < to; p++)
+                {
+                    var t = (approach + p * substeps) * Step;
+                    request.Periods.Add(new ControlPeriod { Targets = { Targets(shape, lift, Math.Min(plan.SweepStartRad + omega * t, touchAngle + pushRad)) } });
+                }
+                return request;
             }
-            // The last 100 ms on their own, so that their peak record (where the force acts, its normal) is the settled
-            // contact's and not the ramp's.
+            var periods = (int)Math.Ceiling((0.05 + pushRad / omega + holdS) / (substeps * Step));
+            // The last 100 ms on their own, so that their peak record (where the force acts, its normal, its friction) is
+            // the settled contact's and not the ramp's.
             const int settlePeriods = 5;
-            var ramp = request.Clone();
-            while (ramp.Periods.Count > periods - settlePeriods) ramp.Periods.RemoveAt(ramp.Periods.Count - 1);
-            var hold = request.Clone();
-            while (hold.Periods.Count > settlePeriods) hold.Periods.RemoveAt(0);
-            var rampStep = await bridge.StepAsync(ramp, cancellationToken: cancel);
-            var step = await bridge.StepAsync(hold, cancellationToken: cancel);
+            var rampStep = await bridge.StepAsync(Periods(0, periods - settlePeriods), cancellationToken: cancel);
+            var step = await bridge.StepAsync(Periods(periods - settlePeriods, periods), cancellationToken: cancel);
 
             bool OnRegion(ContactTelemetry c) => (c.Geom1 == region.Geom || c.Geom2 == region.Geom) && c.StiffnessNPerM > 0 && c.ForceSamplesN.Any(f => f > 0);
             var touching = step.Contacts.Where(OnRegion).ToList();
@@ -609,8 +609,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var (fx, fy) = (toPerson * (settled * n.X + friction.X * settled / last.PeakNormalForceN), toPerson * (settled * n.Y + friction.Y * settled / last.PeakNormalForceN));
             var axis = Axis(shape);
             var contactTorque = axis.Turn * ((at.X - axis.X) * fy - (at.Y - axis.Y) * fx);
-            // What the sweep joint applies: its actuator and its own damping, which still carries the last of the
-            // slow creep of a person standing on soft contacts (MuJoCo's friction lets a loaded foot slip slowly).
+            // What the sweep joint applies: its actuator, less its own damping should the joint still be moving.
             var sweepJoint = _byName[plan.SweepActuator].Actuator;
             var creep = sweepJoint.JointQvelAddress >= 0 ? step.State.Qvel[sweepJoint.JointQvelAddress] : 0;
             var actuator = step.ActuatorForces[_byName[plan.SweepActuator].Ctrl] - sweepJoint.JointDamping * creep;
