@@ -13,6 +13,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
     private readonly int[] _warningsAfter;
 
     private readonly ContactCompliance _compliance;
+    private double[]? _parkedDamping;
 
     // Kinematics queries at other configurations run here, never in the stepping data: a query must not perturb a
     // trajectory that replays bit for bit.
@@ -137,10 +138,17 @@ public sealed unsafe class MujocoSimulation : IDisposable
             Copy(MujocoShim.ActuatorForce(data), Model.Sizes.Nu), periodStates);
     }
 
-    /// <summary>Switches actuator forces, passive joint forces (springs, damping) and gravity off or on, e.g. to let a
-    /// robot coast into a contact as the free two-body model assumes.</summary>
-    public void SetForceSwitches(bool actuatorsOff, bool passiveOff, bool gravityOff) =>
-        MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0, gravityOff ? 1 : 0);
+    /// <summary>Switches actuator forces, passive joint forces (springs, damping, the Euler integrator's implicit
+    /// damping included) and gravity off or on, e.g. to let a robot coast into a contact as the free two-body model
+    /// assumes.</summary>
+    public void SetForceSwitches(bool actuatorsOff, bool passiveOff, bool gravityOff)
+    {
+        _parkedDamping ??= new double[Model.Sizes.Nv];
+        fixed (double* parked = _parkedDamping)
+        {
+            MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0, gravityOff ? 1 : 0, parked);
+        }
+    }
 
     /// <summary>Effective-mass queries at the current configuration: n·J·M⁻¹·Jᵀ·n for a point on a body.</summary>
     public double InverseEffectiveMass(string body, ReadOnlySpan<double> point, ReadOnlySpan<double> direction)
