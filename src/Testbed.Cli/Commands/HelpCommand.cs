@@ -13,7 +13,7 @@ public static class HelpCommand
           0    every planned episode reached a verdict and no --fail-if tripped
           1    a --fail-if tripped, a --baseline verdict changed, or an episode is an error (unless --allow-errors);
                a failed check (bridge check), a change (compare), an incomplete merge, a strike calibration outside
-               its tolerance (scenes validate --calibrate), a replay that diverged or whose trajectory files changed
+               its tolerance (scenes validate --calibrate, scenes calibrate), a replay that diverged or whose trajectory files changed
                (replay), result stores that could not be written (export)
           2    usage or input error: the message names the option or file, the problem and what was expected
           3    aborted: the bridge was unreachable, crashed or hung (the run folder says so; --resume continues it)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Testbed.Controller.Bridge;
+using Testbed.Controller.Calibration;
 using Testbed.Controller.Runs;
 using Testbed.Controller.Scenes;
 using Testbed.Domain.Harm;
@@ -12,6 +13,7 @@ namespace Testbed.Cli.Commands;
 
 /// <summary>`testbed scenes person`: writes an articulated person (an MJCF fragment for a scene's worldbody) built from
 /// the anthropometric table for a given stature and mass. `testbed scenes validate`: checks scenes in the bridge.
+/// `testbed scenes calibrate`: the strike calibration of one scene, strike by strike, as a table.
 /// `testbed scenes render`: a picture of a set-up variant from the scene's cameras.</summary>
 public static class ScenesCommand
 {
@@ -20,6 +22,7 @@ public static class ScenesCommand
         var scenes = new Command("scenes", "Tools for the scenes under sim-scenes/.");
         scenes.Subcommands.Add(Person());
         scenes.Subcommands.Add(Validate());
+        scenes.Subcommands.Add(Calibrate());
         scenes.Subcommands.Add(Render());
         return scenes;
     }
@@ -62,6 +65,79 @@ public static class ScenesCommand
             await Console.Out.WriteLineAsync($"{reports.Count - failed} of {reports.Count} scene(s) OK");
             var problems = reports.SelectMany(r => r.Problems).ToList();
             return problems.Count == 0 ? ExitCodes.Passed : problems.All(p => p.Calibration) ? ExitCodes.Failed : ExitCodes.UsageOrInput;
+        });
+        return command;
+    }
+
+    private static Command Calibrate()
+    {
+        var site = new Argument<string>("SITE") { Description = "the scene folder (or a site with one scene) whose strike-plan.json to run" };
+        var regions = OptionValues.List("--region", "only these region geoms, e.g. worker_pelvis (default: every region geom of every person)", "GEOM");
+        // Repeated, never split at commas: shape names have commas in them ("stick down 80 degrees, hammer level").
+        var shapes = new Option<string[]>("--shape")
+        {
+            Description = "only this arm shape of the strike plan, by its whole name; repeat for more (default: every shape)",
+            HelpName = "NAME",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var table = new Option<string>("--table") { Description = "also write the table (Markdown, as in the scene READMEs) to this file", HelpName = "FILE.md" };
+        var scenes = ScenesRoot();
+        var bridge = Bridge();
+        var command = new Command("calibrate", """
+            Strikes the scene's people with its own robot, as its strike-plan.json says, and prints one line per strike as
+            it is measured, then the table the scene READMEs carry: per region geom, arm shape and speed, the robot part
+            that struck, the closing speed, the effective masses, the peak and the ISO/TS 15066 two-body model
+            v·sqrt(k·mu) from sliding to sticking, and whether the peak lies within 5 % of that band; then every strike
+            that could not be set up, with why. docs/contact-physics.md explains the rig and the model.
+            Exit codes: 0 the calibration passes the gate of `scenes validate --calibrate` (at least 90 % of strikes
+            within 5 %, none beyond 10 %); 1 it does not; 2 a usage or scene file problem; 3 no bridge.
+            """) { site, regions, shapes, table, scenes, bridge };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var root = RepositoryPaths.FindScenes(parse.GetValue(scenes));
+            var name = parse.GetValue(site)!;
+            var matches = SceneValidation.SelectScenes(root, [name]);
+            var sceneId = matches.Contains(name) ? name : matches.Count == 1 ? matches[0]
+                : throw new UsageException($"calibrate: site '{name}' has scenes {string.Join(", ", matches)}; expected one scene folder");
+            var scene = SceneManifestLoader.Load(root, sceneId);
+            if (!File.Exists(Path.Combine(scene.FolderPath, StrikePlan.FileName)))
+            {
+                throw new UsageException($"calibrate: scene '{sceneId}' has no {StrikePlan.FileName}; expected a strike plan (sim-scenes/README.md says how to write one)");
+            }
+            var plan = StrikePlan.Load(scene.FolderPath);
+            var wantedShapes = parse.GetValue(shapes) ?? [];
+            var unknownShape = wantedShapes.FirstOrDefault(w => plan.Shapes.All(s => s.Name != w));
+            if (unknownShape is not null)
+            {
+                throw new UsageException($"--shape: '{unknownShape}' is not an arm shape of {sceneId}/{StrikePlan.FileName}; expected one of: {string.Join(", ", plan.Shapes.Select(s => $"'{s.Name}'"))}");
+            }
+            if (wantedShapes.Length > 0) plan = plan with { Shapes = plan.Shapes.Where(s => wantedShapes.Contains(s.Name)).ToList() };
+            var wantedRegions = parse.GetValue(regions) ?? [];
+            var geoms = scene.People.SelectMany(p => p.Regions).Select(r => r.Geom).ToList();
+            var unknownRegion = wantedRegions.FirstOrDefault(w => !geoms.Contains(w));
+            if (unknownRegion is not null)
+            {
+                throw new UsageException($"--region: '{unknownRegion}' is not a region geom of a person in {sceneId}; expected one of: {string.Join(", ", geoms)}");
+            }
+
+            await using var sim = await BenchBridge.OpenAsync(parse.GetValue(bridge), root, cancel);
+            var strikes = (wantedRegions.Length > 0 ? wantedRegions.Length : geoms.Count) * plan.Shapes.Count * plan.SpeedsMps.Count;
+            await Console.Error.WriteLineAsync($"{sceneId}: {strikes} strike(s) to set up ({plan.Shapes.Count} arm shape(s), {plan.SpeedsMps.Count} speed(s)); about 3 s each");
+            var done = 0;
+            var outcomes = await new StrikeCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, plan, scene.Keyframes[0].Name, cancel,
+                wantedRegions.Length > 0 ? wantedRegions.ToHashSet() : null,
+                o => Console.Error.WriteLine($"[{++done}/{strikes}] {StrikeCalibrationTable.Line(o)}"));
+            var markdown = StrikeCalibrationTable.Markdown(outcomes);
+            await Console.Out.WriteAsync(markdown);
+            if (parse.GetValue(table) is { } path)
+            {
+                await File.WriteAllTextAsync(path, markdown, cancel);
+                await Console.Error.WriteLineAsync($"wrote {path}");
+            }
+            var problems = StrikeCalibrationGate.Of(outcomes).Problems();
+            foreach (var problem in problems) await Console.Error.WriteLineAsync($"strike calibration: {problem}");
+            return problems.Count == 0 ? ExitCodes.Passed : ExitCodes.Failed;
         });
         return command;
     }

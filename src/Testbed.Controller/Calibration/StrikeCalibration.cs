@@ -83,7 +83,10 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     private const double CoastBeforeImpactS = 0.005;
     private const double MaxClosingOverTarget = 1.5;
 
-    public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default)
+    /// <param name="regionGeoms">Only these region geoms (null: every region geom of every person).</param>
+    /// <param name="measured">Called with each strike as soon as it is measured or found impossible, for progress.</param>
+    public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default,
+        IReadOnlySet<string>? regionGeoms = null, Action<StrikeOutcome>? measured = null)
     {
         var opened = await bridge.OpenSessionAsync(EpisodeRunner.OpenRequest(scene, bodyModel), cancellationToken: cancel);
         var session = new StrikeSession(bridge, opened.SessionId, opened.Model, scene, plan);
@@ -94,14 +97,16 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             foreach (var person in scene.People)
             {
                 var offsets = await session.RegionOffsetsAsync(person, standing, atGeomCentres: true, cancel);
-                foreach (var region in person.Regions)
+                foreach (var region in person.Regions.Where(r => regionGeoms is null || regionGeoms.Contains(r.Geom)))
                 {
                     var (offset, height) = offsets[region.Geom];
                     foreach (var shape in plan.Shapes)
                     {
                         foreach (var speed in plan.SpeedsMps)
                         {
-                            outcomes.Add(await StrikeAsync(session, standing, person, region, shape, height, offset, speed, cancel));
+                            var outcome = await StrikeAsync(session, standing, person, region, shape, height, offset, speed, cancel);
+                            outcomes.Add(outcome);
+                            measured?.Invoke(outcome);
                         }
                     }
                 }
