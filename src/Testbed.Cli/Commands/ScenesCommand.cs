@@ -27,6 +27,15 @@ public static class ScenesCommand
         return scenes;
     }
 
+    /// <summary>The one scene a scene folder or a site with one scene names.</summary>
+    private static SceneManifest OneScene(string root, string name, string verb)
+    {
+        var matches = SceneValidation.SelectScenes(root, [name]);
+        var sceneId = matches.Contains(name) ? name : matches.Count == 1 ? matches[0]
+            : throw new UsageException($"{verb}: site '{name}' has scenes {string.Join(", ", matches)}; expected one scene folder");
+        return SceneManifestLoader.Load(root, sceneId);
+    }
+
     private static Option<string> ScenesRoot() => new("--scenes") { Description = "the scenes root (default: sim-scenes/ of this repository)", HelpName = "DIR" };
 
     private static Option<string> Bridge() => new("--bridge") { Description = "use the running bridge at ADDRESS instead of one in this process", HelpName = "ADDRESS" };
@@ -96,21 +105,17 @@ public static class ScenesCommand
         command.SetAction(async (parse, cancel) =>
         {
             var root = RepositoryPaths.FindScenes(parse.GetValue(scenes));
-            var name = parse.GetValue(site)!;
-            var matches = SceneValidation.SelectScenes(root, [name]);
-            var sceneId = matches.Contains(name) ? name : matches.Count == 1 ? matches[0]
-                : throw new UsageException($"calibrate: site '{name}' has scenes {string.Join(", ", matches)}; expected one scene folder");
-            var scene = SceneManifestLoader.Load(root, sceneId);
+            var scene = OneScene(root, parse.GetValue(site)!, "calibrate");
             if (!File.Exists(Path.Combine(scene.FolderPath, StrikePlan.FileName)))
             {
-                throw new UsageException($"calibrate: scene '{sceneId}' has no {StrikePlan.FileName}; expected a strike plan (sim-scenes/README.md says how to write one)");
+                throw new UsageException($"calibrate: scene '{scene.Id}' has no {StrikePlan.FileName}; expected a strike plan (sim-scenes/README.md says how to write one)");
             }
             var plan = StrikePlan.Load(scene.FolderPath);
             var wantedShapes = parse.GetValue(shapes) ?? [];
             var unknownShape = wantedShapes.FirstOrDefault(w => plan.Shapes.All(s => s.Name != w));
             if (unknownShape is not null)
             {
-                throw new UsageException($"--shape: '{unknownShape}' is not an arm shape of {sceneId}/{StrikePlan.FileName}; expected one of: {string.Join(", ", plan.Shapes.Select(s => $"'{s.Name}'"))}");
+                throw new UsageException($"--shape: '{unknownShape}' is not an arm shape of {scene.Id}/{StrikePlan.FileName}; expected one of: {string.Join(", ", plan.Shapes.Select(s => $"'{s.Name}'"))}");
             }
             if (wantedShapes.Length > 0) plan = plan with { Shapes = plan.Shapes.Where(s => wantedShapes.Contains(s.Name)).ToList() };
             var wantedRegions = parse.GetValue(regions) ?? [];
@@ -118,12 +123,12 @@ public static class ScenesCommand
             var unknownRegion = wantedRegions.FirstOrDefault(w => !geoms.Contains(w));
             if (unknownRegion is not null)
             {
-                throw new UsageException($"--region: '{unknownRegion}' is not a region geom of a person in {sceneId}; expected one of: {string.Join(", ", geoms)}");
+                throw new UsageException($"--region: '{unknownRegion}' is not a region geom of a person in {scene.Id}; expected one of: {string.Join(", ", geoms)}");
             }
 
             await using var sim = await BenchBridge.OpenAsync(parse.GetValue(bridge), root, cancel);
             var strikes = (wantedRegions.Length > 0 ? wantedRegions.Length : geoms.Count) * plan.Shapes.Count * plan.SpeedsMps.Count;
-            await Console.Error.WriteLineAsync($"{sceneId}: {strikes} strike(s) to set up ({plan.Shapes.Count} arm shape(s), {plan.SpeedsMps.Count} speed(s)); about 3 s each");
+            await Console.Error.WriteLineAsync($"{scene.Id}: {strikes} strike(s) to set up ({plan.Shapes.Count} arm shape(s), {plan.SpeedsMps.Count} speed(s)); about 3 s each");
             var done = 0;
             var outcomes = await new StrikeCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, plan, scene.Keyframes[0].Name, cancel,
                 wantedRegions.Length > 0 ? wantedRegions.ToHashSet() : null,
@@ -162,11 +167,7 @@ public static class ScenesCommand
         command.SetAction(async (parse, cancel) =>
         {
             var root = RepositoryPaths.FindScenes(parse.GetValue(scenes));
-            var name = parse.GetValue(site)!;
-            var matches = SceneValidation.SelectScenes(root, [name]);
-            var sceneId = matches.Contains(name) ? name : matches.Count == 1 ? matches[0]
-                : throw new UsageException($"render: site '{name}' has scenes {string.Join(", ", matches)}; expected one scene folder");
-            var scene = SceneManifestLoader.Load(root, sceneId);
+            var scene = OneScene(root, parse.GetValue(site)!, "render");
             var setups = SetupLoader.FilesOf(scene).Select(f => SetupLoader.Load(f, scene)).ToList();
             var start = ScenePicture.ChooseStart(scene, setups, parse.GetValue(setup), parse.GetValue(variant)!);
             var cameras = ScenePicture.ChooseCameras(scene, parse.GetValue(camera) ?? []);
