@@ -111,14 +111,14 @@ public static class ScenesCommand
                 throw new UsageException($"calibrate: scene '{scene.Id}' has no {StrikePlan.FileName}; expected a strike plan (sim-scenes/README.md says how to write one)");
             }
             var plan = StrikePlan.Load(scene.FolderPath);
-            var wantedShapes = parse.GetValue(shapes) ?? [];
+            var wantedShapes = (parse.GetValue(shapes) ?? []).Distinct().ToArray();
             var unknownShape = wantedShapes.FirstOrDefault(w => plan.Shapes.All(s => s.Name != w));
             if (unknownShape is not null)
             {
                 throw new UsageException($"--shape: '{unknownShape}' is not an arm shape of {scene.Id}/{StrikePlan.FileName}; expected one of: {string.Join(", ", plan.Shapes.Select(s => $"'{s.Name}'"))}");
             }
             if (wantedShapes.Length > 0) plan = plan with { Shapes = plan.Shapes.Where(s => wantedShapes.Contains(s.Name)).ToList() };
-            var wantedRegions = parse.GetValue(regions) ?? [];
+            var wantedRegions = (parse.GetValue(regions) ?? []).Distinct().ToArray();
             var geoms = scene.People.SelectMany(p => p.Regions).Select(r => r.Geom).ToList();
             var unknownRegion = wantedRegions.FirstOrDefault(w => !geoms.Contains(w));
             if (unknownRegion is not null)
@@ -128,7 +128,7 @@ public static class ScenesCommand
 
             await using var sim = await BenchBridge.OpenAsync(parse.GetValue(bridge), root, cancel);
             var strikes = (wantedRegions.Length > 0 ? wantedRegions.Length : geoms.Count) * plan.Shapes.Count * plan.SpeedsMps.Count;
-            await Console.Error.WriteLineAsync($"{scene.Id}: {strikes} strike(s) to set up ({plan.Shapes.Count} arm shape(s), {plan.SpeedsMps.Count} speed(s)); about 3 s each");
+            await Console.Error.WriteLineAsync($"{scene.Id}: {strikes} strike(s) to set up ({plan.Shapes.Count} arm shape(s), {plan.SpeedsMps.Count} speed(s))");
             var done = 0;
             var outcomes = await new StrikeCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, plan, scene.Keyframes[0].Name, cancel,
                 wantedRegions.Length > 0 ? wantedRegions.ToHashSet() : null,

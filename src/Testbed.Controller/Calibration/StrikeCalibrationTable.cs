@@ -5,9 +5,9 @@ using Testbed.Domain.Harm;
 namespace Testbed.Controller.Calibration;
 
 /// <summary>
-/// A strike calibration written as the Markdown the scene READMEs carry: one row per measured strike (who struck what,
-/// how fast, the masses, the peak against the two-body model's sliding-to-sticking band), then every strike that could
-/// not be set up, with why, and the gate's summary.
+/// A strike calibration written as the Markdown the scene READMEs carry: the gate's summary, one row per measured strike
+/// (who struck what, how fast, the masses, the peak against the two-body model's sliding-to-sticking band), then every
+/// strike that could not be set up, with why.
 /// </summary>
 public static class StrikeCalibrationTable
 {
