@@ -62,10 +62,11 @@ public sealed record PushOutcome(
 /// <summary>
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
 /// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the height of the region
-/// geom's centre, the person is placed (by its mocap root, turned about the vertical only, other people moved away) so
-/// that the region stands in the sweep, and the sweep actuator swings the arm into it at each speed. The sweep's axis
-/// and direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact they and the joints' passive
-/// forces and gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
+/// geom's centre, the person is placed (by its mocap root, turned about the vertical only or stood upright where the
+/// plan says so, other people moved away) so that the region stands in the sweep at the person's hit angle, and the
+/// sweep actuator swings the arm into it at each speed. The sweep's axis and direction are found from the robot's own
+/// kinematics. The actuators bring the arm to speed; 5 ms before the impact they, the joints' passive forces and
+/// gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
 /// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
 /// </summary>
 public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
@@ -89,13 +90,15 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         IReadOnlySet<string>? regionGeoms = null, Action<StrikeOutcome>? measured = null)
     {
         var opened = await bridge.OpenSessionAsync(EpisodeRunner.OpenRequest(scene, bodyModel), cancellationToken: cancel);
-        var session = new StrikeSession(bridge, opened.SessionId, opened.Model, scene, plan);
         try
         {
-            var standing = (await bridge.ResetAsync(new ResetRequest { SessionId = session.Id, Keyframe = keyframe }, cancellationToken: cancel)).State;
+            var keyframeState = (await bridge.ResetAsync(new ResetRequest { SessionId = opened.SessionId, Keyframe = keyframe }, cancellationToken: cancel)).State;
             var outcomes = new List<StrikeOutcome>();
             foreach (var person in scene.People)
             {
+                // Each person where the plan places them: their own hit angle, upright if the plan says so.
+                var session = new StrikeSession(bridge, opened.SessionId, opened.Model, scene, plan.ForPerson(person.Id));
+                var standing = plan.StandsUpright(person.Id) ? session.Upright(keyframeState, person) : keyframeState;
                 var offsets = await session.RegionOffsetsAsync(person, standing, atGeomCentres: true, cancel);
                 foreach (var region in person.Regions.Where(r => regionGeoms is null || regionGeoms.Contains(r.Geom)))
                 {
@@ -427,7 +430,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             state.MocapPos[3 * mocap + 2] += raise;
             // The offsets are in the root's heading frame (RegionOffsetsAsync), so turning by heading − that heading about
             // the world's vertical puts the region where it belongs and keeps any tilt of the root.
-            var q = new Quat { W = standing.MocapQuat[4 * mocap], X = standing.MocapQuat[4 * mocap + 1], Y = standing.MocapQuat[4 * mocap + 2], Z = standing.MocapQuat[4 * mocap + 3] };
+            var q = MocapQuat(standing, mocap);
             var turn = heading - Yaw(q);
             var (cw, sz) = (Math.Cos(turn / 2), Math.Sin(turn / 2));
             state.MocapQuat[4 * mocap] = cw * q.W - sz * q.Z;
@@ -443,6 +446,24 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         }
 
         private const double OutOfTheWayM = 50;
+
+        /// <summary><paramref name="state"/> with the person's root turned upright about the vertical (its heading kept)
+        /// and standing on the floor (z = 0, where a generated person's root stands), joints as they were.</summary>
+        public SimState Upright(SimState state, ScenePerson person)
+        {
+            var upright = state.Clone();
+            var mocap = MocapIndex(person);
+            var yaw = Yaw(MocapQuat(state, mocap));
+            upright.MocapQuat[4 * mocap] = Math.Cos(yaw / 2);
+            upright.MocapQuat[4 * mocap + 1] = 0;
+            upright.MocapQuat[4 * mocap + 2] = 0;
+            upright.MocapQuat[4 * mocap + 3] = Math.Sin(yaw / 2);
+            upright.MocapPos[3 * mocap + 2] = 0;
+            return upright;
+        }
+
+        private static Quat MocapQuat(SimState state, int mocap) =>
+            new() { W = state.MocapQuat[4 * mocap], X = state.MocapQuat[4 * mocap + 1], Y = state.MocapQuat[4 * mocap + 2], Z = state.MocapQuat[4 * mocap + 3] };
 
         private int MocapIndex(ScenePerson person)
         {

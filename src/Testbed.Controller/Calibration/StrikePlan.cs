@@ -5,6 +5,14 @@ namespace Testbed.Controller.Calibration;
 /// <summary>An arm shape of a strike plan: targets for the actuators that are neither the sweep nor the lift.</summary>
 public sealed record StrikeShape(string Name, IReadOnlyDictionary<string, double> Targets);
 
+/// <summary>How one person is placed for the strikes, where the plan's defaults do not suit them.</summary>
+/// <param name="HitAngleRad">Where this person's regions are placed along the sweep (null: the plan's); the sweep starts
+/// as far before it as the plan's does.</param>
+/// <param name="StandUpright">Strike this person standing (their root turned upright about the vertical, on the floor)
+/// though the scene lays them down: a horizontal sweep meets a lying patient's side, where her arms, trunk and legs lie
+/// side by side and a neighbour is always hit first. The two-body model's masses are measured in the pose struck.</param>
+public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUpright);
+
 /// <summary>
 /// How to drive a scene's own robot into its people to prove the contact physics (sim-scenes/&lt;scene&gt;/strike-plan.json):
 /// the robot holds a shape, the lift actuator sets the height its end body strikes at, and the sweep actuator swings
@@ -25,7 +33,8 @@ public sealed record StrikePlan(
     double LiftMaxRad,
     string EndBody,
     IReadOnlyList<StrikeShape> Shapes,
-    IReadOnlyList<double> SpeedsMps)
+    IReadOnlyList<double> SpeedsMps,
+    IReadOnlyDictionary<string, StrikePersonPlacement>? People = null)
 {
     public const string Schema = "testbed.strike-plan/v1";
     public const string FileName = "strike-plan.json";
@@ -34,7 +43,7 @@ public sealed record StrikePlan(
     {
         var path = Path.Combine(sceneFolder, FileName);
         var root = InputNode.Parse(File.ReadAllText(path), path);
-        root.ExpectOnly("schema", "sweep_actuator", "sweep_start_rad", "hit_angle_rad", "lift_actuator", "lift_range_rad", "end_body", "shapes", "speeds_mps");
+        root.ExpectOnly("schema", "sweep_actuator", "sweep_start_rad", "hit_angle_rad", "lift_actuator", "lift_range_rad", "end_body", "shapes", "speeds_mps", "people");
         var schema = root.String("schema");
         if (schema != Schema) throw root.Fail("schema", $"'{schema}' is not supported", $"\"{Schema}\"");
         var lift = root.Array("lift_range_rad");
@@ -51,8 +60,27 @@ public sealed record StrikePlan(
         var speeds = root.Array("speeds_mps").Select(n => n.AsNumber()).ToList();
         if (shapes.Count == 0) throw root.Fail("shapes", "is empty", "at least one arm shape");
         if (speeds.Count == 0 || speeds.Any(v => !(v > 0))) throw root.Fail("speeds_mps", "is empty or not positive", "speeds in m/s, each > 0");
-        return new StrikePlan(
+        var people = new Dictionary<string, StrikePersonPlacement>();
+        if (root.Has("people"))
+        {
+            foreach (var (id, placement) in root.Object("people").Properties())
+            {
+                placement.ExpectOnly("hit_angle_rad", "stand_upright");
+                people[id] = new StrikePersonPlacement(placement.Has("hit_angle_rad") ? placement.Number("hit_angle_rad") : null,
+                    placement.Has("stand_upright") && placement.Boolean("stand_upright"));
+            }
+        }
+        var plan = new StrikePlan(
             root.NonEmptyString("sweep_actuator"), root.Number("sweep_start_rad"), root.Number("hit_angle_rad"),
-            root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds);
+            root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds, people);
+        if (!(plan.SweepStartRad < plan.HitAngleRad)) throw root.Fail("sweep_start_rad", "is not below hit_angle_rad", "a start before the hit angle (the sweep target rises)");
+        return plan;
     }
+
+    /// <summary>The plan for one person: their hit angle, the sweep starting as far before it as the plan's.</summary>
+    public StrikePlan ForPerson(string personId) =>
+        People?.GetValueOrDefault(personId)?.HitAngleRad is { } hit ? this with { HitAngleRad = hit, SweepStartRad = hit - (HitAngleRad - SweepStartRad) } : this;
+
+    /// <summary>Whether the plan strikes this person standing upright.</summary>
+    public bool StandsUpright(string personId) => People?.GetValueOrDefault(personId)?.StandUpright ?? false;
 }

@@ -173,6 +173,10 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
                 yield return new SceneProblem(planPath, $"shapes[{i}].targets.{name}", $"'{name}' is not an actuator of robot '{scene.Robot.Name}'; expected one of: {string.Join(", ", actuators)}");
             }
         }
+        foreach (var id in (plan.People ?? new Dictionary<string, StrikePersonPlacement>()).Keys.Where(id => scene.People.All(p => p.Id != id)))
+        {
+            yield return new SceneProblem(planPath, $"people.{id}", $"'{id}' is not a person of the scene; expected one of: {string.Join(", ", scene.People.Select(p => p.Id))}");
+        }
     }
 
     /// <summary>Opens the scene as an episode opens it, then checks the manifest and set-ups against the model the bridge

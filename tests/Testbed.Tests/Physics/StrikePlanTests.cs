@@ -1,0 +1,62 @@
+using Testbed.Controller.Calibration;
+using Testbed.Domain.Input;
+using Testbed.Tests.Scenes;
+
+namespace Testbed.Tests.Physics;
+
+/// <summary>strike-plan.json: per-person placements (their own hit angle, struck upright) and the errors a bad plan gets.</summary>
+public sealed class StrikePlanTests
+{
+    [Fact]
+    public void The_hospital_strikes_its_patient_upright_away_from_the_bed_and_each_person_keeps_the_plans_lead_before_the_hit()
+    {
+        var plan = StrikePlan.Load(Path.Combine(BridgeFixture.ScenesRoot, "hospital"));
+        Assert.True(plan.StandsUpright("patient"));
+        Assert.False(plan.StandsUpright("nurse"));
+
+        var patient = plan.ForPerson("patient");
+        Assert.Equal(0.6, patient.HitAngleRad, 12);
+        Assert.Equal(plan.HitAngleRad - plan.SweepStartRad, patient.HitAngleRad - patient.SweepStartRad, 12);
+
+        var warehouse = StrikePlan.Load(Path.Combine(BridgeFixture.ScenesRoot, "warehouse"));
+        Assert.Same(warehouse, warehouse.ForPerson("worker"));
+        Assert.False(warehouse.StandsUpright("worker"));
+    }
+
+    [Theory]
+    [InlineData("\"people\": { \"patient\": { \"stand_up\": true } }", "people.patient.stand_up")]
+    [InlineData("\"people\": { \"patient\": { \"stand_upright\": \"yes\" } }", "people.patient.stand_upright")]
+    [InlineData("\"sweep_start_rad\": 0.7", "sweep_start_rad")]
+    public void A_bad_plan_is_refused_naming_the_entry(string edit, string field)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "testbed-strike-plan-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "hospital", StrikePlan.FileName));
+            var at = text.IndexOf("\"people\"", StringComparison.Ordinal);
+            // The people block replaced, or the sweep's start moved.
+            text = edit.StartsWith("\"people\"", StringComparison.Ordinal) ? text[..at] + edit + "\n}\n" : text.Replace("\"sweep_start_rad\": -2.02", edit);
+            File.WriteAllText(Path.Combine(folder, StrikePlan.FileName), text);
+
+            var error = Assert.Throws<ScenarioInputException>(() => StrikePlan.Load(folder));
+            Assert.Equal(field, error.Field);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_plan_placing_a_person_the_scene_does_not_have_fails_validation_naming_them()
+    {
+        await using var copy = new SceneCopy("hospital");
+        copy.EditJson("hospital/strike-plan.json", plan => plan["people"]!["visitor"] = new System.Text.Json.Nodes.JsonObject { ["hit_angle_rad"] = 0.6 });
+
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("scenes", "validate", "--scenes", copy.Root);
+
+        Assert.True(exit == 2, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains($"problem: {copy.PathOf("hospital/strike-plan.json")}: people.visitor: 'visitor' is not a person of the scene; expected one of: patient, nurse", stdout);
+    }
+}
