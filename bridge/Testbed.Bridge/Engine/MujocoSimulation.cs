@@ -14,6 +14,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
 
     private readonly ContactCompliance _compliance;
     private double[]? _parkedDamping;
+    private readonly List<GeomDetails> _collisionsOff = [];
 
     // Kinematics queries at other configurations run here, never in the stepping data: a query must not perturb a
     // trajectory that replays bit for bit.
@@ -148,6 +149,19 @@ public sealed unsafe class MujocoSimulation : IDisposable
         {
             MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0, gravityOff ? 1 : 0, parked);
         }
+    }
+
+    /// <summary>Makes these geoms collide with nothing and every geom an earlier call named collide again (their
+    /// bits as loaded); an unknown name is refused before anything changes.</summary>
+    public void SetCollisionsOff(IReadOnlyList<string> geoms)
+    {
+        var byName = Model.Geoms.Where(g => g.Name.Length > 0).ToDictionary(g => g.Name);
+        var off = geoms.Select(name => byName.TryGetValue(name, out var g) ? g
+            : throw BridgeException.NotFound($"geom '{name}' is not in model '{Path.GetFileName(Model.SourcePath)}'")).ToArray();
+        foreach (var g in _collisionsOff) MujocoShim.SetGeomCollision(Model.Handle, g.Id, g.Contype, g.Conaffinity);
+        _collisionsOff.Clear();
+        foreach (var g in off) MujocoShim.SetGeomCollision(Model.Handle, g.Id, 0, 0);
+        _collisionsOff.AddRange(off);
     }
 
     /// <summary>Effective-mass queries at the current configuration: n·J·M⁻¹·Jᵀ·n for a point on a body.</summary>

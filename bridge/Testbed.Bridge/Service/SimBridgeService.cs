@@ -166,6 +166,13 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             return Task.FromResult(new SetForceSwitchesResponse());
         });
 
+    public override Task<SetCollisionsOffResponse> SetCollisionsOff(SetCollisionsOffRequest request, ServerCallContext context) =>
+        WithSession(request.SessionId, session =>
+        {
+            session.Simulation.SetCollisionsOff(request.Geoms);
+            return Task.FromResult(new SetCollisionsOffResponse());
+        });
+
     private async Task<T> WithSession<T>(string sessionId, Func<SimulationSession, Task<T>> work)
     {
         return await Guard(async () =>

@@ -400,6 +400,12 @@ TB_EXPORT void tb_set_force_switches(mjModel* m, int actuators_off, int passive_
   if (gravity_off) m->opt.disableflags |= mjDSBL_GRAVITY; else m->opt.disableflags &= ~mjDSBL_GRAVITY;
 }
 
+// Sets geom g's collision bits; (0, 0) makes it collide with nothing.
+TB_EXPORT void tb_set_geom_collision(mjModel* m, int g, int contype, int conaffinity) {
+  m->geom_contype[g] = contype;
+  m->geom_conaffinity[g] = conaffinity;
+}
+
 // MuJoCo's mean translational inverse weight of a body at qpos0 (1/kg): its own estimate of 1/effective mass.
 TB_EXPORT double tb_body_inverse_weight(const mjModel* m, int b) { return m->body_invweight0[2 * b]; }
 

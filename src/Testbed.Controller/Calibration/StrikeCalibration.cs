@@ -63,9 +63,9 @@ public sealed record PushOutcome(
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
 /// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the height of the region
 /// geom's centre, the person is placed (by its mocap root, turned about the vertical only or stood upright where the
-/// plan says so, other people moved away) so that the region stands in the sweep at the person's hit angle, and the
-/// sweep actuator swings the arm into it at each speed. The sweep's axis and direction are found from the robot's own
-/// kinematics. The actuators bring the arm to speed; 5 ms before the impact they, the joints' passive forces and
+/// plan says so, its other geoms out of every contact, other people moved away) so that the region stands in the sweep
+/// at the person's hit angle, and the sweep actuator swings the arm into it at each speed. The sweep's axis and
+/// direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact they, the joints' passive forces and
 /// gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
 /// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
 /// </summary>
@@ -102,6 +102,11 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var offsets = await session.RegionOffsetsAsync(person, standing, atGeomCentres: true, cancel);
                 foreach (var region in person.Regions.Where(r => regionGeoms is null || regionGeoms.Contains(r.Geom)))
                 {
+                    // The person's other geoms out of the robot's way: a neighbour (the skull over the neck, the
+                    // thighs beside the hands) would otherwise always be hit first. Masses and this contact are unchanged.
+                    var others = new SetCollisionsOffRequest { SessionId = opened.SessionId };
+                    others.Geoms.AddRange(person.Regions.Select(r => r.Geom).Where(g => g != region.Geom));
+                    await bridge.SetCollisionsOffAsync(others, cancellationToken: cancel);
                     var (offset, height) = offsets[region.Geom];
                     foreach (var shape in plan.Shapes)
                     {

@@ -5,8 +5,8 @@ namespace Testbed.Controller.Calibration;
 /// <summary>
 /// What a scene's strike calibration must show today: at least 90 % of the strikes by the scene's own robot peak within
 /// ±5 % of the two-body model's band (μ_true taken where the force acted, <see cref="StrikeOutcome"/>) and none beyond
-/// 10 %. Every strike within ±5 % is the goal (the harm-model issue): the warehouse reaches it, mining does not yet
-/// (docs/contact-physics.md, "Not yet right").
+/// 10 %. Every strike within ±5 % is the goal (the harm-model issue); no site reaches it yet and only the hospital passes
+/// this gate (docs/contact-physics.md, "Not yet right").
 /// </summary>
 public sealed record StrikeCalibrationGate(int Measured, int RegionGeoms, int WithinTolerance, double MedianDeviation, double LargestDeviation)
 {

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Testbed.Bridge;
 using Testbed.Controller.Bridge;
 using Testbed.Sim.V1;
@@ -5,15 +6,16 @@ using Testbed.Sim.V1;
 namespace Testbed.Tests.Bridge;
 
 /// <summary>
-/// SetForceSwitches with passive forces off must leave no trace of the joints' damping. MuJoCo 2.2.2's Euler integrator
+/// The calibration probes' switches. SetForceSwitches with passive forces off must leave no trace of the joints' damping. MuJoCo 2.2.2's Euler integrator
 /// solves with M + h·diag(damping) even when passive forces are disabled, which made every damped joint heavier by
-/// h·damping during the strike calibration's coast (a struck pelvis read 4.5 % high at h = 1 ms).
+/// h·damping during the strike calibration's coast (a struck pelvis read 4.5 % high at h = 1 ms). SetCollisionsOff takes
+/// geoms out of every contact and puts them back.
 /// </summary>
-public sealed class ForceSwitchTests : IDisposable
+public sealed class CalibrationSwitchTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "testbed-force-switches-" + Guid.NewGuid().ToString("N"));
 
-    public ForceSwitchTests()
+    public CalibrationSwitchTests()
     {
         Directory.CreateDirectory(_root);
         var pusher = File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "conformance", "pusher.xml"));
@@ -59,5 +61,38 @@ public sealed class ForceSwitchTests : IDisposable
         var undampedOn = await Swing("undamped.xml", passiveOff: false);
         Assert.True(Math.Abs(dampedOn[2] - undampedOn[2]) > 1e-3, $"yaw speed {dampedOn[2]} damped, {undampedOn[2]} undamped: the damping should slow the swing");
         Assert.Equal(dampedOn, await Swing("damped.xml", passiveOff: false, switchBackFirst: true));
+    }
+
+    [Fact]
+    public async Task A_geom_with_collisions_off_falls_through_the_floor_until_they_are_on_again_and_an_unknown_geom_changes_nothing()
+    {
+        await using var server = await BridgeServer.StartAsync(new BridgeOptions { Port = 0, SceneRoot = BridgeFixture.ScenesRoot });
+        using var connection = await BridgeConnection.ConnectAsync(server.Address.ToString(), TimeSpan.FromSeconds(10));
+        var client = connection.Client;
+        var session = (await client.OpenSessionAsync(new OpenSessionRequest { MjcfPath = "conformance/box-on-floor.xml" })).SessionId;
+
+        // The box's height after 0.3 s from its resting start.
+        async Task<double> HeightAfterFall()
+        {
+            await client.ResetAsync(new ResetRequest { SessionId = session });
+            var request = new StepRequest { SessionId = session, SubstepsPerPeriod = 300, ReturnState = true };
+            request.Periods.Add(new ControlPeriod());
+            var state = (await client.StepAsync(request)).State;
+            return state.Qpos[2];
+        }
+
+        Assert.Equal(0.1, await HeightAfterFall(), 2);
+
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.SetCollisionsOffAsync(new SetCollisionsOffRequest { SessionId = session, Geoms = { "box_geom", "box_lid" } }));
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("box_lid", unknown.Status.Detail);
+        Assert.Equal(0.1, await HeightAfterFall(), 2);
+
+        await client.SetCollisionsOffAsync(new SetCollisionsOffRequest { SessionId = session, Geoms = { "box_geom" } });
+        Assert.Equal(0.1 - 0.5 * 9.81 * 0.3 * 0.3, await HeightAfterFall(), 2);
+
+        await client.SetCollisionsOffAsync(new SetCollisionsOffRequest { SessionId = session });
+        Assert.Equal(0.1, await HeightAfterFall(), 2);
     }
 }
