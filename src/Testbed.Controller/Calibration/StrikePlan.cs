@@ -24,6 +24,7 @@ public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUprigh
 /// <param name="HitAngleRad">Where the struck region is placed along the sweep.</param>
 /// <param name="LiftActuator">A position actuator that raises and lowers the end body.</param>
 /// <param name="EndBody">The body whose height is matched to the region's.</param>
+/// <param name="People">Per person id, where that person is placed when the plan's defaults do not suit them.</param>
 public sealed record StrikePlan(
     string SweepActuator,
     double SweepStartRad,
