@@ -199,12 +199,12 @@ public sealed unsafe class MujocoModel : IDisposable
     private ActuatorDetails DescribeActuator(int id)
     {
         MujocoShim.ActuatorInfoOf(_handle, id, out var a);
+        var dof = a.Joint >= 0 ? MujocoShim.JointDofAddress(_handle, a.Joint) : -1;
         return new ActuatorDetails(
             MujocoShim.Utf8(MujocoShim.Name(_handle, MujocoShim.ObjectKind.Actuator, id)), id,
             a.Joint >= 0 ? JointNames[a.Joint] : "", a.Joint >= 0 ? MujocoShim.JointQposAddress(_handle, a.Joint) : -1,
             a.CtrlLimited != 0, a.CtrlMin, a.CtrlMax,
-            a.Joint >= 0 ? MujocoShim.JointDofAddress(_handle, a.Joint) : -1,
-            a.Joint >= 0 ? MujocoShim.DofDamping(_handle, MujocoShim.JointDofAddress(_handle, a.Joint)) : 0);
+            dof, dof >= 0 ? MujocoShim.DofDamping(_handle, dof) : 0);
     }
 
     public void Dispose()

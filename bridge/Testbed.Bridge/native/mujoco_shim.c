@@ -632,6 +632,9 @@ static double force_weight(double depth) {
   return d2 * d2;
 }
 
+// A contact point's penetration (m, >= 0), its collider's depth corrected by the pair's depth_scale.
+static double penetration_of(const mjContact* c, double depth_scale) { return c->dist < 0 ? -c->dist * depth_scale : 0; }
+
 static int compliant_geom_of(const tb_compliance_t* cmp, const mjContact* c) {
   int k1 = cmp->stiffness[c->geom1] > 0, k2 = cmp->stiffness[c->geom2] > 0;
   if (k1 && !k2 && cmp->impact[c->geom2]) return c->geom1;
@@ -714,7 +717,7 @@ static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_complianc
   // as if at the points' force centroid, where the bodies' Jacobians are the w-weighted sums of the points' (a rigid
   // body's point Jacobian is linear in the point). The pair there, sliding and with c's tangential directions held.
   double w[TB_PATCH_MAX], total = 0;
-  for (int i = 0; i < n; i++) total += w[i] = force_weight(fmax(0, -d->contact[idx[i]].dist * masses[idx[i]].depth_scale));
+  for (int i = 0; i < n; i++) total += w[i] = force_weight(penetration_of(d->contact + idx[i], masses[idx[i]].depth_scale));
   for (int i = 0; i < n; i++) w[i] = total > 0 ? w[i] / total : 1.0 / n;
   mjtNum* sum1 = mj_stackAlloc(d, 3 * nv);
   mjtNum* sum2 = mj_stackAlloc(d, 3 * nv);
@@ -767,12 +770,12 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
       const mjContact* o = d->contact + j;
       if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
       points++;
-      double depth = o->dist < 0 ? -o->dist * masses[j].depth_scale : 0;
+      double depth = penetration_of(o, masses[j].depth_scale);
       double w = force_weight(depth);
       weights += w;
       weighted += w * depth;
     }
-    double own = c->dist < 0 ? -c->dist * masses[i].depth_scale : 0;
+    double own = penetration_of(c, masses[i].depth_scale);
     // Point i carries w_i / sum(w) of the total k * D, D = sum(w d) / sum(w): its stiffness on its own depth is
     // k * D * w_i / (d_i * sum(w)).
     double share = weights > 0 ? (own > 0 ? weighted * force_weight(own) / (own * weights * weights) : 0) : 1.0 / points;

@@ -65,9 +65,10 @@ public sealed record PushOutcome(
 /// geom's centre, the person is placed (by its mocap root, turned about the vertical only or stood upright where the
 /// plan says so, its other geoms out of every contact, other people moved away) so that the region stands in the sweep
 /// at the person's hit angle, and the sweep actuator swings the arm into it at each speed. The sweep's axis and
-/// direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact they, the joints' passive forces and
-/// gravity are switched off, so the arm coasts into the region as the standard's free two-body model assumes. The
-/// impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact.
+/// direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact
+/// they, the joints' passive forces and gravity are switched off, so the arm coasts into the region as the standard's
+/// free two-body model assumes. The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia
+/// at that contact.
 /// </summary>
 public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
 {
