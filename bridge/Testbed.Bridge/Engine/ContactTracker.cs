@@ -30,10 +30,18 @@ public sealed class TrackedContact(int geom1, int geom2, double onsetTime, in Co
     public double PeakNormalX { get; internal set; }
     public double PeakNormalY { get; internal set; }
     public double PeakNormalZ { get; internal set; }
-    /// <summary>The pair's inverse effective mass along the normal at the peak, where the force acted: the force centroid
-    /// of the points (the point itself for a point contact), sliding and with the tangential directions held.</summary>
+    /// <summary>The inverse effective mass the region's spring met at the peak, where its force acted: at the force
+    /// centroid of all the region's points (the point itself for a point contact), sliding and with the tangential
+    /// directions held.</summary>
     public double PeakInverseMassLoaded { get; internal set; }
     public double PeakInverseMassLoadedSticking { get; internal set; }
+    /// <summary>The least and greatest of <see cref="PeakInverseMassLoaded"/>'s kind from onset to the chunk's peak:
+    /// apart when the force moved while it rose.</summary>
+    public double RiseMinInverseMassLoaded { get; internal set; }
+    public double RiseMaxInverseMassLoaded { get; internal set; }
+    // Since onset, across chunks.
+    internal double LeastInverseMassLoaded { get; set; } = double.PositiveInfinity;
+    internal double GreatestInverseMassLoaded { get; set; } = double.NegativeInfinity;
     /// <summary>The pair's total friction force at the peak, world frame, on geom2 (<see cref="Geom1"/> &lt; <see cref="Geom2"/>).</summary>
     public double PeakFrictionX { get; internal set; }
     public double PeakFrictionY { get; internal set; }
@@ -153,6 +161,8 @@ public sealed class ContactTracker
                 _chunk.Add(contact);
             }
             contact.LastTime = time;
+            contact.LeastInverseMassLoaded = Math.Min(contact.LeastInverseMassLoaded, s.InverseMassLoaded);
+            contact.GreatestInverseMassLoaded = Math.Max(contact.GreatestInverseMassLoaded, s.InverseMassLoaded);
             contact.ForceSamples.Add(s.Force);
             contact.Impulse += s.Force * timestep;
             contact.MaxPenetration = Math.Max(contact.MaxPenetration, s.Penetration);
@@ -171,6 +181,7 @@ public sealed class ContactTracker
                 contact.PeakNormalZ = s.Nz;
                 contact.PeakInverseMassLoaded = s.InverseMassLoaded;
                 contact.PeakInverseMassLoadedSticking = s.InverseMassLoadedSticking;
+                (contact.RiseMinInverseMassLoaded, contact.RiseMaxInverseMassLoaded) = (contact.LeastInverseMassLoaded, contact.GreatestInverseMassLoaded);
                 (contact.PeakFrictionX, contact.PeakFrictionY, contact.PeakFrictionZ) = (s.Fx, s.Fy, s.Fz);
             }
         }

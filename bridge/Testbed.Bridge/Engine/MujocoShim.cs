@@ -82,6 +82,7 @@ internal static unsafe partial class MujocoShim
         public double* DampingRatio;
         public byte* Impact;
         public double Impedance;
+        public double* Compression;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -13,6 +13,8 @@ public sealed unsafe class MujocoSimulation : IDisposable
     private readonly int[] _warningsAfter;
 
     private readonly ContactCompliance _compliance;
+    // Each compliant geom's spring compression (m), carried by the shim from one physics step to the next.
+    private readonly double[] _compression;
     private double[]? _parkedDamping;
     private readonly List<GeomDetails> _collisionsOff = [];
 
@@ -24,6 +26,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
     {
         Model = model;
         _compliance = compliance ?? ContactCompliance.Create(model, [], []);
+        _compression = new double[model.Geoms.Count];
         _watchedGeoms = new byte[model.Geoms.Count];
         foreach (var body in watchedBodies)
         {
@@ -53,6 +56,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
             throw new BridgeException(BridgeErrorKind.Internal, $"MuJoCo failed to reset: {MujocoShim.ErrorText(err)}");
         }
         _tracker.Clear();
+        Array.Clear(_compression);
         if (qposNoise > 0)
         {
             var noise = new SeededGaussian(seed);
@@ -88,10 +92,12 @@ public sealed unsafe class MujocoSimulation : IDisposable
         fixed (double* stiffness = _compliance.Stiffness)
         fixed (double* dampingRatio = _compliance.DampingRatio)
         fixed (byte* impact = _compliance.Impact)
+        fixed (double* compression = _compression)
         {
             var compliance = new MujocoShim.Compliance
             {
                 Stiffness = stiffness, DampingRatio = dampingRatio, Impact = impact, Impedance = ContactCompliance.Impedance,
+                Compression = compression,
             };
             var compliancePointer = _compliance.Count > 0 ? &compliance : null;
             foreach (var targets in periods)
@@ -291,7 +297,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
             MujocoShim.Time(d),
             Copy(MujocoShim.Qpos(d), s.Nq), Copy(MujocoShim.Qvel(d), s.Nv), Copy(MujocoShim.Act(d), s.Na),
             Copy(MujocoShim.Ctrl(d), s.Nu), Copy(MujocoShim.MocapPos(d), 3 * s.Nmocap),
-            Copy(MujocoShim.MocapQuat(d), 4 * s.Nmocap), Copy(MujocoShim.QaccWarmstart(d), s.Nv));
+            Copy(MujocoShim.MocapQuat(d), 4 * s.Nmocap), Copy(MujocoShim.QaccWarmstart(d), s.Nv), (double[])_compression.Clone());
     }
 
     public void SetState(SimulationState state)
@@ -306,6 +312,15 @@ public sealed unsafe class MujocoSimulation : IDisposable
         Check("mocap_quat", state.MocapQuat, 4 * s.Nmocap);
         // An empty warm start is accepted (the solver starts cold); exact replay needs it.
         if (state.QaccWarmstart.Length != 0) Check("qacc_warmstart", state.QaccWarmstart, s.Nv);
+        if (state.ContactCompression.Length != 0)
+        {
+            Check("contact_compression", state.ContactCompression, _compression.Length);
+            var negative = Array.FindIndex(state.ContactCompression, c => c < 0);
+            if (negative >= 0)
+            {
+                throw BridgeException.InvalidArgument($"state.contact_compression[{negative}] is {state.ContactCompression[negative]}; expected a compression >= 0 (m)");
+            }
+        }
         var d = Handle;
         MujocoShim.SetTime(d, state.Time);
         Paste(state.Qpos, MujocoShim.Qpos(d));
@@ -315,6 +330,9 @@ public sealed unsafe class MujocoSimulation : IDisposable
         Paste(state.MocapPos, MujocoShim.MocapPos(d));
         Paste(state.MocapQuat, MujocoShim.MocapQuat(d));
         _tracker.Clear();
+        // Without the compressions every region's spring starts again from its penetrations.
+        if (state.ContactCompression.Length != 0) state.ContactCompression.CopyTo(_compression, 0);
+        else Array.Clear(_compression);
         Forward();
         // mj_forward overwrites the warm start with the acceleration of the restored state; the next step must
         // start from the saved one to continue bit-identically.

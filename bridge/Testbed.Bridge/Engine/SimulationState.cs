@@ -1,10 +1,10 @@
 namespace Testbed.Bridge.Engine;
 
 /// <summary>Everything needed to continue a simulation bit-identically: the MuJoCo MPC state layout plus
-/// ctrl and the constraint solver's warm start.</summary>
+/// ctrl, the constraint solver's warm start and each compliant geom's spring compression (per geom).</summary>
 public sealed record SimulationState(
     double Time, double[] Qpos, double[] Qvel, double[] Act, double[] Ctrl,
-    double[] MocapPos, double[] MocapQuat, double[] QaccWarmstart);
+    double[] MocapPos, double[] MocapQuat, double[] QaccWarmstart, double[] ContactCompression);
 
 public sealed record BodyKinematics(string Name, double[] Position, double[] Quaternion, double[] LinearVelocity, double[] AngularVelocity);
 

@@ -108,7 +108,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             if (request.State is null) throw BridgeException.InvalidArgument("SetStateRequest.state is missing; expected the state to set");
             var s = request.State;
             session.Simulation.SetState(new SimulationState(s.TimeS, [.. s.Qpos], [.. s.Qvel], [.. s.Act], [.. s.Ctrl],
-                [.. s.MocapPos], [.. s.MocapQuat], [.. s.QaccWarmstart]));
+                [.. s.MocapPos], [.. s.MocapQuat], [.. s.QaccWarmstart], [.. s.ContactCompression]));
             return Task.FromResult(new SetStateResponse());
         });
 
@@ -312,6 +312,8 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
             ModelPeakForcePatchStickingN = c.ModelPeakForcePatchSticking,
             InverseEffectiveMassAtPeakPerKg = c.PeakInverseMassLoaded,
             InverseEffectiveMassAtPeakStickingPerKg = c.PeakInverseMassLoadedSticking,
+            InverseEffectiveMassRiseMinPerKg = c.RiseMinInverseMassLoaded,
+            InverseEffectiveMassRiseMaxPerKg = c.RiseMaxInverseMassLoaded,
             PeakFrictionForce = new Vec3 { X = c.PeakFrictionX, Y = c.PeakFrictionY, Z = c.PeakFrictionZ },
         };
         message.ForceSamplesN.AddRange(c.ForceSamples);
@@ -337,6 +339,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         state.MocapPos.AddRange(s.MocapPos);
         state.MocapQuat.AddRange(s.MocapQuat);
         state.QaccWarmstart.AddRange(s.QaccWarmstart);
+        state.ContactCompression.AddRange(s.ContactCompression);
         return state;
     }
 }

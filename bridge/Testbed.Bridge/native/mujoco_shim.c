@@ -431,14 +431,32 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 // contact stick (the Schur complement of the 3x3 contact-frame inverse mass). Scratch comes from MuJoCo's stack.
 // patch, patch_sticking: the pair along the normal when every point the compliant geom shares with that impact body
 // moves with the others (a face or edge pressed flat: the relative tilt held), see patch_inverse_masses; NAN for a
-// point contact (reported as the point's values). loaded, loaded_sticking: the pair at the force centroid of those
-// points, where the region's spring acts (see patch_inverse_masses); NAN for a point contact. depth_scale: true /
+// point contact (reported as the point's values). loaded, loaded_sticking: what the region's spring meets where its
+// force acts, over all the region's points (see spring_inverse_masses); NAN when none penetrates. depth_scale: true /
 // reported penetration of the contact's pair.
 typedef struct {
   double side1, side2, pair, sticking, patch, patch_sticking, loaded, loaded_sticking, depth_scale;
 } tb_inverse_masses_t;
 #define TB_MASSES_NUMS 9
 _Static_assert(sizeof(tb_inverse_masses_t) == TB_MASSES_NUMS * sizeof(mjtNum), "contact masses are allocated as mjtNum on MuJoCo's stack");
+
+// From three rows of a pair's relative Jacobian (rows: the normal, then two tangential directions; x: M^-1 applied to
+// each), the inverse effective mass along the normal, and along it with both tangential directions held, as when
+// friction makes the contact stick (the Schur complement of the 3x3 inverse mass).
+static void frame_inverse_masses(int nv, const mjtNum* rows, const mjtNum* x, int frictional, double* pair, double* sticking) {
+  double a[3][3];
+  for (int i = 0; i < 3; i++) {
+    for (int j = 0; j < 3; j++) a[i][j] = mju_dot(rows + i * nv, x + j * nv, nv);
+  }
+  *pair = *sticking = a[0][0];
+  double det = a[1][1] * a[2][2] - a[1][2] * a[2][1];
+  if (frictional && det > 1e-12 * (a[1][1] * a[2][2] + 1e-300)) {
+    // a_nn - a_nt T^-1 a_tn with T the tangential 2x2 block
+    double i11 = a[2][2] / det, i12 = -a[1][2] / det, i21 = -a[2][1] / det, i22 = a[1][1] / det;
+    double w1 = a[1][0], w2 = a[2][0];
+    *sticking = a[0][0] - (a[0][1] * (i11 * w1 + i12 * w2) + a[0][2] * (i21 * w1 + i22 * w2));
+  }
+}
 
 // The inverse effective masses along frame's normal for a force applied where jac1 and jac2 (3 x nv translational
 // Jacobians of the two bodies, world frame) are taken: each side, the pair, and the pair with frame's two tangential
@@ -462,22 +480,10 @@ static tb_inverse_masses_t inverse_masses_of(const mjModel* m, mjData* d, const 
     }
   }
   mj_solveM(m, d, x, rows, 5);
-  double a[3][3];
-  for (int i = 0; i < 3; i++) {
-    for (int j = 0; j < 3; j++) a[i][j] = mju_dot(rows + i * nv, x + j * nv, nv);
-  }
   tb_inverse_masses_t out;
   out.side1 = mju_dot(rows + 3 * nv, x + 3 * nv, nv);
   out.side2 = mju_dot(rows + 4 * nv, x + 4 * nv, nv);
-  out.pair = a[0][0];
-  out.sticking = a[0][0];
-  double det = a[1][1] * a[2][2] - a[1][2] * a[2][1];
-  if (frictional && det > 1e-12 * (a[1][1] * a[2][2] + 1e-300)) {
-    // a_nn - a_nt T^-1 a_tn with T the tangential 2x2 block
-    double i11 = a[2][2] / det, i12 = -a[1][2] / det, i21 = -a[2][1] / det, i22 = a[1][1] / det;
-    double w1 = a[1][0], w2 = a[2][0];
-    out.sticking = a[0][0] - (a[0][1] * (i11 * w1 + i12 * w2) + a[0][2] * (i21 * w1 + i22 * w2));
-  }
+  frame_inverse_masses(nv, rows, x, frictional, &out.pair, &out.sticking);
   d->pstack = mark;
   return out;
 }
@@ -558,6 +564,7 @@ typedef struct {
   const double* damping_ratio;  // per geom
   const unsigned char* impact;  // per geom
   double impedance;             // the contact impedance d of compliant contacts, small (e.g. 0.001)
+  double* compression;          // per geom, m: each region's spring compression D, carried from step to step
 } tb_compliance_t;
 
 typedef struct {
@@ -626,7 +633,7 @@ static double depth_scale_of(const mjModel* m, const mjData* d, const mjContact*
 // How much of a region's spring force a contact point of depth d carries, relative to the others: d^4, so the force
 // sits at the deepest points (the penetration of two curved shapes is their deepest point's; a second point of two
 // capsules side by side is shallower and carries little), spreads evenly over a face pressed flat, and a point that
-// appears with no depth takes nothing. Its penetration is the force-weighted depth sum(w d) / sum(w).
+// appears with no depth takes nothing. How far the region's spring is compressed is region_compressions'.
 static double force_weight(double depth) {
   double d2 = depth * depth;
   return d2 * d2;
@@ -659,9 +666,8 @@ static int same_patch(const mjModel* m, const tb_compliance_t* cmp, int g, const
 // then reports the point's own value.
 #define TB_PATCH_MAX 8
 static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g, const mjContact* c,
-                                 const tb_inverse_masses_t* masses, double* sliding, double* sticking,
-                                 double* loaded, double* loaded_sticking) {
-  *sliding = *sticking = *loaded = *loaded_sticking = NAN;
+                                 double* sliding, double* sticking) {
+  *sliding = *sticking = NAN;
   int idx[TB_PATCH_MAX], n = 0;
   for (int j = 0; j < d->ncon && n < TB_PATCH_MAX; j++) {
     if (same_patch(m, cmp, g, c, d->contact + j)) idx[n++] = j;
@@ -713,25 +719,135 @@ static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_complianc
   }
   if (per == 1) *sticking = *sliding;
 
-  // The inertia the patch's force meets: each point carries its share w of the force (force_weight), so the force acts
-  // as if at the points' force centroid, where the bodies' Jacobians are the w-weighted sums of the points' (a rigid
-  // body's point Jacobian is linear in the point). The pair there, sliding and with c's tangential directions held.
-  double w[TB_PATCH_MAX], total = 0;
-  for (int i = 0; i < n; i++) total += w[i] = force_weight(penetration_of(d->contact + idx[i], masses[idx[i]].depth_scale));
-  for (int i = 0; i < n; i++) w[i] = total > 0 ? w[i] / total : 1.0 / n;
-  mjtNum* sum1 = mj_stackAlloc(d, 3 * nv);
-  mjtNum* sum2 = mj_stackAlloc(d, 3 * nv);
-  mju_zero(sum1, 3 * nv);
-  mju_zero(sum2, 3 * nv);
-  for (int i = 0; i < n; i++) {
-    mj_jac(m, d, jac1, NULL, d->contact[idx[i]].pos, m->geom_bodyid[c->geom1]);
-    mj_jac(m, d, jac2, NULL, d->contact[idx[i]].pos, m->geom_bodyid[c->geom2]);
-    mju_addToScl(sum1, jac1, w[i], 3 * nv);
-    mju_addToScl(sum2, jac2, w[i], 3 * nv);
+  d->pstack = mark;
+}
+
+// The inverse effective mass the region spring of compliant geom g meets: the spring's force k * D is shared over the
+// geom's penetrating points in proportion to w = force_weight(depth), from whatever impact bodies press there, and D
+// grows at sum(w v) / sum(w) (region_compressions), so the spring acts along the row sum(w n^T (J1 - J2)) / sum(w) of
+// the points' relative Jacobians; sliding is that row's M^-1 quadratic form. sticking also holds the relative motion of
+// the force centroid along the deepest point's two tangential directions, as friction does where the force acts.
+// (Holding every point's tangential directions instead would lock a limb's turn to the robot's and, against a heavy
+// robot, give a bound too far away to test anything.) For one point these are the point's own values. NAN when no
+// point penetrates.
+static void spring_inverse_masses(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g,
+                                  const tb_inverse_masses_t* masses, double* sliding, double* sticking) {
+  *sliding = *sticking = NAN;
+  int nv = m->nv;
+  int mark = d->pstack;
+  mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* jac2 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* relative = mj_stackAlloc(d, 3 * nv);  // sum of w (J_impact - J_region) over the points
+  mjtNum* rows = mj_stackAlloc(d, 3 * nv);
+  mjtNum* x = mj_stackAlloc(d, 3 * nv);
+  mju_zero(relative, 3 * nv);
+  mju_zero(rows, nv);
+  double total = 0, deepest = 0;
+  const mjContact* deepest_point = NULL;
+  int frictional = 0;
+  for (int j = 0; j < d->ncon; j++) {
+    const mjContact* o = d->contact + j;
+    if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
+    double depth = penetration_of(o, masses[j].depth_scale);
+    if (!(depth > 0)) continue;
+    double w = force_weight(depth);
+    total += w;
+    mj_jac(m, d, jac1, NULL, o->pos, m->geom_bodyid[o->geom1]);
+    mj_jac(m, d, jac2, NULL, o->pos, m->geom_bodyid[o->geom2]);
+    // The normal points from geom1 to geom2, so n^T (J1 - J2) is the point's closing rate whichever geom is the region.
+    const double* n = o->frame;
+    double sign = o->geom1 == g ? -1 : 1;  // J_impact - J_region
+    for (int k = 0; k < nv; k++) {
+      for (int r = 0; r < 3; r++) {
+        double diff = jac1[r * nv + k] - jac2[r * nv + k];
+        rows[k] += w * n[r] * diff;
+        relative[r * nv + k] += w * sign * diff;
+      }
+    }
+    if (depth > deepest) {
+      deepest = depth;
+      deepest_point = o;
+    }
+    frictional |= o->dim > 1;
   }
-  tb_inverse_masses_t at_centroid = inverse_masses_of(m, d, sum1, sum2, c->frame, c->dim > 1);
-  *loaded = at_centroid.pair;
-  *loaded_sticking = at_centroid.sticking;
+  if (deepest_point) {
+    for (int k = 0; k < nv; k++) rows[k] /= total;
+    for (int r = 1; r < 3; r++) {
+      const double* t = deepest_point->frame + 3 * r;
+      for (int k = 0; k < nv; k++) {
+        rows[r * nv + k] = (t[0] * relative[k] + t[1] * relative[nv + k] + t[2] * relative[2 * nv + k]) / total;
+      }
+    }
+    mj_solveM(m, d, x, rows, 3);
+    frame_inverse_masses(nv, rows, x, frictional, sliding, sticking);
+  }
+  d->pstack = mark;
+}
+
+// The closing speed of contact c's two bodies at its point along its normal (geom1 moving along the normal, from
+// geom1 towards geom2, closes), from this step's qvel: the rate at which the point's penetration grows.
+static double closing_speed(const mjModel* m, mjData* d, const mjContact* c) {
+  int nv = m->nv;
+  int mark = d->pstack;
+  mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
+  mjtNum* jac2 = mj_stackAlloc(d, 3 * nv);
+  mj_jac(m, d, jac1, NULL, c->pos, m->geom_bodyid[c->geom1]);
+  mj_jac(m, d, jac2, NULL, c->pos, m->geom_bodyid[c->geom2]);
+  const double* n = c->frame;
+  double v = 0;
+  for (int k = 0; k < nv; k++) {
+    double row = n[0] * (jac1[k] - jac2[k]) + n[1] * (jac1[nv + k] - jac2[nv + k]) + n[2] * (jac1[2 * nv + k] - jac2[2 * nv + k]);
+    v += row * d->qvel[k];
+  }
+  d->pstack = mark;
+  return v;
+}
+
+// Each compliant geom's spring compression D for this step, into cmp->compression. A region touched at several
+// points (capsules side by side, a box face or edge, two robot parts) must act as one spring of stiffness k whose
+// force k * D is shared over its points in proportion to w = force_weight(depth). D follows the force centroid: it
+// grows by h * sum(w v) / sum(w) each step, v each point's closing speed. So a striker pushed straight in compresses
+// the spring exactly as far as it moves, whatever the points' depths, and the work the bodies do on the points,
+// sum(f v), is what the spring stores, k D dD/dt, however they turn. No rule on the depths alone can do both: the
+// force-weighted depth sum(w d) / sum(w) grows more slowly than the push when unequal points are pushed straight in
+// (0.89 k at depths 2 : 1), and the deepest depth adds energy when a face tilts. A point that appears with no depth or
+// vanishes changes nothing. When a region is first touched D is the force-weighted depth; it never falls below it (when
+// shallow points recede and leave, the centroid's path would otherwise lag behind the depth that remains, and a
+// sustained press would read softer than the depth rule) nor rises above the deepest point, and is 0 with no point.
+static void region_compressions(const mjModel* m, mjData* d, const tb_compliance_t* cmp, const tb_inverse_masses_t* masses) {
+  int ng = m->ngeom;
+  int mark = d->pstack;
+  mjtNum* weights = mj_stackAlloc(d, ng);
+  mjtNum* weighted_depth = mj_stackAlloc(d, ng);
+  mjtNum* weighted_speed = mj_stackAlloc(d, ng);
+  mjtNum* deepest = mj_stackAlloc(d, ng);
+  mju_zero(weights, ng);
+  mju_zero(weighted_depth, ng);
+  mju_zero(weighted_speed, ng);
+  mju_zero(deepest, ng);
+  for (int j = 0; j < d->ncon; j++) {
+    const mjContact* o = d->contact + j;
+    int g = o->efc_address >= 0 ? compliant_geom_of(cmp, o) : -1;
+    double depth = g >= 0 ? penetration_of(o, masses[j].depth_scale) : 0;
+    if (!(depth > 0)) continue;
+    double w = force_weight(depth);
+    weights[g] += w;
+    weighted_depth[g] += w * depth;
+    weighted_speed[g] += w * closing_speed(m, d, o);
+    if (depth > deepest[g]) deepest[g] = depth;
+  }
+  double h = m->opt.timestep;
+  for (int g = 0; g < ng; g++) {
+    if (!(cmp->stiffness[g] > 0)) continue;
+    double* compression = cmp->compression + g;
+    if (!(weights[g] > 0)) {
+      *compression = 0;
+      continue;
+    }
+    double geometric = weighted_depth[g] / weights[g];
+    double next = *compression > 0 ? *compression + h * weighted_speed[g] / weights[g] : geometric;
+    *compression = next > deepest[g] ? deepest[g] : next < geometric ? geometric : next;
+  }
   d->pstack = mark;
 }
 
@@ -752,50 +868,44 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     const mjContact* o = d->contact + j;
     if (o->efc_address >= 0 && compliant_geom_of(cmp, o) >= 0) masses[j].depth_scale = depth_scale_of(m, d, o);
   }
+  region_compressions(m, d, cmp, masses);
   for (int i = 0; i < d->ncon; i++) {
     mjContact* c = d->contact + i;
     if (c->efc_address < 0) continue;
     int g = compliant_geom_of(cmp, c);
     if (g < 0) continue;
-    // A compliant geom can be touched at several points at once (capsules side by side, a box face or edge, two
-    // robot parts), and points appear and vanish during one contact. The region must still act as one spring: over
-    // every impact contact on the geom, point i carries the share w_i / sum(w) (w = force_weight(depth)) of the total
-    // k * D, D = sum(w d) / sum(w), the penetration at the points' force centroid. A point that just appears (no depth
-    // yet) changes nothing, N equal points get 1/N each, and the force's inertia is the pair's at that centroid (the
-    // `loaded` masses below, what the strike calibration compares with). Spreading k * max(d) over the points made a
-    // tilting face stiffer than k, shares in proportion to d made two capsules side by side softer: docs/contact-physics.md.
-    int points = 0;
-    double weights = 0, weighted = 0;
+    // Point i carries the share w_i / sum(w) of the region's total k * D: its stiffness on its own depth is
+    // k * D * w_i / (d_i * sum(w)).
+    double own = penetration_of(c, masses[i].depth_scale);
+    double weights = 0;
     for (int j = 0; j < d->ncon; j++) {
       const mjContact* o = d->contact + j;
-      if (o->efc_address < 0 || compliant_geom_of(cmp, o) != g) continue;
-      points++;
-      double depth = penetration_of(o, masses[j].depth_scale);
-      double w = force_weight(depth);
-      weights += w;
-      weighted += w * depth;
+      if (o->efc_address >= 0 && compliant_geom_of(cmp, o) == g) weights += force_weight(penetration_of(o, masses[j].depth_scale));
     }
-    double own = penetration_of(c, masses[i].depth_scale);
-    // Point i carries w_i / sum(w) of the total k * D, D = sum(w d) / sum(w): its stiffness on its own depth is
-    // k * D * w_i / (d_i * sum(w)).
-    double share = weights > 0 ? (own > 0 ? weighted * force_weight(own) / (own * weights * weights) : 0) : 1.0 / points;
+    double share = weights > 0 && own > 0 ? cmp->compression[g] * force_weight(own) / (own * weights) : 0;
     double depth_scale = masses[i].depth_scale;
     masses[i] = contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
                                        c->dim > 1);
     masses[i].depth_scale = depth_scale;
-    // The points of one patch share its masses: computed at its first point, copied to the others.
-    int first = i;
-    for (int j = 0; j < i && first == i; j++) {
-      if (d->contact[j].dim == c->dim && same_patch(m, cmp, g, c, d->contact + j)) first = j;
+    // The points of one patch share its masses, and the points of one region its spring's: computed at the first
+    // point, copied to the others.
+    int first = i, first_of_region = i;
+    for (int j = 0; j < i; j++) {
+      const mjContact* o = d->contact + j;
+      if (first == i && o->dim == c->dim && same_patch(m, cmp, g, c, o)) first = j;
+      if (first_of_region == i && o->efc_address >= 0 && compliant_geom_of(cmp, o) == g) first_of_region = j;
     }
     if (first == i) {
-      patch_inverse_masses(m, d, cmp, g, c, masses, &masses[i].patch, &masses[i].patch_sticking, &masses[i].loaded,
-                           &masses[i].loaded_sticking);
+      patch_inverse_masses(m, d, cmp, g, c, &masses[i].patch, &masses[i].patch_sticking);
     } else {
       masses[i].patch = masses[first].patch;
       masses[i].patch_sticking = masses[first].patch_sticking;
-      masses[i].loaded = masses[first].loaded;
-      masses[i].loaded_sticking = masses[first].loaded_sticking;
+    }
+    if (first_of_region == i) {
+      spring_inverse_masses(m, d, cmp, g, masses, &masses[i].loaded, &masses[i].loaded_sticking);
+    } else {
+      masses[i].loaded = masses[first_of_region].loaded;
+      masses[i].loaded_sticking = masses[first_of_region].loaded_sticking;
     }
     double a = masses[i].pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed

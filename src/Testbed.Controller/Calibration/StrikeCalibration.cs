@@ -85,6 +85,12 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     private const double CoastBeforeImpactS = 0.005;
     private const double MaxClosingOverTarget = 1.5;
 
+    /// <summary>The most the inertia the region's force met may change while the force rises to its peak: a tenth,
+    /// which moves the model force by 5 %, the calibration's tolerance. More means the force moved during the impact
+    /// (from a shallow point to a deep one along a limb, from a corner to a face, from one robot part to another), and
+    /// no single two-body model describes it.</summary>
+    private const double MaxInertiaChange = 0.10;
+
     /// <param name="regionGeoms">Only these region geoms (null: every region geom of every person).</param>
     /// <param name="measured">Called with each strike as soon as it is measured or found impossible, for progress.</param>
     public async Task<IReadOnlyList<StrikeOutcome>> RunAsync(SceneManifest scene, StrikePlan plan, string keyframe, CancellationToken cancel = default,
@@ -185,6 +191,14 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             // The model where the force acted at its peak, for the speed at which that point closed before the impact.
             var reduced = 1 / c.InverseEffectiveMassAtPeakPerKg;
             var sticking = 1 / c.InverseEffectiveMassAtPeakStickingPerKg;
+            // Where the force acts decides the spring's own inertia (sliding); the sticking value also depends on how
+            // many points hold friction, which grows as a face or limb settles, not only when the force moves.
+            var (lightest, heaviest) = (1 / c.InverseEffectiveMassRiseMaxPerKg, 1 / c.InverseEffectiveMassRiseMinPerKg);
+            if (heaviest > (1 + MaxInertiaChange) * lightest)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture,
+                    $"the force moved while it rose (the inertia it met ranged from {lightest:0.00} to {heaviest:0.00} kg)"));
+            }
             var closing = await session.ClosingSpeedBeforeImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, c, cancel);
             return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
                 closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
@@ -681,6 +695,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             }
             for (var v = 0; v < state.Qvel.Count; v++) state.Qvel[v] = 0;
             state.QaccWarmstart.Clear();
+            state.ContactCompression.Clear();
         }
 
         private static double Yaw(Quat q) => Math.Atan2(2 * (q.W * q.Z + q.X * q.Y), 1 - 2 * (q.Y * q.Y + q.Z * q.Z));

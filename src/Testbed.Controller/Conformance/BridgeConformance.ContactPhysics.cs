@@ -48,6 +48,9 @@ public sealed partial class BridgeConformance
         request.CompliantGeoms.Add(new CompliantGeom { Geom = "push_target", StiffnessNPerM = PushStiffnessNPerM });
         request.ImpactBodies.Add("push_striker");
         request.WatchedBodies.Add("push_target");
+        request.CompliantGeoms.Add(new CompliantGeom { Geom = "press_target", StiffnessNPerM = PushStiffnessNPerM });
+        request.ImpactBodies.Add("press_striker");
+        request.WatchedBodies.Add("press_target");
         var response = await _bridge.OpenSessionAsync(request);
         return new OpenedSession(_bridge, response.SessionId, response.Model);
     }
@@ -103,6 +106,55 @@ public sealed partial class BridgeConformance
         var penetration = push[0].MaxPenetrationM;
         var expectedPenetration = force / PushStiffnessNPerM;
         return Invariant($"settles at {settled:0.0} N for a {force} N push (error {error:P2}), largest step {largestStep:0.00} N, penetration {penetration * 1000:0.00} mm (F/k = {expectedPenetration * 1000:0.00} mm)");
+    }
+
+    /// <summary>A region touched at two points of unequal depth and pushed straight in must still be one spring of
+    /// stiffness k: its force grows by k for every metre the striker moves. A rule that sets the force from the depths
+    /// alone (their force-weighted mean, say) grows more slowly, because the weighting shifts towards the shallow point
+    /// as both deepen: about 0.9 k at depths 3 : 2, which under-reports every line or edge contact pushed that way.</summary>
+    private async Task<string> PressAsync()
+    {
+        const double speed = 0.02;
+        await using var session = await OpenStrikeAsync();
+        var state = (await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id })).State;
+        var joint = Array.IndexOf(session.Model.JointNames.ToArray(), "press_striker_x");
+        state.Qvel[joint] = speed;
+        await _bridge.SetStateAsync(new SetStateRequest { SessionId = session.Id, State = state });
+        var h = session.Model.TimestepS;
+        var steps = (int)Math.Round(0.6 / h);
+        var request = Chunk(session.Id, Enumerable.Repeat(Array.Empty<double>(), steps).ToArray(), [], substeps: 1);
+        request.ReturnPeriodStates = true;
+        var step = await _bridge.StepAsync(request);
+
+        // The striker's position at each step's start (the configuration the contact force was computed at), and the
+        // region's force and how many of the two spheres pressed it at each step.
+        var address = session.Model.JointQposAddresses[joint];
+        var position = new Dictionary<long, double> { [0] = state.Qpos[address] };
+        foreach (var s in step.PeriodStates) position[(long)Math.Round(s.TimeS / h)] = s.Qpos[address];
+        var force = new Dictionary<long, double>();
+        var pressing = new Dictionary<long, int>();
+        foreach (var c in step.Contacts.Where(c => c.Geom1 == "press_target" || c.Geom2 == "press_target"))
+        {
+            var first = (long)Math.Round(c.SamplesStartTimeS / h);
+            for (var k = 0; k < c.ForceSamplesN.Count; k++)
+            {
+                force[first + k] = force.GetValueOrDefault(first + k) + c.ForceSamplesN[k];
+                if (c.ForceSamplesN[k] > 0) pressing[first + k] = pressing.GetValueOrDefault(first + k) + 1;
+            }
+        }
+        double Slope(int spheres)
+        {
+            var points = pressing.Where(p => p.Value == spheres && position.ContainsKey(p.Key)).Select(p => (X: position[p.Key], F: force[p.Key])).ToArray();
+            Require(points.Length >= 50, Invariant($"{points.Length} steps with {spheres} sphere(s) pressing press_target; expected at least 50 (the striker did not push in)"));
+            var (mx, mf) = (points.Average(p => p.X), points.Average(p => p.F));
+            return points.Sum(p => (p.X - mx) * (p.F - mf)) / points.Sum(p => (p.X - mx) * (p.X - mx));
+        }
+        var one = Slope(1) / PushStiffnessNPerM;
+        var two = Slope(2) / PushStiffnessNPerM;
+        Require(Math.Abs(one - 1) <= 0.02, Invariant($"pressed at one point the force grows at {one:0.000} k; expected k within 2 %"));
+        Require(Math.Abs(two - 1) <= 0.02, Invariant(
+            $"pressed at two points of unequal depth the force grows at {two:0.000} k; expected k within 2 %: the region is softer (or stiffer) than its spring when a line or edge is pushed straight in"));
+        return Invariant($"force ÷ distance pushed: {one:0.000} k at one point, {two:0.000} k at two points of unequal depth");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -35,6 +35,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["model-describes-geoms-and-cameras"] = c => c.DrawableModelAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
+        ["contact-straight-press-stiffens-at-k"] = c => c.PressAsync(),
         ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
             s => c._bridge.OpenSessionAsync(CompliantOpen(BoxOnFloor, "box_geom", "world")).ResponseAsync),
         ["bad-input-malformed-mjcf"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "malformed.xml",

@@ -8,7 +8,8 @@ using Testbed.Sim.V1;
 namespace Testbed.Controller.Replays;
 
 /// <summary>The first value in which a replayed state differs from the recorded one.</summary>
-/// <param name="Field">The SimState field: time_s, qpos, qvel, act, ctrl, mocap_pos, mocap_quat or qacc_warmstart.</param>
+/// <param name="Field">The SimState field: time_s, qpos, qvel, act, ctrl, mocap_pos, mocap_quat, qacc_warmstart or
+/// contact_compression.</param>
 /// <param name="Name">What the value belongs to: a joint (and component), an actuator or a mocap body.</param>
 /// <param name="DifferingValues">How many values of the period's state differ in all.</param>
 public sealed record StateDivergence(int Period, double TimeS, string Field, string Name, double Recorded, double Replayed, int DifferingValues)

@@ -16,10 +16,13 @@ public sealed record StateLayout
     [JsonPropertyName("mocap_quat")] public required IReadOnlyList<string> MocapQuat { get; init; }
     /// <summary>Named like <see cref="Qvel"/>: the solver's warm start has one value per degree of freedom.</summary>
     [JsonPropertyName("qacc_warmstart")] public required IReadOnlyList<string> QaccWarmstart { get; init; }
+    /// <summary>One per geom, by name (geom#id for an unnamed one): the region springs' compressions. Absent from
+    /// trajectories recorded before the bridge carried them.</summary>
+    [JsonPropertyName("contact_compression")] public IReadOnlyList<string> ContactCompression { get; init; } = [];
 
     /// <summary>Names for a model: a hinge or slide joint's value is its name; a free joint's are name/x, /y, /z, /qw,
     /// /qx, /qy, /qz in qpos and name/vx … /wz in qvel; a ball joint's name/qw … /qz and name/wx … /wz. Actuators by
-    /// name; mocap bodies as body/x … and body/qw …; activations as act/index.</summary>
+    /// name; mocap bodies as body/x … and body/qw …; activations as act/index; geoms by name.</summary>
     public static StateLayout Of(ModelDescription model)
     {
         var qpos = new List<string>();
@@ -63,6 +66,7 @@ public sealed record StateLayout
             Act = Enumerable.Range(0, (int)model.Na).Select(i => $"act{i}").ToArray(),
             Ctrl = model.Actuators.Select(a => a.Name).ToArray(),
             MocapPos = mocapPos, MocapQuat = mocapQuat,
+            ContactCompression = model.Geoms.Select((g, i) => g.Name.Length > 0 ? g.Name : $"geom#{i}").ToArray(),
         };
     }
 
@@ -76,6 +80,7 @@ public sealed record StateLayout
         yield return ("mocap_pos", MocapPos);
         yield return ("mocap_quat", MocapQuat);
         yield return ("qacc_warmstart", QaccWarmstart);
+        yield return ("contact_compression", ContactCompression);
     }
 
     public static IReadOnlyList<double> Values(SimState state, string field) => field switch
@@ -87,6 +92,7 @@ public sealed record StateLayout
         "mocap_pos" => state.MocapPos,
         "mocap_quat" => state.MocapQuat,
         "qacc_warmstart" => state.QaccWarmstart,
+        "contact_compression" => state.ContactCompression,
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a SimState field"),
     };
 

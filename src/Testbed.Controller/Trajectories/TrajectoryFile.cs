@@ -212,6 +212,7 @@ public static class TrajectoryFile
                             case "mocap_pos": s.MocapPos.AddRange(values); break;
                             case "mocap_quat": s.MocapQuat.AddRange(values); break;
                             case "qacc_warmstart": s.QaccWarmstart.AddRange(values); break;
+                            case "contact_compression": s.ContactCompression.AddRange(values); break;
                         }
                     }
                     double[]? rowTargets = null;

@@ -27,15 +27,16 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
 
     private static readonly Dictionary<string, SiteCoverage> Coverage = new()
     {
-        // Below the gate since every region is reachable (the worker's other geoms out of the way): measured 111 of 116
-        // within ±5 % on 18 region geoms, worst 15.3 % (two-point contacts read low: docs/contact-physics.md).
-        ["warehouse"] = new(int.MaxValue, 100, 18, 0.9, 0.2, "below the gate: some two-point contacts read low"),
-        // Below the gate today: the grab pad's 0.3 m face pressed flat on limbs and back reads up to 9 % low
-        // (docs/contact-physics.md, "Not yet right"); measured 29 of 40 within on all 20 region geoms, worst 8.8 %.
-        ["mining"] = new(1, 36, 18, 0.7, StrikeCalibrationGate.LargestAllowed, "below the gate: the grab pad reads low on limbs and back"),
+        // The whole plan, measured 2026-11-29: 113 strikes on 18 of the worker's 20 region geoms (not the feet), 112 within
+        // ±5 %, worst 5.4 % (the wrist link on the abdomen, two points, low).
+        ["warehouse"] = new(int.MaxValue, 105, 18, 0.98, StrikeCalibrationGate.LargestAllowed, "every strike but one within ±5 %"),
+        // The grab pad strikes the trunk, head, lower legs and feet cleanly (first shape: 21 strikes on 11 region geoms, all
+        // within ±5 %, worst 4.8 %); along an arm, hand, thigh or the neck its force moves while it rises and the placement
+        // is rejected (docs/contact-physics.md, "Not yet right").
+        ["mining"] = new(1, 20, 11, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
         // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed;
-        // the plan's first shape strikes all 24 region geoms the plan reaches (measured 48 of 48 within, worst 2.2 %; the
-        // whole plan 111 of 112, worst 6.1 %, `testbed scenes calibrate hospital`).
+        // the plan's first shape strikes all 24 region geoms the plan reaches (the whole plan 112 of 112 within, worst
+        // 3.1 %, `testbed scenes calibrate hospital`).
         ["hospital"] = new(1, 44, 22, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
     };
 
@@ -50,6 +51,24 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         var withPlans = ScenesWithPlans();
         foreach (var site in new[] { "warehouse", "mining", "hospital" }) Assert.Contains(site, withPlans);
         foreach (var id in withPlans) Assert.True(Coverage.ContainsKey(id), $"scene '{id}' has a strike plan but no coverage in SceneStrikeCalibrationTests");
+    }
+
+    [Fact]
+    public async Task A_strike_whose_force_moves_along_the_limb_while_it_rises_is_not_taken_for_a_two_body_impact()
+    {
+        // The mining grab pad's flat face meets a hanging forearm at its elbow and wrist ends; the wrist end recedes
+        // first, so the force moves to the elbow and the inertia it meets nearly doubles (1.6 to 3.1 kg): no single
+        // two-body model describes that, and such a strike read 8 % low before the rig rejected it.
+        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "mining");
+        var full = StrikePlan.Load(scene.FolderPath);
+        var plan = full with { Shapes = full.Shapes.Take(1).ToList(), SpeedsMps = [0.3] };
+        var outcomes = await new StrikeCalibration(bridge.Connection.Client, Body)
+            .RunAsync(scene, plan, scene.Keyframes[0].Name, regionGeoms: new HashSet<string> { "worker_lower_arm_l" });
+
+        var outcome = Assert.Single(outcomes);
+        output.WriteLine(outcome.Problem ?? "measured");
+        Assert.NotNull(outcome.Problem);
+        Assert.Contains("the force moved while it rose", outcome.Problem);
     }
 
     [Theory]
