@@ -63,8 +63,9 @@ public sealed record PushOutcome(
 /// Proves a scene's contact physics with its own robot: for every region geom of every person and every arm shape of
 /// the scene's <see cref="StrikePlan"/>, the lift actuator brings the robot's end body to the height of the region
 /// geom's centre, the person is placed (by its mocap root, turned about the vertical only or stood upright where the
-/// plan says so, its other geoms out of every contact, other people moved away) so that the region stands in the sweep
-/// at the person's hit angle, and the sweep actuator swings the arm into it at each speed. The sweep's axis and
+/// plan says so, lifted off the floor, and raised or lowered further when the region stands outside the heights the
+/// shape reaches; its other geoms out of every contact, other people moved away) so that the region stands in the
+/// sweep at the person's hit angle, and the sweep actuator swings the arm into it at each speed. The sweep's axis and
 /// direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact
 /// they, the joints' passive forces and gravity are switched off, so the arm coasts into the region as the standard's
 /// free two-body model assumes. The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia
@@ -77,6 +78,14 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     /// <summary>People are lifted this far off the floor for a strike, so that the region meets the robot with its
     /// body's inertia alone, as in the two-body model; a person held by the floor is a clamp, tested apart.</summary>
     private const double LiftOffFloorM = 0.1;
+
+    /// <summary>How far inside the highest and lowest heights the end body reaches in a shape a region is struck: room
+    /// for the aiming rounds' height corrections.</summary>
+    private const double ReachMarginM = 0.05;
+
+    /// <summary>The lowest a region's centre is taken when the person is lowered towards a tool that cannot reach as
+    /// high as the region stands: its geom stays clear of the floor.</summary>
+    private const double LowestRegionM = 0.3;
     private const int AimingRounds = 3;
     private const double AimingLengthM = 0.08;
 
@@ -155,7 +164,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var limit = bodyModel[region.Region].QuasiStaticForceN;
             var (outcome, rejected) = await HeadOnAsync<PushOutcome>(session, standing, person, region, shape, height, offset, speedMps,
                 async (start, sweep, first) => (await session.PushAsync(start, sweep, first.TimeS, pushRad, holdS, region, shape, limit, cancel), null),
-                lifted: false, cancel);
+                raise: 0, cancel);
             return outcome ?? new PushOutcome(region.Geom, region.Region, shape.Name, null, 0, 0, 0, 0, limit,
                 $"no heading met it head-on ({string.Join(", ", rejected.Distinct())})");
         }
@@ -169,7 +178,15 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         StrikeShape shape, double height, (double X, double Y) offset, double speed, CancellationToken cancel)
     {
         var k = bodyModel[region.Region].SpringConstantNPerM;
-        var (outcome, rejected) = await HeadOnAsync<StrikeOutcome>(session, standing, person, region, shape, height + LiftOffFloorM, offset, speed, async (start, sweep, first) =>
+        // Lifted off the floor, and further up or down where the tool cannot reach the region's height in this shape (a
+        // foot below the lowest it reaches, a head above the highest): the person's pose and masses stay as they are.
+        var raise = LiftOffFloorM;
+        if (await session.ReachAsync(standing, shape, cancel) is { } reach)
+        {
+            var middle = Math.Max((reach.Lowest + reach.Highest) / 2, LowestRegionM);
+            if (height + raise < reach.Lowest + ReachMarginM || height + raise > reach.Highest - ReachMarginM) raise = middle - height;
+        }
+        var (outcome, rejected) = await HeadOnAsync<StrikeOutcome>(session, standing, person, region, shape, height + raise, offset, speed, async (start, sweep, first) =>
         {
             var impact = await session.CoastingImpactAsync(start, sweep, first.TimeS - CoastBeforeImpactS, region.Geom, cancel);
             if (impact is null) return (null, "no impact when coasting");
@@ -204,7 +221,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
                 reduced, sticking, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), closing * Math.Sqrt(sticking * k), null,
                 impact.Value.Points, c.ModelPeakForceN), null);
-        }, lifted: true, cancel);
+        }, raise, cancel);
         return outcome ?? Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
     }
 
@@ -215,7 +232,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     /// </summary>
     private static async Task<(T? Result, List<string> Rejected)> HeadOnAsync<T>(StrikeSession session, SimState standing, ScenePerson person,
         PersonRegionGeom region, StrikeShape shape, double strikeHeight, (double X, double Y) offset, double speed,
-        Func<SimState, IReadOnlyList<double[]>, FirstContact, Task<(T? Result, string? Rejected)>> measure, bool lifted, CancellationToken cancel)
+        Func<SimState, IReadOnlyList<double[]>, FirstContact, Task<(T? Result, string? Rejected)>> measure, double raise, CancellationToken cancel)
         where T : class
     {
         var rejected = new List<string>();
@@ -227,7 +244,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 var lift = await session.LiftForHeightAsync(standing, shape, strikeHeight + heightShift, cancel);
                 if (lift is null) { rejected.Add("out of reach"); break; }
-                var start = session.StartState(standing, shape, lift.Value, person, offset, radialShift, heading, lifted ? LiftOffFloorM : 0);
+                var start = session.StartState(standing, shape, lift.Value, person, offset, radialShift, heading, raise);
                 var sweep = session.SweepTargets(shape, lift.Value.Angle, lift.Value.Radius, speed / lift.Value.Radius);
 
                 FirstContact? first;
@@ -301,6 +318,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     {
         private readonly string[] _actuators = scene.Robot.Actuators.ToArray();
         private readonly Dictionary<string, SweepAxis> _axes = [];
+        private readonly Dictionary<string, (double Lowest, double Highest)?> _reach = [];
         private readonly IReadOnlyDictionary<string, (ActuatorDescription Actuator, int Ctrl)> _byName =
             model.Actuators.Select((a, i) => (a, i)).ToDictionary(x => x.a.Name, x => (x.a, x.i));
 
@@ -359,6 +377,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             };
         }
 
+        /// <summary>Closer than this to the sweep axis the end body barely moves: no strike is set up there.</summary>
+        private const double MinStrikeRadiusM = 0.3;
+
         /// <summary>The lift angle that puts the end body at <paramref name="height"/> in this shape, the end body's
         /// distance from the sweep axis there, and the world azimuth (about the axis) at which it passes the plan's hit
         /// angle; null when the shape cannot reach it.</summary>
@@ -371,7 +392,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 var angle = plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan;
                 var (z, r, _) = await EndBodyAsync(standing, shape, angle, axis, cancel);
-                if (previous is { } p && (p.Z - height) * (z - height) <= 0 && Math.Min(p.R, r) > 0.3)
+                if (previous is { } p && (p.Z - height) * (z - height) <= 0 && Math.Min(p.R, r) > MinStrikeRadiusM)
                 {
                     var (lo, hi) = (p.Angle, angle);
                     var loAbove = p.Z > height;
@@ -387,6 +408,23 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 previous = (angle, z, r);
             }
             return null;
+        }
+
+        /// <summary>The lowest and highest heights the end body reaches in this shape at the sweep's start, where it is
+        /// far enough from the sweep axis to strike (as <see cref="LiftForHeightAsync"/> requires); null when nowhere.</summary>
+        public async Task<(double Lowest, double Highest)?> ReachAsync(SimState standing, StrikeShape shape, CancellationToken cancel)
+        {
+            if (_reach.TryGetValue(shape.Name, out var known)) return known;
+            var axis = await SweepAxisAsync(standing, shape, cancel);
+            const int scan = 48;
+            var (lowest, highest) = (double.PositiveInfinity, double.NegativeInfinity);
+            for (var i = 0; i <= scan; i++)
+            {
+                var (z, r, _) = await EndBodyAsync(standing, shape, plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan, axis, cancel);
+                if (r <= MinStrikeRadiusM) continue;
+                (lowest, highest) = (Math.Min(lowest, z), Math.Max(highest, z));
+            }
+            return _reach[shape.Name] = lowest <= highest ? (lowest, highest) : null;
         }
 
         /// <summary>The end body's height, its distance from the sweep axis and its azimuth about it, at the sweep's start.</summary>

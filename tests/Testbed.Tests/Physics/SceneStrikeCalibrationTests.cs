@@ -27,17 +27,18 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
 
     private static readonly Dictionary<string, SiteCoverage> Coverage = new()
     {
-        // The whole plan, measured 2026-11-29: 113 strikes on 18 of the worker's 20 region geoms (not the feet), 112 within
-        // ±5 %, worst 5.4 % (the wrist link on the abdomen, two points, low).
-        ["warehouse"] = new(int.MaxValue, 105, 18, 0.98, StrikeCalibrationGate.LargestAllowed, "every strike but one within ±5 %"),
+        // The whole plan, measured 2026-11-29: 139 strikes on all 20 of the worker's region geoms (the feet raised with the
+        // worker into the tool's reach), 138 within ±5 %, worst 5.4 % (the wrist link on the abdomen, two points, low).
+        ["warehouse"] = new(int.MaxValue, 130, 20, 0.98, StrikeCalibrationGate.LargestAllowed, "every strike but one within ±5 %"),
         // The grab pad strikes the trunk, head, lower legs and feet cleanly (first shape: 21 strikes on 11 region geoms, all
         // within ±5 %, worst 4.8 %); along an arm, hand, thigh or the neck its force moves while it rises and the placement
         // is rejected (docs/contact-physics.md, "Not yet right").
         ["mining"] = new(1, 20, 11, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
-        // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed;
-        // the plan's first shape strikes all 24 region geoms the plan reaches (the whole plan 112 of 112 within, worst
-        // 3.1 %, `testbed scenes calibrate hospital`).
-        ["hospital"] = new(1, 44, 22, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
+        // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed,
+        // raised with the region into the gripper's reach where it stands too low: the plan's first shape strikes 32 of
+        // the 40 region geoms, every one within ±5 % (the whole plan 179 of 182 on 36 geoms, worst 7.7 %, three light
+        // hands struck by the bracelet in the 115° shape, `testbed scenes calibrate hospital`).
+        ["hospital"] = new(1, 60, 32, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
     };
 
     private static string[] ScenesWithPlans() => SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
