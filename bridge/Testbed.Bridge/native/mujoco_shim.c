@@ -432,7 +432,7 @@ static double inverse_mass_along(const mjModel* m, mjData* d, int b, const doubl
 // patch, patch_sticking: the pair along the normal when every point the compliant geom shares with that impact body
 // moves with the others (a face or edge pressed flat: the relative tilt held), see patch_inverse_masses; NAN for a
 // point contact (reported as the point's values). loaded, loaded_sticking: what the region's spring meets where its
-// force acts, over all the region's points (see spring_inverse_masses); NAN when none penetrates. depth_scale: true /
+// force acts, over all the region's points (see region_spring); NAN when none penetrates. depth_scale: true /
 // reported penetration of the contact's pair.
 typedef struct {
   double side1, side2, pair, sticking, patch, patch_sticking, loaded, loaded_sticking, depth_scale;
@@ -722,17 +722,23 @@ static void patch_inverse_masses(const mjModel* m, mjData* d, const tb_complianc
   d->pstack = mark;
 }
 
-// The inverse effective mass the region spring of compliant geom g meets: the spring's force k * D is shared over the
-// geom's penetrating points in proportion to w = force_weight(depth), from whatever impact bodies press there, and D
-// grows at sum(w v) / sum(w) (region_compressions), so the spring acts along the row sum(w n^T (J1 - J2)) / sum(w) of
-// the points' relative Jacobians; sliding is that row's M^-1 quadratic form. sticking also holds the relative motion of
-// the force centroid along the deepest point's two tangential directions, as friction does where the force acts.
-// (Holding every point's tangential directions instead would lock a limb's turn to the robot's and, against a heavy
-// robot, give a bound too far away to test anything.) For one point these are the point's own values. NAN when no
-// point penetrates.
-static void spring_inverse_masses(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g,
-                                  const tb_inverse_masses_t* masses, double* sliding, double* sticking) {
-  *sliding = *sticking = NAN;
+// One region's spring at this step, from all its penetrating points (whatever impact bodies press there): the sum of
+// their force weights w = force_weight(depth), the force-weighted depth sum(w d) / sum(w), the deepest depth, and the
+// spring's own row sum(w n^T (J1 - J2)) / sum(w) of the points' relative Jacobians. The row times qvel is the rate at
+// which the spring is compressed (each point's closing speed, force-weighted); its M^-1 quadratic form is the inverse
+// effective mass the spring meets (sliding). sticking also holds the relative motion of the force centroid along the
+// deepest point's two tangential directions, as friction does where the force acts. (Holding every point's tangential
+// directions instead would lock a limb's turn to the robot's and, against a heavy robot, give a bound too far away to
+// test anything.) For one point these are the point's own values. weights is 0 when no point penetrates.
+typedef struct {
+  double weights, depth, deepest, rate, sliding, sticking;
+} tb_region_spring_t;
+#define TB_REGION_SPRING_NUMS 6
+_Static_assert(sizeof(tb_region_spring_t) == TB_REGION_SPRING_NUMS * sizeof(mjtNum), "region springs are allocated as mjtNum on MuJoCo's stack");
+
+static tb_region_spring_t region_spring(const mjModel* m, mjData* d, const tb_compliance_t* cmp, int g,
+                                        const tb_inverse_masses_t* masses) {
+  tb_region_spring_t out = {0, 0, 0, 0, NAN, NAN};
   int nv = m->nv;
   int mark = d->pstack;
   mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
@@ -742,7 +748,6 @@ static void spring_inverse_masses(const mjModel* m, mjData* d, const tb_complian
   mjtNum* x = mj_stackAlloc(d, 3 * nv);
   mju_zero(relative, 3 * nv);
   mju_zero(rows, nv);
-  double total = 0, deepest = 0;
   const mjContact* deepest_point = NULL;
   int frictional = 0;
   for (int j = 0; j < d->ncon; j++) {
@@ -751,7 +756,8 @@ static void spring_inverse_masses(const mjModel* m, mjData* d, const tb_complian
     double depth = penetration_of(o, masses[j].depth_scale);
     if (!(depth > 0)) continue;
     double w = force_weight(depth);
-    total += w;
+    out.weights += w;
+    out.depth += w * depth;
     mj_jac(m, d, jac1, NULL, o->pos, m->geom_bodyid[o->geom1]);
     mj_jac(m, d, jac2, NULL, o->pos, m->geom_bodyid[o->geom2]);
     // The normal points from geom1 to geom2, so n^T (J1 - J2) is the point's closing rate whichever geom is the region.
@@ -764,91 +770,55 @@ static void spring_inverse_masses(const mjModel* m, mjData* d, const tb_complian
         relative[r * nv + k] += w * sign * diff;
       }
     }
-    if (depth > deepest) {
-      deepest = depth;
+    if (depth > out.deepest) {
+      out.deepest = depth;
       deepest_point = o;
     }
     frictional |= o->dim > 1;
   }
   if (deepest_point) {
-    for (int k = 0; k < nv; k++) rows[k] /= total;
+    out.depth /= out.weights;
+    for (int k = 0; k < nv; k++) rows[k] /= out.weights;
+    out.rate = mju_dot(rows, d->qvel, nv);
     for (int r = 1; r < 3; r++) {
       const double* t = deepest_point->frame + 3 * r;
       for (int k = 0; k < nv; k++) {
-        rows[r * nv + k] = (t[0] * relative[k] + t[1] * relative[nv + k] + t[2] * relative[2 * nv + k]) / total;
+        rows[r * nv + k] = (t[0] * relative[k] + t[1] * relative[nv + k] + t[2] * relative[2 * nv + k]) / out.weights;
       }
     }
     mj_solveM(m, d, x, rows, 3);
-    frame_inverse_masses(nv, rows, x, frictional, sliding, sticking);
+    frame_inverse_masses(nv, rows, x, frictional, &out.sliding, &out.sticking);
   }
   d->pstack = mark;
+  return out;
 }
 
-// The closing speed of contact c's two bodies at its point along its normal (geom1 moving along the normal, from
-// geom1 towards geom2, closes), from this step's qvel: the rate at which the point's penetration grows.
-static double closing_speed(const mjModel* m, mjData* d, const mjContact* c) {
-  int nv = m->nv;
-  int mark = d->pstack;
-  mjtNum* jac1 = mj_stackAlloc(d, 3 * nv);
-  mjtNum* jac2 = mj_stackAlloc(d, 3 * nv);
-  mj_jac(m, d, jac1, NULL, c->pos, m->geom_bodyid[c->geom1]);
-  mj_jac(m, d, jac2, NULL, c->pos, m->geom_bodyid[c->geom2]);
-  const double* n = c->frame;
-  double v = 0;
-  for (int k = 0; k < nv; k++) {
-    double row = n[0] * (jac1[k] - jac2[k]) + n[1] * (jac1[nv + k] - jac2[nv + k]) + n[2] * (jac1[2 * nv + k] - jac2[2 * nv + k]);
-    v += row * d->qvel[k];
-  }
-  d->pstack = mark;
-  return v;
-}
-
-// Each compliant geom's spring compression D for this step, into cmp->compression. A region touched at several
-// points (capsules side by side, a box face or edge, two robot parts) must act as one spring of stiffness k whose
-// force k * D is shared over its points in proportion to w = force_weight(depth). D follows the force centroid: it
-// grows by h * sum(w v) / sum(w) each step, v each point's closing speed. So a striker pushed straight in compresses
-// the spring exactly as far as it moves, whatever the points' depths, and the work the bodies do on the points,
-// sum(f v), is what the spring stores, k D dD/dt, however they turn. No rule on the depths alone can do both: the
-// force-weighted depth sum(w d) / sum(w) grows more slowly than the push when unequal points are pushed straight in
-// (0.89 k at depths 2 : 1), and the deepest depth adds energy when a face tilts. A point that appears with no depth or
-// vanishes changes nothing. When a region is first touched D is the force-weighted depth; it never falls below it (when
-// shallow points recede and leave, the centroid's path would otherwise lag behind the depth that remains, and a
-// sustained press would read softer than the depth rule) nor rises above the deepest point, and is 0 with no point.
-static void region_compressions(const mjModel* m, mjData* d, const tb_compliance_t* cmp, const tb_inverse_masses_t* masses) {
-  int ng = m->ngeom;
-  int mark = d->pstack;
-  mjtNum* weights = mj_stackAlloc(d, ng);
-  mjtNum* weighted_depth = mj_stackAlloc(d, ng);
-  mjtNum* weighted_speed = mj_stackAlloc(d, ng);
-  mjtNum* deepest = mj_stackAlloc(d, ng);
-  mju_zero(weights, ng);
-  mju_zero(weighted_depth, ng);
-  mju_zero(weighted_speed, ng);
-  mju_zero(deepest, ng);
-  for (int j = 0; j < d->ncon; j++) {
-    const mjContact* o = d->contact + j;
-    int g = o->efc_address >= 0 ? compliant_geom_of(cmp, o) : -1;
-    double depth = g >= 0 ? penetration_of(o, masses[j].depth_scale) : 0;
-    if (!(depth > 0)) continue;
-    double w = force_weight(depth);
-    weights[g] += w;
-    weighted_depth[g] += w * depth;
-    weighted_speed[g] += w * closing_speed(m, d, o);
-    if (depth > deepest[g]) deepest[g] = depth;
-  }
+// Each compliant geom's spring at this step into springs (ngeom entries), and its compression D into cmp->compression.
+// A region touched at several points (capsules side by side, a box face or edge, two robot parts) must act as one
+// spring of stiffness k whose force k * D is shared over its points in proportion to w = force_weight(depth). D
+// follows the force centroid: it grows by h * rate each step, the spring's rate of compression from this step's qvel.
+// So a striker pushed straight in compresses the spring exactly as far as it moves, whatever the points' depths, and
+// the work the bodies do on the points, sum(f v), is what the spring stores, k D dD/dt, however they turn. No rule on
+// the depths alone can do both: the force-weighted depth grows more slowly than the push when unequal points are
+// pushed straight in (0.89 k at depths 2 : 1), and the deepest depth adds energy when a face tilts. A point that
+// appears with no depth or vanishes changes nothing. When a region is first touched D is the force-weighted depth; it
+// never falls below it (when shallow points recede and leave, the centroid's path would otherwise lag behind the depth
+// that remains, and a sustained press would read softer than the depth rule) nor rises above the deepest point, and is
+// 0 with no point.
+static void region_compressions(const mjModel* m, mjData* d, const tb_compliance_t* cmp, const tb_inverse_masses_t* masses,
+                                tb_region_spring_t* springs) {
   double h = m->opt.timestep;
-  for (int g = 0; g < ng; g++) {
+  for (int g = 0; g < m->ngeom; g++) {
     if (!(cmp->stiffness[g] > 0)) continue;
+    tb_region_spring_t spring = springs[g] = region_spring(m, d, cmp, g, masses);
     double* compression = cmp->compression + g;
-    if (!(weights[g] > 0)) {
+    if (!(spring.weights > 0)) {
       *compression = 0;
       continue;
     }
-    double geometric = weighted_depth[g] / weights[g];
-    double next = *compression > 0 ? *compression + h * weighted_speed[g] / weights[g] : geometric;
-    *compression = next > deepest[g] ? deepest[g] : next < geometric ? geometric : next;
+    double next = *compression > 0 ? *compression + h * spring.rate : spring.depth;
+    *compression = next > spring.deepest ? spring.deepest : next < spring.depth ? spring.depth : next;
   }
-  d->pstack = mark;
 }
 
 // Overwrites the normal row of each compliant contact after mj_makeConstraint, so that its force is
@@ -868,7 +838,9 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     const mjContact* o = d->contact + j;
     if (o->efc_address >= 0 && compliant_geom_of(cmp, o) >= 0) masses[j].depth_scale = depth_scale_of(m, d, o);
   }
-  region_compressions(m, d, cmp, masses);
+  int mark = d->pstack;
+  tb_region_spring_t* springs = (tb_region_spring_t*)mj_stackAlloc(d, TB_REGION_SPRING_NUMS * m->ngeom);
+  region_compressions(m, d, cmp, masses, springs);
   for (int i = 0; i < d->ncon; i++) {
     mjContact* c = d->contact + i;
     if (c->efc_address < 0) continue;
@@ -877,35 +849,24 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     // Point i carries the share w_i / sum(w) of the region's total k * D: its stiffness on its own depth is
     // k * D * w_i / (d_i * sum(w)).
     double own = penetration_of(c, masses[i].depth_scale);
-    double weights = 0;
-    for (int j = 0; j < d->ncon; j++) {
-      const mjContact* o = d->contact + j;
-      if (o->efc_address >= 0 && compliant_geom_of(cmp, o) == g) weights += force_weight(penetration_of(o, masses[j].depth_scale));
-    }
+    double weights = springs[g].weights;
     double share = weights > 0 && own > 0 ? cmp->compression[g] * force_weight(own) / (own * weights) : 0;
     double depth_scale = masses[i].depth_scale;
     masses[i] = contact_inverse_masses(m, d, m->geom_bodyid[c->geom1], m->geom_bodyid[c->geom2], c->pos, c->frame,
                                        c->dim > 1);
     masses[i].depth_scale = depth_scale;
-    // The points of one patch share its masses, and the points of one region its spring's: computed at the first
-    // point, copied to the others.
-    int first = i, first_of_region = i;
-    for (int j = 0; j < i; j++) {
-      const mjContact* o = d->contact + j;
-      if (first == i && o->dim == c->dim && same_patch(m, cmp, g, c, o)) first = j;
-      if (first_of_region == i && o->efc_address >= 0 && compliant_geom_of(cmp, o) == g) first_of_region = j;
+    masses[i].loaded = springs[g].sliding;
+    masses[i].loaded_sticking = springs[g].sticking;
+    // The points of one patch share its masses: computed at its first point, copied to the others.
+    int first = i;
+    for (int j = 0; j < i && first == i; j++) {
+      if (d->contact[j].dim == c->dim && same_patch(m, cmp, g, c, d->contact + j)) first = j;
     }
     if (first == i) {
       patch_inverse_masses(m, d, cmp, g, c, &masses[i].patch, &masses[i].patch_sticking);
     } else {
       masses[i].patch = masses[first].patch;
       masses[i].patch_sticking = masses[first].patch_sticking;
-    }
-    if (first_of_region == i) {
-      spring_inverse_masses(m, d, cmp, g, masses, &masses[i].loaded, &masses[i].loaded_sticking);
-    } else {
-      masses[i].loaded = masses[first_of_region].loaded;
-      masses[i].loaded_sticking = masses[first_of_region].loaded_sticking;
     }
     double a = masses[i].pair;
     if (!(a > 0)) continue;  // both sides immovable: nothing can be compressed
@@ -926,6 +887,7 @@ static void apply_compliance(const mjModel* m, mjData* d, const tb_compliance_t*
     d->efc_margin[row] = 0;
     if (m->opt.cone == mjCONE_ELLIPTIC && c->dim > 1 && r_old > 0) c->mu *= sqrt(r_old / r_new);
   }
+  d->pstack = mark;
 }
 
 // masses: what apply_compliance computed for each compliant contact (NULL when nothing is compliant).

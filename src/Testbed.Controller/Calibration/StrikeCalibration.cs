@@ -318,7 +318,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     {
         private readonly string[] _actuators = scene.Robot.Actuators.ToArray();
         private readonly Dictionary<string, SweepAxis> _axes = [];
-        private readonly Dictionary<string, (double Lowest, double Highest)?> _reach = [];
+        private readonly Dictionary<string, IReadOnlyList<(double Angle, double Z, double R)>> _liftScans = [];
         private readonly IReadOnlyDictionary<string, (ActuatorDescription Actuator, int Ctrl)> _byName =
             model.Actuators.Select((a, i) => (a, i)).ToDictionary(x => x.a.Name, x => (x.a, x.i));
 
@@ -386,26 +386,21 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         public async Task<(double Angle, double Radius, double HitAzimuth)?> LiftForHeightAsync(SimState standing, StrikeShape shape, double height, CancellationToken cancel)
         {
             var axis = await SweepAxisAsync(standing, shape, cancel);
-            const int scan = 48;
-            (double Angle, double Z, double R)? previous = null;
-            for (var i = 0; i <= scan; i++)
+            var scan = await LiftScanAsync(standing, shape, cancel);
+            for (var i = 1; i < scan.Count; i++)
             {
-                var angle = plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan;
-                var (z, r, _) = await EndBodyAsync(standing, shape, angle, axis, cancel);
-                if (previous is { } p && (p.Z - height) * (z - height) <= 0 && Math.Min(p.R, r) > MinStrikeRadiusM)
+                var (p, q) = (scan[i - 1], scan[i]);
+                if ((p.Z - height) * (q.Z - height) > 0 || Math.Min(p.R, q.R) <= MinStrikeRadiusM) continue;
+                var (lo, hi) = (p.Angle, q.Angle);
+                var loAbove = p.Z > height;
+                for (var b = 0; b < 20; b++)
                 {
-                    var (lo, hi) = (p.Angle, angle);
-                    var loAbove = p.Z > height;
-                    for (var b = 0; b < 20; b++)
-                    {
-                        var mid = (lo + hi) / 2;
-                        var (zm, _, _) = await EndBodyAsync(standing, shape, mid, axis, cancel);
-                        if ((zm > height) == loAbove) lo = mid; else hi = mid;
-                    }
-                    var (_, radius, azimuth) = await EndBodyAsync(standing, shape, (lo + hi) / 2, axis, cancel);
-                    return ((lo + hi) / 2, radius, azimuth + axis.Turn * (plan.HitAngleRad - plan.SweepStartRad));
+                    var mid = (lo + hi) / 2;
+                    var (zm, _, _) = await EndBodyAsync(standing, shape, mid, axis, cancel);
+                    if ((zm > height) == loAbove) lo = mid; else hi = mid;
                 }
-                previous = (angle, z, r);
+                var (_, radius, azimuth) = await EndBodyAsync(standing, shape, (lo + hi) / 2, axis, cancel);
+                return ((lo + hi) / 2, radius, azimuth + axis.Turn * (plan.HitAngleRad - plan.SweepStartRad));
             }
             return null;
         }
@@ -414,17 +409,25 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         /// far enough from the sweep axis to strike (as <see cref="LiftForHeightAsync"/> requires); null when nowhere.</summary>
         public async Task<(double Lowest, double Highest)?> ReachAsync(SimState standing, StrikeShape shape, CancellationToken cancel)
         {
-            if (_reach.TryGetValue(shape.Name, out var known)) return known;
+            var usable = (await LiftScanAsync(standing, shape, cancel)).Where(s => s.R > MinStrikeRadiusM).ToArray();
+            return usable.Length > 0 ? (usable.Min(s => s.Z), usable.Max(s => s.Z)) : null;
+        }
+
+        /// <summary>The end body's height and distance from the sweep axis at 49 lift angles across the plan's range, at
+        /// the sweep's start: measured once per shape.</summary>
+        private async Task<IReadOnlyList<(double Angle, double Z, double R)>> LiftScanAsync(SimState standing, StrikeShape shape, CancellationToken cancel)
+        {
+            if (_liftScans.TryGetValue(shape.Name, out var known)) return known;
             var axis = await SweepAxisAsync(standing, shape, cancel);
-            const int scan = 48;
-            var (lowest, highest) = (double.PositiveInfinity, double.NegativeInfinity);
-            for (var i = 0; i <= scan; i++)
+            const int steps = 48;
+            var scan = new List<(double Angle, double Z, double R)>(steps + 1);
+            for (var i = 0; i <= steps; i++)
             {
-                var (z, r, _) = await EndBodyAsync(standing, shape, plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / scan, axis, cancel);
-                if (r <= MinStrikeRadiusM) continue;
-                (lowest, highest) = (Math.Min(lowest, z), Math.Max(highest, z));
+                var angle = plan.LiftMinRad + (plan.LiftMaxRad - plan.LiftMinRad) * i / steps;
+                var (z, r, _) = await EndBodyAsync(standing, shape, angle, axis, cancel);
+                scan.Add((angle, z, r));
             }
-            return _reach[shape.Name] = lowest <= highest ? (lowest, highest) : null;
+            return _liftScans[shape.Name] = scan;
         }
 
         /// <summary>The end body's height, its distance from the sweep axis and its azimuth about it, at the sweep's start.</summary>
