@@ -41,6 +41,7 @@ public sealed unsafe class MujocoModel : IDisposable
         BodyBoundingRadiiM = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyBoundingRadius(handle, b)).ToArray();
         JointNames = Names(MujocoShim.ObjectKind.Joint, sizes.Njnt);
         JointQposAddresses = Enumerable.Range(0, sizes.Njnt).Select(j => MujocoShim.JointQposAddress(handle, j)).ToArray();
+        JointBodyNames = Enumerable.Range(0, sizes.Njnt).Select(j => BodyNames[MujocoShim.JointBody(handle, j)]).ToArray();
         CameraNames = Names(MujocoShim.ObjectKind.Camera, sizes.Ncam);
         KeyframeNames = Names(MujocoShim.ObjectKind.Keyframe, sizes.Nkey);
         Geoms = Enumerable.Range(0, sizes.Ngeom).Select(DescribeGeom).ToArray();
@@ -72,6 +73,8 @@ public sealed unsafe class MujocoModel : IDisposable
     public IReadOnlyList<string> JointNames { get; }
     /// <summary>Parallel to <see cref="JointNames"/>: each joint's first index into qpos.</summary>
     public IReadOnlyList<int> JointQposAddresses { get; }
+    /// <summary>Parallel to <see cref="JointNames"/>: the body each joint moves.</summary>
+    public IReadOnlyList<string> JointBodyNames { get; }
     public IReadOnlyList<string> CameraNames { get; }
     public IReadOnlyList<string> KeyframeNames { get; }
     public IReadOnlyList<GeomDetails> Geoms { get; }

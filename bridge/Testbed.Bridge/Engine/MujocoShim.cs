@@ -115,6 +115,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_joint_is_scalar")] internal static partial int JointIsScalar(nint model, int joint);
     [LibraryImport(Library, EntryPoint = "tb_body_mocapid")] internal static partial int BodyMocapId(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_joint_qposadr")] internal static partial int JointQposAddress(nint model, int joint);
+    [LibraryImport(Library, EntryPoint = "tb_joint_bodyid")] internal static partial int JointBody(nint model, int joint);
     [LibraryImport(Library, EntryPoint = "tb_joint_dofadr")] internal static partial int JointDofAddress(nint model, int joint);
     [LibraryImport(Library, EntryPoint = "tb_dof_damping")] internal static partial double DofDamping(nint model, int dof);
     [LibraryImport(Library, EntryPoint = "tb_joint_type")] internal static partial int JointType(nint model, int joint);

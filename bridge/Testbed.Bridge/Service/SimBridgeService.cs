@@ -244,6 +244,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         }
         description.JointNames.AddRange(model.JointNames);
         description.JointQposAddresses.AddRange(model.JointQposAddresses);
+        description.JointBodyNames.AddRange(model.JointBodyNames);
         description.BodyNames.AddRange(model.BodyNames);
         description.BodyParentNames.AddRange(model.BodyParentNames);
         description.BodyBoundingRadiusM.AddRange(model.BodyBoundingRadiiM);

@@ -223,6 +223,7 @@ TB_EXPORT int tb_joint_is_scalar(const mjModel* m, int j) {
 TB_EXPORT int tb_body_mocapid(const mjModel* m, int b) { return m->body_mocapid[b]; }
 
 TB_EXPORT int tb_joint_qposadr(const mjModel* m, int j) { return m->jnt_qposadr[j]; }
+TB_EXPORT int tb_joint_bodyid(const mjModel* m, int j) { return m->jnt_bodyid[j]; }
 
 // Keyframe arrays, nkey rows each, by the C# side's field number: 0 time (1 per row), 1 qpos (nq), 2 qvel (nv),
 // 3 act (na), 4 mpos (3 nmocap), 5 mquat (4 nmocap), 6 ctrl (nu). MuJoCo 2.2.2 compiles "nan" in a <key>

@@ -202,6 +202,8 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         await using var recording = await OpenAsync(Pusher);
         Require(recording.Model.JointQposAddresses.Count == recording.Model.JointNames.Count,
             $"the model describes {recording.Model.JointNames.Count} joints but {recording.Model.JointQposAddresses.Count} joint_qpos_addresses; expected one per joint");
+        Require(recording.Model.JointBodyNames.Count == recording.Model.JointNames.Count && recording.Model.JointBodyNames.All(recording.Model.BodyNames.Contains),
+            $"the model describes {recording.Model.JointNames.Count} joints but {recording.Model.JointBodyNames.Count} joint_body_names, or names a body it does not have; expected each joint's body");
         var reset = (await _bridge.ResetAsync(new ResetRequest { SessionId = recording.Id, Seed = 5, InitialQposNoise = 0.05 })).State;
         var recorded = new List<SimState>();
         foreach (var chunk in chunks)
