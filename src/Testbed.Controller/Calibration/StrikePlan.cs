@@ -1,9 +1,19 @@
+using System.Globalization;
 using Testbed.Domain.Input;
 
 namespace Testbed.Controller.Calibration;
 
-/// <summary>An arm shape of a strike plan: targets for the actuators that are neither the sweep nor the lift.</summary>
-public sealed record StrikeShape(string Name, IReadOnlyDictionary<string, double> Targets);
+/// <summary>An arm shape of a strike plan: targets for the actuators that are neither the sweep nor the lift, and the
+/// payload it holds when the payload, not the arm, is to strike.</summary>
+public sealed record StrikeShape(string Name, IReadOnlyDictionary<string, double> Targets, StrikeHold? Holding = null);
+
+/// <summary>A payload held in the end body's grip for a strike: where its body's origin sits in the end body's frame and
+/// how it is turned there (the rig then turns it about the grip's line so that a side face leads). The shape's targets
+/// close the grip; the payload is aimed at the region instead of the end body, and 5 ms before the impact the grip lets
+/// go with the other actuators and stops touching it, so the payload alone meets the region, as the two-body model
+/// assumes.</summary>
+/// <param name="Orientation">A unit quaternion (w, x, y, z) from the end body's frame to the payload's.</param>
+public sealed record StrikeHold(string Payload, IReadOnlyList<double> PositionM, IReadOnlyList<double> Orientation);
 
 /// <summary>How one person is placed for the strikes, where the plan's defaults do not suit them.</summary>
 /// <param name="HitAngleRad">Where this person's regions are placed along the sweep (null: the plan's); the sweep starts
@@ -23,7 +33,8 @@ public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUprigh
 /// <param name="SweepStartRad">Where each sweep starts; clear of scenery.</param>
 /// <param name="HitAngleRad">Where the struck region is placed along the sweep.</param>
 /// <param name="LiftActuator">A position actuator that raises and lowers the end body.</param>
-/// <param name="EndBody">The body whose height is matched to the region's.</param>
+/// <param name="EndBody">The body whose height is matched to the region's (in a shape holding a payload, the payload's
+/// origin, where this body holds it).</param>
 /// <param name="People">Per person id, where that person is placed when the plan's defaults do not suit them.</param>
 public sealed record StrikePlan(
     string SweepActuator,
@@ -54,9 +65,9 @@ public sealed record StrikePlan(
         }
         var shapes = root.Array("shapes").Select(s =>
         {
-            s.ExpectOnly("name", "targets");
+            s.ExpectOnly("name", "targets", "holding");
             var targets = s.Object("targets").Properties().ToDictionary(p => p.Name, p => p.Value.AsNumber());
-            return new StrikeShape(s.NonEmptyString("name"), targets);
+            return new StrikeShape(s.NonEmptyString("name"), targets, s.Has("holding") ? LoadHold(s.Object("holding")) : null);
         }).ToList();
         var speeds = root.Array("speeds_mps").Select(n => n.AsNumber()).ToList();
         if (shapes.Count == 0) throw root.Fail("shapes", "is empty", "at least one arm shape");
@@ -76,6 +87,21 @@ public sealed record StrikePlan(
             root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds, people);
         if (!(plan.SweepStartRad < plan.HitAngleRad)) throw root.Fail("sweep_start_rad", "is not below hit_angle_rad", "a start before the hit angle (the sweep target rises)");
         return plan;
+    }
+
+    private static StrikeHold LoadHold(InputNode hold)
+    {
+        hold.ExpectOnly("payload", "pos_m", "quat");
+        var position = hold.Array("pos_m").Select(n => n.AsNumber()).ToList();
+        if (position.Count != 3) throw hold.Fail("pos_m", $"has {position.Count} numbers", "[x, y, z] in m, in the end body's frame");
+        var orientation = hold.Has("quat") ? hold.Array("quat").Select(n => n.AsNumber()).ToList() : [1.0, 0, 0, 0];
+        var norm = Math.Sqrt(orientation.Sum(q => q * q));
+        if (orientation.Count != 4 || Math.Abs(norm - 1) > 1e-3)
+        {
+            throw hold.Fail("quat", string.Create(CultureInfo.InvariantCulture, $"is not a unit quaternion ({orientation.Count} numbers, norm {norm:0.###})"),
+                "[w, x, y, z] with norm 1");
+        }
+        return new StrikeHold(hold.NonEmptyString("payload"), position, orientation.Select(q => q / norm).ToList());
     }
 
     /// <summary>The plan for one person: their hit angle, the sweep starting as far before it as the plan's.</summary>

@@ -172,6 +172,10 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
             {
                 yield return new SceneProblem(planPath, $"shapes[{i}].targets.{name}", $"'{name}' is not an actuator of robot '{scene.Robot.Name}'; expected one of: {string.Join(", ", actuators)}");
             }
+            if (plan.Shapes[i].Holding is { } hold && scene.Payloads.All(p => p.Id != hold.Payload))
+            {
+                yield return new SceneProblem(planPath, $"shapes[{i}].holding.payload", $"'{hold.Payload}' is not a payload of the scene; expected one of: {string.Join(", ", scene.Payloads.Select(p => p.Id))}");
+            }
         }
         foreach (var id in (plan.People ?? new Dictionary<string, StrikePersonPlacement>()).Keys.Where(id => scene.People.All(p => p.Id != id)))
         {

@@ -20,24 +20,26 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
     /// <summary>What each site's test strikes, how much of it must be measurable and how close it must come.</summary>
-    /// <param name="Shapes">Arm shapes of the plan run here, from its first: the warehouse runs its whole plan; mining's
-    /// heavy boom and the hospital's 0.5 ms timestep make theirs slow on a shared machine, so the test runs their first
-    /// shape (`testbed scenes calibrate` and `testbed scenes validate --calibrate` run every shape).</param>
+    /// <param name="Shapes">Arm shapes of the plan in which the robot's own parts strike (those holding no payload) run
+    /// here, from its first: the warehouse runs all of them; mining's heavy boom and the hospital's 0.5 ms timestep make
+    /// theirs slow on a shared machine, so the test runs their first shape (`testbed scenes calibrate` and `testbed
+    /// scenes validate --calibrate` run every shape, payloads included).</param>
     private sealed record SiteCoverage(int Shapes, int MinStrikes, int MinRegionGeoms, double MinShareWithin, double MaxDeviation, string Why);
 
     private static readonly Dictionary<string, SiteCoverage> Coverage = new()
     {
-        // The whole plan, measured 2026-11-29: 139 strikes on all 20 of the worker's region geoms (the feet raised with the
-        // worker into the tool's reach), 138 within ±5 %, worst 5.4 % (the wrist link on the abdomen, two points, low).
-        ["warehouse"] = new(int.MaxValue, 130, 20, 0.98, StrikeCalibrationGate.LargestAllowed, "every strike but one within ±5 %"),
-        // The grab pad strikes the trunk, head, lower legs and feet cleanly (first shape: 21 strikes on 11 region geoms, all
-        // within ±5 %, worst 4.8 %); along an arm, hand, thigh or the neck its force moves while it rises and the placement
-        // is rejected (docs/contact-physics.md, "Not yet right").
-        ["mining"] = new(1, 20, 11, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
+        // Every shape without a payload, measured 2026-11-30: 138 strikes on all 20 of the worker's region geoms (the feet
+        // raised with the worker into the tool's reach), every one within ±5 %, worst 3.7 %.
+        ["warehouse"] = new(int.MaxValue, 130, 20, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
+        // The grab pad strikes the abdomen, chest, backs, head, lower legs and feet cleanly (first shape, 2026-11-30: 19
+        // strikes on 10 region geoms, all within ±5 %); along an arm, hand, thigh or the neck its force moves while it
+        // rises, and on the pelvis it moves or the pad slides across it: those placements are rejected
+        // (docs/contact-physics.md, "Not yet right").
+        ["mining"] = new(1, 18, 10, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
         // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed,
         // raised with the region into the gripper's reach where it stands too low: the plan's first shape strikes 32 of
-        // the 40 region geoms, every one within ±5 % (the whole plan 179 of 182 on 36 geoms, worst 7.7 %, three light
-        // hands struck by the bracelet in the 115° shape, `testbed scenes calibrate hospital`).
+        // the 40 region geoms, every one within ±5 % (the arm's three shapes 166 of 169 on 36 geoms, worst 7.7 %, three
+        // light hands struck by the bracelet in the 115° shape, `testbed scenes calibrate hospital`).
         ["hospital"] = new(1, 60, 32, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
     };
 
@@ -79,9 +81,32 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, sceneId);
         var coverage = Coverage[sceneId];
         var full = StrikePlan.Load(scene.FolderPath);
-        var plan = full with { Shapes = full.Shapes.Take(coverage.Shapes).ToList() };
+        var plan = full with { Shapes = full.Shapes.Where(s => s.Holding is null).Take(coverage.Shapes).ToList() };
+        var outcomes = await new StrikeCalibration(bridge.Connection.Client, Body).RunAsync(scene, plan, scene.Keyframes[0].Name);
+        AssertCoverage(sceneId, coverage, outcomes);
+    }
+
+    [Fact]
+    public async Task Payloads_the_warehouse_arm_holds_strike_near_the_two_body_model()
+    {
+        // The first shape holding each payload: the 2 kg tote and the 12 kg bin, let go 5 ms before the impact (the grip
+        // stops touching them), so each meets the worker alone. Measured 2026-11-30: 44 strikes on 18 region geoms, 41
+        // within ±5 %, worst 8.3 % (the bin's two points on a lower arm, high).
+        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
+        var full = StrikePlan.Load(scene.FolderPath);
+        var plan = full with { Shapes = full.Shapes.Where(s => s.Holding is not null).GroupBy(s => s.Holding!.Payload).Select(g => g.First()).ToList() };
+        Assert.Equal(["tote", "bin"], plan.Shapes.Select(s => s.Holding!.Payload));
         var outcomes = await new StrikeCalibration(bridge.Connection.Client, Body).RunAsync(scene, plan, scene.Keyframes[0].Name);
 
+        Assert.All(outcomes.Where(o => o.Problem is null), o => Assert.Contains(o.RobotGeom, new[] { "tote_shell", "bin_shell" }));
+        Assert.Contains(outcomes, o => o.RobotGeom == "tote_shell");
+        Assert.Contains(outcomes, o => o.RobotGeom == "bin_shell");
+        AssertCoverage("warehouse", new SiteCoverage(2, 40, 16, StrikeCalibrationGate.RequiredShareWithin, StrikeCalibrationGate.LargestAllowed,
+            "the gate: 90 % within ±5 %, none beyond 10 %"), outcomes);
+    }
+
+    private void AssertCoverage(string sceneId, SiteCoverage coverage, IReadOnlyList<StrikeOutcome> outcomes)
+    {
         output.WriteLine(StrikeCalibrationTable.Markdown(outcomes));
         // The gate `testbed scenes validate --calibrate` applies, with this scene's counts on top.
         var gate = StrikeCalibrationGate.Of(outcomes);

@@ -48,6 +48,55 @@ public sealed class StrikePlanTests
         }
     }
 
+    [Theory]
+    [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0.16] }", "shapes[0].holding.pos_m")]
+    [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"quat\": [1, 0, 0, 0.5] }", "shapes[0].holding.quat")]
+    [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"grip\": 1 }", "shapes[0].holding.grip")]
+    [InlineData("{ \"pos_m\": [0, 0, 0.16] }", "shapes[0].holding.payload")]
+    public void A_bad_held_payload_is_refused_naming_the_entry(string holding, string field)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "testbed-strike-plan-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
+            plan["shapes"]![0]!["holding"] = System.Text.Json.Nodes.JsonNode.Parse(holding);
+            File.WriteAllText(Path.Combine(folder, StrikePlan.FileName), plan.ToJsonString());
+
+            var error = Assert.Throws<ScenarioInputException>(() => StrikePlan.Load(folder));
+            Assert.Equal(field, error.Field);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_held_payload_is_read_with_its_pose_in_the_grip()
+    {
+        var plan = StrikePlan.Load(Path.Combine(BridgeFixture.ScenesRoot, "hospital"));
+        var bag = plan.Shapes.First(s => s.Holding?.Payload == "irrigation_bag").Holding!;
+        Assert.Equal([0, 0, 0.187], bag.PositionM);
+        Assert.Equal(1, bag.Orientation.Sum(q => q * q), 12);
+        Assert.Null(plan.Shapes[0].Holding);
+    }
+
+    [Fact]
+    public async Task A_plan_holding_a_payload_the_scene_does_not_have_fails_validation_naming_it()
+    {
+        await using var copy = new SceneCopy("warehouse");
+        copy.EditJson("warehouse/strike-plan.json", plan => plan["shapes"]![0]!["holding"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["payload"] = "crate", ["pos_m"] = new System.Text.Json.Nodes.JsonArray(0, 0, 0.16),
+        });
+
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("scenes", "validate", "--scenes", copy.Root);
+
+        Assert.True(exit == 2, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains($"problem: {copy.PathOf("warehouse/strike-plan.json")}: shapes[0].holding.payload: 'crate' is not a payload of the scene; expected one of: tote, bin", stdout);
+    }
+
     [Fact]
     public async Task A_plan_placing_a_person_the_scene_does_not_have_fails_validation_naming_them()
     {
