@@ -29,23 +29,12 @@ public sealed class StrikePlanTests
     [InlineData("\"sweep_start_rad\": 0.7", "sweep_start_rad")]
     public void A_bad_plan_is_refused_naming_the_entry(string edit, string field)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "testbed-strike-plan-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            var text = File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "hospital", StrikePlan.FileName));
-            var at = text.IndexOf("\"people\"", StringComparison.Ordinal);
-            // The people block replaced, or the sweep's start moved.
-            text = edit.StartsWith("\"people\"", StringComparison.Ordinal) ? text[..at] + edit + "\n}\n" : text.Replace("\"sweep_start_rad\": -2.02", edit);
-            File.WriteAllText(Path.Combine(folder, StrikePlan.FileName), text);
+        var text = File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "hospital", StrikePlan.FileName));
+        var at = text.IndexOf("\"people\"", StringComparison.Ordinal);
+        // The people block replaced, or the sweep's start moved.
+        text = edit.StartsWith("\"people\"", StringComparison.Ordinal) ? text[..at] + edit + "\n}\n" : text.Replace("\"sweep_start_rad\": -2.02", edit);
 
-            var error = Assert.Throws<ScenarioInputException>(() => StrikePlan.Load(folder));
-            Assert.Equal(field, error.Field);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Equal(field, RefusalOf(text).Field);
     }
 
     [Theory]
@@ -55,16 +44,21 @@ public sealed class StrikePlanTests
     [InlineData("{ \"pos_m\": [0, 0, 0.16] }", "shapes[0].holding.payload")]
     public void A_bad_held_payload_is_refused_naming_the_entry(string holding, string field)
     {
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
+        plan["shapes"]![0]!["holding"] = System.Text.Json.Nodes.JsonNode.Parse(holding);
+
+        Assert.Equal(field, RefusalOf(plan.ToJsonString()).Field);
+    }
+
+    /// <summary>The error loading this plan text from a folder of its own gives.</summary>
+    private static ScenarioInputException RefusalOf(string planText)
+    {
         var folder = Path.Combine(Path.GetTempPath(), "testbed-strike-plan-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
-            var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
-            plan["shapes"]![0]!["holding"] = System.Text.Json.Nodes.JsonNode.Parse(holding);
-            File.WriteAllText(Path.Combine(folder, StrikePlan.FileName), plan.ToJsonString());
-
-            var error = Assert.Throws<ScenarioInputException>(() => StrikePlan.Load(folder));
-            Assert.Equal(field, error.Field);
+            File.WriteAllText(Path.Combine(folder, StrikePlan.FileName), planText);
+            return Assert.Throws<ScenarioInputException>(() => StrikePlan.Load(folder));
         }
         finally
         {
