@@ -460,19 +460,25 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         {
             var state = standing.Clone();
             Pose(state, shape, lift, sweep);
-            return (await HeldPoseAsync(state, shape, cancel)).Position;
+            var end = await EndBodyStateAsync(state, cancel);
+            return shape.Holding is { } hold ? Held(end, hold).Position : end.Position;
         }
 
-        /// <summary>The pose of what strikes in <paramref name="state"/>: the payload where the end body holds it, or
-        /// the end body itself when the shape holds nothing.</summary>
-        private async Task<(Vec3 Position, Quat Orientation)> HeldPoseAsync(SimState state, StrikeShape shape, CancellationToken cancel)
+        /// <summary>The end body's pose and motion in <paramref name="state"/>.</summary>
+        private async Task<BodyState> EndBodyStateAsync(SimState state, CancellationToken cancel)
         {
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = state }, cancellationToken: cancel);
-            var end = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0];
-            if (shape.Holding is not { } hold) return (end.Position, end.Orientation);
+            return (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0];
+        }
+
+        /// <summary>Where the payload sits when <paramref name="end"/> holds it as the plan says: its origin and its
+        /// orientation.</summary>
+        private static (Vec3 Position, Quat Orientation) Held(BodyState end, StrikeHold hold)
+        {
             var offset = Rotate(end.Orientation, new Vec3 { X = hold.PositionM[0], Y = hold.PositionM[1], Z = hold.PositionM[2] });
             var turn = new Quat { W = hold.Orientation[0], X = hold.Orientation[1], Y = hold.Orientation[2], Z = hold.Orientation[3] };
-            return (new Vec3 { X = end.Position.X + offset.X, Y = end.Position.Y + offset.Y, Z = end.Position.Z + offset.Z }, Compose(end.Orientation, turn));
+            return (new Vec3 { X = end.Position.X + offset.X, Y = end.Position.Y + offset.Y, Z = end.Position.Z + offset.Z },
+                Compose(end.Orientation, turn));
         }
 
         /// <summary>The angle about <paramref name="axis"/> (a unit vector) that turns <paramref name="from"/> onto
@@ -574,11 +580,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             // the world's vertical puts the region where it belongs and keeps any tilt of the root.
             var q = MocapQuat(standing, mocap);
             var turn = heading - Yaw(q);
-            var (cw, sz) = (Math.Cos(turn / 2), Math.Sin(turn / 2));
-            state.MocapQuat[4 * mocap] = cw * q.W - sz * q.Z;
-            state.MocapQuat[4 * mocap + 1] = cw * q.X - sz * q.Y;
-            state.MocapQuat[4 * mocap + 2] = cw * q.Y + sz * q.X;
-            state.MocapQuat[4 * mocap + 3] = cw * q.Z + sz * q.W;
+            var facing = Compose(Turn(new Vec3 { Z = 1 }, turn), q);
+            (state.MocapQuat[4 * mocap], state.MocapQuat[4 * mocap + 1], state.MocapQuat[4 * mocap + 2], state.MocapQuat[4 * mocap + 3]) =
+                (facing.W, facing.X, facing.Y, facing.Z);
             foreach (var other in scene.People.Where(p => p.Id != person.Id))
             {
                 // Out of every sweep: a bystander in the path would be struck first or press on the scenery the strike needs.
@@ -589,8 +593,8 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 // In the grip, at rest with the arm; the grip's own force holds it there until it lets go. Turned about the
                 // grip's axis (from the end body's origin through the payload's) so that a side face leads, its x face (its
                 // y face when x lies along the grip): a face, not a corner, meets the region.
-                var (at, held) = await HeldPoseAsync(state, shape, cancel);
-                var end = (await bridge.GetBodyStatesAsync(new GetBodyStatesRequest { SessionId = id, BodyNames = { plan.EndBody } }, cancellationToken: cancel)).Bodies[0];
+                var end = await EndBodyStateAsync(state, cancel);
+                var (at, held) = Held(end, hold);
                 var grip = Unit(new Vec3 { X = at.X - end.Position.X, Y = at.Y - end.Position.Y, Z = at.Z - end.Position.Z });
                 var phi = Math.Atan2(at.Y - axis.Y, at.X - axis.X);
                 var travel = new Vec3 { X = -axis.Turn * Math.Sin(phi), Y = axis.Turn * Math.Cos(phi) };
