@@ -152,6 +152,7 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_physics_options")] internal static partial void PhysicsOptionsOf(nint model, out PhysicsOptions options);
     [LibraryImport(Library, EntryPoint = "tb_set_geom_collision")] internal static partial void SetGeomCollision(nint model, int geom, int contype, int conaffinity);
     [LibraryImport(Library, EntryPoint = "tb_set_force_switches")] internal static unsafe partial void SetForceSwitches(nint model, int actuatorsOff, int passiveOff, int gravityOff, double* savedDamping);
+    [LibraryImport(Library, EntryPoint = "tb_set_friction_off")] internal static unsafe partial void SetFrictionOff(nint model, int frictionOff, int* savedCondim);
     [LibraryImport(Library, EntryPoint = "tb_body_inverse_weight")] internal static partial double BodyInverseWeight(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_inverse_effective_mass")]
     internal static partial int InverseEffectiveMass(nint model, nint data, int body, double* point, double* direction, out double inverseMass, byte* err, int errLength);

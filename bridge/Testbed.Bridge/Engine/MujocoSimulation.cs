@@ -16,6 +16,7 @@ public sealed unsafe class MujocoSimulation : IDisposable
     // Each compliant geom's spring compression (m), carried by the shim from one physics step to the next.
     private readonly double[] _compression;
     private double[]? _parkedDamping;
+    private int[]? _parkedCondim;
     private readonly List<GeomDetails> _collisionsOff = [];
 
     // Kinematics queries at other configurations run here, never in the stepping data: a query must not perturb a
@@ -146,14 +147,17 @@ public sealed unsafe class MujocoSimulation : IDisposable
     }
 
     /// <summary>Switches actuator forces, passive joint forces (springs, damping, the Euler integrator's implicit
-    /// damping included) and gravity off or on, e.g. to let a robot coast into a contact as the free two-body model
-    /// assumes.</summary>
-    public void SetForceSwitches(bool actuatorsOff, bool passiveOff, bool gravityOff)
+    /// damping included), gravity and contact friction off or on, e.g. to let a robot coast into a contact as the free,
+    /// frictionless two-body model assumes.</summary>
+    public void SetForceSwitches(bool actuatorsOff, bool passiveOff, bool gravityOff, bool frictionOff)
     {
         _parkedDamping ??= new double[Model.Sizes.Nv];
+        _parkedCondim ??= new int[Model.Sizes.Ngeom];
         fixed (double* parked = _parkedDamping)
+        fixed (int* condim = _parkedCondim)
         {
             MujocoShim.SetForceSwitches(Model.Handle, actuatorsOff ? 1 : 0, passiveOff ? 1 : 0, gravityOff ? 1 : 0, parked);
+            MujocoShim.SetFrictionOff(Model.Handle, frictionOff ? 1 : 0, condim);
         }
     }
 

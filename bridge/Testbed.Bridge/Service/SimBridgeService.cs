@@ -162,7 +162,7 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
     public override Task<SetForceSwitchesResponse> SetForceSwitches(SetForceSwitchesRequest request, ServerCallContext context) =>
         WithSession(request.SessionId, session =>
         {
-            session.Simulation.SetForceSwitches(request.ActuatorsOff, request.PassiveOff, request.GravityOff);
+            session.Simulation.SetForceSwitches(request.ActuatorsOff, request.PassiveOff, request.GravityOff, request.FrictionOff);
             return Task.FromResult(new SetForceSwitchesResponse());
         });
 

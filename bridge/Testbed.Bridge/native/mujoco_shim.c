@@ -401,6 +401,25 @@ TB_EXPORT void tb_set_force_switches(mjModel* m, int actuators_off, int passive_
   if (gravity_off) m->opt.disableflags |= mjDSBL_GRAVITY; else m->opt.disableflags &= ~mjDSBL_GRAVITY;
 }
 
+// Makes every contact frictionless (condim 1) or puts each geom's contact dimensionality back from saved_condim (ngeom
+// entries, owned by the session, all 0 while friction is on). The standard's two-body model has no friction: with it,
+// an impact peaks anywhere between the frictionless model and one with every contact point stuck, and against a heavy
+// striker that upper bound lies several times higher (docs/contact-physics.md), too far away to test the spring.
+TB_EXPORT void tb_set_friction_off(mjModel* m, int friction_off, int* saved_condim) {
+  int was_off = saved_condim[0] > 0;
+  if (friction_off && !was_off) {
+    for (int g = 0; g < m->ngeom; g++) {
+      saved_condim[g] = m->geom_condim[g];
+      m->geom_condim[g] = 1;
+    }
+  } else if (!friction_off && was_off) {
+    for (int g = 0; g < m->ngeom; g++) {
+      m->geom_condim[g] = saved_condim[g];
+      saved_condim[g] = 0;
+    }
+  }
+}
+
 // Sets geom g's collision bits; (0, 0) makes it collide with nothing.
 TB_EXPORT void tb_set_geom_collision(mjModel* m, int g, int contype, int conaffinity) {
   m->geom_contype[g] = contype;

@@ -36,6 +36,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
         ["contact-straight-press-stiffens-at-k"] = c => c.PressAsync(),
+        ["calibration-switches-friction-and-collisions"] = c => c.CalibrationSwitchesAsync(),
         ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
             s => c._bridge.OpenSessionAsync(CompliantOpen(BoxOnFloor, "box_geom", "world")).ResponseAsync),
         ["bad-input-malformed-mjcf"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "malformed.xml",
@@ -146,6 +147,43 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         Require(meanError <= 0.02, $"mean normal force {mean:F3} N; expected m g = {weight:F3} N within 2 % (error {meanError:P2})");
         Require(peakError <= 0.02, $"peak normal force {contact.PeakNormalForceN:F3} N; expected m g = {weight:F3} N within 2 % (error {peakError:P2})");
         return $"mean {mean:F4} N, peak {contact.PeakNormalForceN:F4} N vs m g {weight:F4} N (errors {meanError:P3}, {peakError:P3}; limit 2 %)";
+    }
+
+    /// <summary>The strike calibration's probes: with friction off a box pushed along the floor slides on at its speed
+    /// (the standard's two-body model is frictionless), with collisions off it falls through the floor, and both come
+    /// back on.</summary>
+    private async Task<string> CalibrationSwitchesAsync()
+    {
+        await using var session = await OpenAsync(BoxOnFloor);
+        var steps = (uint)Math.Round(0.3 / session.Model.TimestepS);
+        async Task<SimState> After03s(double pushMps)
+        {
+            var rest = (await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id })).State;
+            rest.Qvel[0] = pushMps;
+            await _bridge.SetStateAsync(new SetStateRequest { SessionId = session.Id, State = rest });
+            var request = Chunk(session.Id, [[]], [], substeps: steps);
+            request.ReturnState = true;
+            return (await _bridge.StepAsync(request)).State;
+        }
+
+        var stopped = (await After03s(1.0)).Qvel[0];
+        Require(Math.Abs(stopped) < 0.01, $"with friction (μ = 1) a box pushed at 1 m/s still moves at {stopped:F3} m/s after 0.3 s");
+        await _bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = session.Id, FrictionOff = true });
+        var sliding = await After03s(1.0);
+        await _bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = session.Id });
+        Require(Math.Abs(sliding.Qvel[0] - 1.0) < 1e-3, $"with friction off the box slowed from 1 m/s to {sliding.Qvel[0]:F4} m/s in 0.3 s; expected no change");
+        Require(Math.Abs(sliding.Qpos[2] - 0.1) < 0.01, $"with friction off the box left the floor (height {sliding.Qpos[2]:F3} m)");
+        var again = (await After03s(1.0)).Qvel[0];
+        Require(Math.Abs(again) < 0.01, $"with friction on again the box still moves at {again:F3} m/s after 0.3 s");
+
+        await _bridge.SetCollisionsOffAsync(new SetCollisionsOffRequest { SessionId = session.Id, Geoms = { "box_geom" } });
+        var fallen = (await After03s(0)).Qpos[2];
+        await _bridge.SetCollisionsOffAsync(new SetCollisionsOffRequest { SessionId = session.Id });
+        var expected = 0.1 - 0.5 * Gravity * 0.3 * 0.3;
+        Require(Math.Abs(fallen - expected) < 0.01, $"with its collisions off the box stands at {fallen:F3} m after 0.3 s; expected {expected:F3} m (through the floor)");
+        var resting = (await After03s(0)).Qpos[2];
+        Require(Math.Abs(resting - 0.1) < 0.01, $"with collisions on again the box stands at {resting:F3} m; expected 0.1 m");
+        return $"friction off: {sliding.Qvel[0]:F4} m/s after 0.3 s from 1 m/s (on: {stopped:F4}); collisions off: fell to {fallen:F3} m (on: {resting:F3})";
     }
 
     private async Task<string> DeterminismAsync()

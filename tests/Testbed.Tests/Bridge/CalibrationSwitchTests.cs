@@ -9,7 +9,8 @@ namespace Testbed.Tests.Bridge;
 /// The calibration probes' switches. SetForceSwitches with passive forces off must leave no trace of the joints' damping. MuJoCo 2.2.2's Euler integrator
 /// solves with M + h·diag(damping) even when passive forces are disabled, which made every damped joint heavier by
 /// h·damping during the strike calibration's coast (a struck pelvis read 4.5 % high at h = 1 ms). SetCollisionsOff takes
-/// geoms out of every contact and puts them back.
+/// geoms out of every contact and puts them back. Friction off (and collisions off again) is the conformance check
+/// `calibration-switches-friction-and-collisions`, which BridgeConformanceTests runs against this bridge.
 /// </summary>
 public sealed class CalibrationSwitchTests : IDisposable
 {
