@@ -96,9 +96,10 @@ public static class ScenesCommand
         var command = new Command("calibrate", """
             Strikes the scene's people with its own robot, and with the payloads it holds, as its strike-plan.json says,
             and prints one line per strike as it is measured, then the table the scene READMEs carry: per region geom, arm
-            shape and speed, the robot part or payload that struck, the closing speed, the effective masses, the peak and the ISO/TS 15066 two-body model
-            v·sqrt(k·mu) from sliding to sticking, and whether the peak lies within 5 % of that band; then every strike
-            that could not be set up, with why. docs/contact-physics.md explains the rig and the model.
+            shape and speed, the robot part or payload that struck, the closing speed, the effective masses, the peak and
+            the ISO/TS 15066 two-body model v·sqrt(k·mu) (the coast is frictionless, as that model is), and whether the
+            peak lies within 5 % of it; then every strike that could not be set up, with why. docs/contact-physics.md
+            explains the rig and the model.
             Exit codes: 0 the calibration passes the gate of `scenes validate --calibrate` (at least 90 % of strikes
             within 5 %, none beyond 10 %); 1 it does not; 2 a usage or scene file problem; 3 no bridge.
             """) { site, regions, shapes, table, scenes, bridge };

@@ -15,33 +15,27 @@ namespace Testbed.Controller.Calibration;
 /// <param name="PersonMassKg">The person side's, at the same point.</param>
 /// <param name="ReducedMassKg">μ_true = 1/A, A the pair's inverse effective mass along the normal where the force acted
 /// at its peak (the force centroid of the contact's points; the point itself for a point contact).</param>
-/// <param name="StickingReducedMassKg">μ_true there when friction holds the contact tangentially (it sticks).</param>
-/// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses, surfaces sliding.</param>
-/// <param name="StickingModelForceN">The same for surfaces that stick. A frictional impact peaks between the two.</param>
+/// <param name="ModelForceN">v·√(μ_true·k): the ISO/TS 15066 two-body model for these masses. The strike is frictionless,
+/// as that model is.</param>
 /// <param name="Problem">Why the strike could not be measured; null when it was.</param>
 /// <param name="ContactPoints">The most contact points between the robot and the region at one step of the impact: 1 is
 /// a point contact; a box face or edge touches at several, two capsules side by side at two.</param>
-/// <param name="FirstPointModelForceN">The sliding model with μ_true at the first point touched instead, for comparison:
+/// <param name="FirstPointModelForceN">The model with μ_true at the first point touched instead, for comparison:
 /// the reference a face or edge strike is not measured against (it misses the inertia of the points that follow).</param>
 public sealed record StrikeOutcome(
     string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
-    double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg, double StickingReducedMassKg,
-    double StiffnessNPerM, double PeakForceN, double ModelForceN, double StickingModelForceN, string? Problem, int ContactPoints = 0,
+    double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg,
+    double StiffnessNPerM, double PeakForceN, double ModelForceN, string? Problem, int ContactPoints = 0,
     double FirstPointModelForceN = 0)
 {
-    /// <summary>Measured ÷ model with sliding surfaces.</summary>
+    /// <summary>Measured ÷ model.</summary>
     public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
 
-    /// <summary>Measured ÷ model with sticking surfaces.</summary>
-    public double StickingRatio => StickingModelForceN > 0 ? PeakForceN / StickingModelForceN : double.NaN;
-
-    /// <summary>Measured ÷ the sliding model at the first point touched.</summary>
+    /// <summary>Measured ÷ the model at the first point touched.</summary>
     public double FirstPointRatio => FirstPointModelForceN > 0 ? PeakForceN / FirstPointModelForceN : double.NaN;
 
-    /// <summary>How far the peak lies outside the band from the sliding to the sticking model, as a fraction of the
-    /// nearer bound; 0 inside it.</summary>
-    public double Deviation =>
-        PeakForceN < ModelForceN ? 1 - Ratio : PeakForceN > StickingModelForceN ? StickingRatio - 1 : 0;
+    /// <summary>How far the peak lies from the model, as a fraction of it.</summary>
+    public double Deviation => Math.Abs(Ratio - 1);
 }
 
 /// <summary>A slow push of a standing person's region by the scene's own robot, held until it settles.</summary>
@@ -67,9 +61,10 @@ public sealed record PushOutcome(
 /// shape reaches; its other geoms out of every contact, other people moved away) so that the region stands in the
 /// sweep at the person's hit angle, and the sweep actuator swings the arm into it at each speed. The sweep's axis and
 /// direction are found from the robot's own kinematics. The actuators bring the arm to speed; 5 ms before the impact
-/// they, the joints' passive forces and gravity are switched off, so the arm coasts into the region as the standard's
-/// free two-body model assumes. The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia
-/// at that contact. A shape holding a payload strikes with the payload instead: it sits in the grip at rest with the arm,
+/// they, the joints' passive forces, gravity and contact friction are switched off, so the arm coasts into the region as
+/// the standard's free, frictionless two-body model assumes (with friction the peak lies anywhere from that model up to
+/// one with every contact point stuck, and against a heavy striker that bound is several times higher: no test at all).
+/// The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact. A shape holding a payload strikes with the payload instead: it sits in the grip at rest with the arm,
 /// its origin aimed where the end body's would be, and the grip lets go of it (its force off, its geoms no longer
 /// touching) when the coast begins, so the payload alone meets the region.
 /// </summary>
@@ -184,13 +179,27 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         var k = bodyModel[region.Region].SpringConstantNPerM;
         // Lifted off the floor, and further up or down where the tool cannot reach the region's height in this shape (a
         // foot below the lowest it reaches, a head above the highest): the person's pose and masses stay as they are.
-        var raise = LiftOffFloorM;
+        // Where no placement at that height strikes cleanly, the region is tried again in the middle of the heights the
+        // tool reaches: near the edge of its reach the arm can meet its own cart or the scenery first (the hospital's
+        // thighs at the height of the cart's tray were missed in every heading), and a person off the floor is the same
+        // two bodies at any height.
+        List<double> raises = [LiftOffFloorM];
         if (await session.ReachAsync(standing, shape, cancel) is { } reach)
         {
-            var middle = Math.Max((reach.Lowest + reach.Highest) / 2, LowestRegionM);
-            if (height + raise < reach.Lowest + ReachMarginM || height + raise > reach.Highest - ReachMarginM) raise = middle - height;
+            var middle = Math.Max((reach.Lowest + reach.Highest) / 2, LowestRegionM) - height;
+            if (height + LiftOffFloorM < reach.Lowest + ReachMarginM || height + LiftOffFloorM > reach.Highest - ReachMarginM) raises = [middle];
+            else if (Math.Abs(middle - LiftOffFloorM) > AimingLengthM) raises.Add(middle);
         }
-        var (outcome, rejected) = await HeadOnAsync<StrikeOutcome>(session, standing, person, region, shape, height + raise, offset, speed, async (start, sweep, first) =>
+        var rejected = new List<string>();
+        foreach (var raise in raises)
+        {
+            var (outcome, why) = await HeadOnAsync<StrikeOutcome>(session, standing, person, region, shape, height + raise, offset, speed, Measure, raise, cancel);
+            if (outcome is not null) return outcome;
+            rejected.AddRange(why);
+        }
+        return Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
+
+        async Task<(StrikeOutcome?, string?)> Measure(SimState start, IReadOnlyList<double[]> sweep, FirstContact first)
         {
             var coastFrom = first.TimeS - CoastBeforeImpactS;
             var impact = await session.CoastingImpactAsync(start, sweep, coastFrom, region.Geom, shape.Holding is not null, cancel);
@@ -211,11 +220,13 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 return (Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m"), null);
             }
+            // Friction off makes a point stick as it slides; a bridge that left friction on reports more inertia sticking.
+            if (c.InverseEffectiveMassAtPeakStickingPerKg != c.InverseEffectiveMassAtPeakPerKg)
+            {
+                return (Unmeasured(person, region, shape, speed, "the bridge left friction on during the coast (the contact's sticking inertia differs from its sliding one)"), null);
+            }
             // The model where the force acted at its peak, for the speed at which that point closed before the impact.
             var reduced = 1 / c.InverseEffectiveMassAtPeakPerKg;
-            var sticking = 1 / c.InverseEffectiveMassAtPeakStickingPerKg;
-            // Where the force acts decides the spring's own inertia (sliding); the sticking value also depends on how
-            // many points hold friction, which grows as a face or limb settles, not only when the force moves.
             var (lightest, heaviest) = (1 / c.InverseEffectiveMassRiseMaxPerKg, 1 / c.InverseEffectiveMassRiseMinPerKg);
             if (heaviest > (1 + MaxInertiaChange) * lightest)
             {
@@ -225,17 +236,16 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var (closing, oblique) = await session.ClosingSpeedBeforeImpactAsync(start, sweep, coastFrom, c, shape.Holding is not null, cancel);
             // Head-on in motion too: a striker that also slides across the region (a payload turning and sinking in the
             // grip) brings tangential momentum that friction turns into normal force, which no two-body model along the
-            // normal holds (a tote sliding 0.22 m/s across a thigh read 17 % above the sticking model).
+            // normal holds (with friction on, a tote sliding 0.22 m/s across a thigh read 17 % high).
             if (oblique > MaxObliqueRad)
             {
                 return (null, string.Create(CultureInfo.InvariantCulture, $"it closed {oblique * 180 / Math.PI:0}° off the normal, sliding across the region"));
             }
             return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
                 closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
-                reduced, sticking, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), closing * Math.Sqrt(sticking * k), null,
+                reduced, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), null,
                 impact.Value.Points, c.ModelPeakForceN), null);
-        }, raise, cancel);
-        return outcome ?? Unmeasured(person, region, shape, speed, $"no heading struck it head-on ({string.Join(", ", rejected.Distinct())})");
+        }
     }
 
     /// <summary>
@@ -328,7 +338,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     }
 
     private static StrikeOutcome Unmeasured(ScenePerson person, PersonRegionGeom region, StrikeShape shape, double speed, string problem) =>
-        new(person.Id, region.Geom, region.Region, shape.Name, speed, null, 0, null, null, 0, 0, 0, 0, 0, 0, problem);
+        new(person.Id, region.Geom, region.Region, shape.Name, speed, null, 0, null, null, 0, 0, 0, 0, problem);
 
     /// <summary>The session's model and the plan's actuators; state building and stepping.</summary>
     private sealed class StrikeSession(SimBridge.SimBridgeClient bridge, string id, ModelDescription model, SceneManifest scene, StrikePlan plan)
@@ -601,6 +611,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
                 var face = Rotate(held, new Vec3 { X = 1 });
                 if (Math.Abs(face.X * grip.X + face.Y * grip.Y + face.Z * grip.Z) > 0.7) face = Rotate(held, new Vec3 { Y = 1 });
                 var turned = Compose(Turn(grip, TurnOnto(face, travel, grip)), held);
+                // Tipped about the horizontal line across the sweep (up × travel turns the top towards the travel), so
+                // that the face's top edge leads where the plan says so.
+                if (hold.TiltRad != 0) turned = Compose(Turn(Unit(new Vec3 { X = -travel.Y, Y = travel.X }), hold.TiltRad), turned);
                 var address = PayloadQposAddress(hold);
                 double[] pose = [at.X, at.Y, at.Z, turned.W, turned.X, turned.Y, turned.Z];
                 for (var i = 0; i < 7; i++) state.Qpos[address + i] = pose[i];
@@ -688,7 +701,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             return first;
         }
 
-        /// <summary>Replays the sweep to <paramref name="coastFromS"/>, switches actuators and passive joint forces off, and
+        /// <summary>Replays the sweep to <paramref name="coastFromS"/>, lets the arm coast (<see cref="WhileCoastingAsync{T}"/>), and
         /// returns the region's first contact and its impact peak (the first local maximum of its force).</summary>
         public Task<(ContactTelemetry Contact, double PeakN, string? Disturbed, int Points)?> CoastingImpactAsync(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, string geom,
             bool letGo, CancellationToken cancel) =>
@@ -726,8 +739,8 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
         }
 
         /// <summary>Sets <paramref name="start"/>, drives the sweep to <paramref name="coastFromS"/>, switches actuators,
-        /// passive joint forces and gravity off (and, to <paramref name="letGo"/> of a held payload, the end body's
-        /// collisions), steps the sweep on for the number of steps <paramref name="coastSteps"/> gives (from the driven
+        /// passive joint forces, gravity and friction off (and, to <paramref name="letGo"/> of a held payload, the end
+        /// body's collisions), steps the sweep on for the number of steps <paramref name="coastSteps"/> gives (from the driven
         /// steps; none when it is not positive), runs <paramref name="then"/> on that step's response (null when none) and
         /// switches the forces and collisions back on, whatever happens.</summary>
         private async Task<T> WhileCoastingAsync<T>(SimState start, IReadOnlyList<double[]> sweep, double coastFromS, bool letGo, Func<int, int> coastSteps,
@@ -736,7 +749,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
             var driven = Math.Max(1, (int)Math.Floor(coastFromS / Step));
             await bridge.StepAsync(Chunk(sweep.Take(driven)), cancellationToken: cancel);
-            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true }, cancellationToken: cancel);
+            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, ActuatorsOff = true, PassiveOff = true, GravityOff = true, FrictionOff = true }, cancellationToken: cancel);
             // The grip's force stops with the actuators, but its contact, pressed in by that force, would spring back for
             // tens of milliseconds and push the payload on: the grip stops touching it instead, and the payload flies free.
             if (letGo) await SetCollisionsOffAsync(_collisionsOff.Concat(model.Geoms.Where(g => g.Body == plan.EndBody).Select(g => g.Name)), cancel);

@@ -6,7 +6,7 @@ namespace Testbed.Controller.Calibration;
 
 /// <summary>
 /// A strike calibration written as the Markdown the scene READMEs carry: the gate's summary, one row per measured strike
-/// (who struck what, how fast, the masses, the peak against the two-body model's sliding-to-sticking band), then every
+/// (who struck what, how fast, the masses, the peak against the frictionless two-body model), then every
 /// strike that could not be set up, with why.
 /// </summary>
 public static class StrikeCalibrationTable
@@ -16,15 +16,15 @@ public static class StrikeCalibrationTable
         var text = new StringBuilder();
         var gate = StrikeCalibrationGate.Of(outcomes);
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"{gate.Measured} strikes measured on {gate.RegionGeoms} region geoms; {gate.WithinTolerance} within ±{StrikeCalibrationGate.Tolerance:P0}, median {gate.MedianDeviation:P1} and largest {gate.LargestDeviation:P1} outside the band."));
+            $"{gate.Measured} strikes measured on {gate.RegionGeoms} region geoms; {gate.WithinTolerance} within ±{StrikeCalibrationGate.Tolerance:P0}, median {gate.MedianDeviation:P1} and largest {gate.LargestDeviation:P1} off the model."));
         text.AppendLine();
-        text.AppendLine("| region geom | region | arm shape | struck by | v (m/s) | m_R / m_H at first touch (kg) | μ_true sliding / sticking where the force acted (kg) | peak (N) | model sliding / sticking (N) | measured ÷ model | contact points | ÷ first-point model | within ±5 % |");
+        text.AppendLine("| region geom | region | arm shape | struck by | v (m/s) | m_R / m_H at first touch (kg) | μ_true where the force acted (kg) | peak (N) | model (N) | measured ÷ model | contact points | ÷ first-point model | within ±5 % |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var o in outcomes.Where(o => o.Problem is null))
         {
             var within = o.Deviation <= StrikeCalibrationGate.Tolerance ? "yes" : string.Create(CultureInfo.InvariantCulture, $"no ({o.Deviation:P1})");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {o.Geom} | {o.Region.ToId()} | {o.Shape} | {o.RobotGeom} | {o.ApproachSpeedMps:0.000} | {Mass(o.RobotMassKg)} / {Mass(o.PersonMassKg)} | {o.ReducedMassKg:0.000} / {o.StickingReducedMassKg:0.000} | {o.PeakForceN:0.0} | {o.ModelForceN:0.0} / {o.StickingModelForceN:0.0} | {o.Ratio:0.000} / {o.StickingRatio:0.000} | {o.ContactPoints} | {o.FirstPointRatio:0.000} | {within} |"));
+                $"| {o.Geom} | {o.Region.ToId()} | {o.Shape} | {o.RobotGeom} | {o.ApproachSpeedMps:0.000} | {Mass(o.RobotMassKg)} / {Mass(o.PersonMassKg)} | {o.ReducedMassKg:0.000} | {o.PeakForceN:0.0} | {o.ModelForceN:0.0} | {o.Ratio:0.000} | {o.ContactPoints} | {o.FirstPointRatio:0.000} | {within} |"));
         }
         var unmeasured = outcomes.Where(o => o.Problem is not null).ToList();
         if (unmeasured.Count > 0)
@@ -43,7 +43,7 @@ public static class StrikeCalibrationTable
     /// <summary>One line per strike, for progress while a calibration runs.</summary>
     public static string Line(StrikeOutcome o) => o.Problem is null
         ? string.Create(CultureInfo.InvariantCulture,
-            $"{o.Geom} ({o.Region.ToId()}), {o.Shape}, {o.TargetSpeedMps} m/s: struck by {o.RobotGeom} at {o.ApproachSpeedMps:0.000} m/s, peak {o.PeakForceN:0.0} N, model {o.ModelForceN:0.0}-{o.StickingModelForceN:0.0} N, {(o.Deviation <= StrikeCalibrationGate.Tolerance ? "within" : $"{o.Deviation:P1} outside")}")
+            $"{o.Geom} ({o.Region.ToId()}), {o.Shape}, {o.TargetSpeedMps} m/s: struck by {o.RobotGeom} at {o.ApproachSpeedMps:0.000} m/s, peak {o.PeakForceN:0.0} N, model {o.ModelForceN:0.0} N, {(o.Deviation <= StrikeCalibrationGate.Tolerance ? "within" : $"{o.Deviation:P1} off")}")
         : string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Region.ToId()}), {o.Shape}, {o.TargetSpeedMps} m/s: not measured: {o.Problem}");
 
     private static string Mass(double? kg) => kg is { } m ? m.ToString("0.00", CultureInfo.InvariantCulture) : "fixed";

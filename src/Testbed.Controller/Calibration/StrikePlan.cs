@@ -13,7 +13,10 @@ public sealed record StrikeShape(string Name, IReadOnlyDictionary<string, double
 /// go with the other actuators and stops touching it, so the payload alone meets the region, as the two-body model
 /// assumes.</summary>
 /// <param name="Orientation">A unit quaternion (w, x, y, z) from the end body's frame to the payload's.</param>
-public sealed record StrikeHold(string Payload, IReadOnlyList<double> PositionM, IReadOnlyList<double> Orientation);
+/// <param name="TiltRad">How far the leading face is then tipped about the horizontal line across the sweep, its top
+/// forward (0: the face leads upright). A face laid along a standing limb meets it at two points and its force moves
+/// as the limb turns; a tipped face leads with its top edge, which crosses the limb at one point.</param>
+public sealed record StrikeHold(string Payload, IReadOnlyList<double> PositionM, IReadOnlyList<double> Orientation, double TiltRad = 0);
 
 /// <summary>How one person is placed for the strikes, where the plan's defaults do not suit them.</summary>
 /// <param name="HitAngleRad">Where this person's regions are placed along the sweep (null: the plan's); the sweep starts
@@ -91,7 +94,7 @@ public sealed record StrikePlan(
 
     private static StrikeHold LoadHold(InputNode hold)
     {
-        hold.ExpectOnly("payload", "pos_m", "quat");
+        hold.ExpectOnly("payload", "pos_m", "quat", "tilt_deg");
         var position = hold.Array("pos_m").Select(n => n.AsNumber()).ToList();
         if (position.Count != 3) throw hold.Fail("pos_m", $"has {position.Count} numbers", "[x, y, z] in m, in the end body's frame");
         var orientation = hold.Has("quat") ? hold.Array("quat").Select(n => n.AsNumber()).ToList() : [1.0, 0, 0, 0];
@@ -101,7 +104,9 @@ public sealed record StrikePlan(
             throw hold.Fail("quat", string.Create(CultureInfo.InvariantCulture, $"is not a unit quaternion ({orientation.Count} numbers, norm {norm:0.###})"),
                 "[w, x, y, z] with norm 1");
         }
-        return new StrikeHold(hold.NonEmptyString("payload"), position, orientation.Select(q => q / norm).ToList());
+        var tilt = hold.Has("tilt_deg") ? hold.Number("tilt_deg") : 0;
+        if (!(Math.Abs(tilt) < 90)) throw hold.Fail("tilt_deg", string.Create(CultureInfo.InvariantCulture, $"is {tilt}"), "an angle in degrees between -90 and 90");
+        return new StrikeHold(hold.NonEmptyString("payload"), position, orientation.Select(q => q / norm).ToList(), tilt * Math.PI / 180);
     }
 
     /// <summary>The plan for one person: their hit angle, the sweep starting as far before it as the plan's.</summary>

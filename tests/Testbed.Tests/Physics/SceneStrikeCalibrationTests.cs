@@ -9,8 +9,8 @@ namespace Testbed.Tests.Physics;
 /// <summary>
 /// The contact physics measured with each scene's own robot (Controller/Calibration/StrikeCalibration): body regions of
 /// the scene's people, struck by the robot's own links in each arm shape of the scene's strike plan at two speeds, the
-/// peak compared with v·√(μ_true·k), μ_true from the model's inertia where the force acted at its peak (sliding and
-/// sticking bounds). Asserted per site: what the site shows today, against the gate of `testbed scenes validate
+/// peak compared with v·√(μ_true·k), μ_true from the model's inertia where the force acted at its peak, the coast
+/// frictionless as the standard's model is. Asserted per site: what the site shows today, against the gate of `testbed scenes validate
 /// --calibrate` (at least 90 % within ±5 %, none beyond 10 %). Tables: sim-scenes/*/README.md (`testbed scenes calibrate
 /// SITE` prints them).
 /// </summary>
@@ -28,19 +28,21 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
 
     private static readonly Dictionary<string, SiteCoverage> Coverage = new()
     {
-        // Every shape without a payload, measured 2026-11-30: 138 strikes on all 20 of the worker's region geoms (the feet
-        // raised with the worker into the tool's reach), every one within ±5 %, worst 3.7 %.
+        // Every shape without a payload, measured 2026-11-30: 157 strikes on all 20 of the worker's region geoms (the feet
+        // raised with the worker into the tool's reach), every one within ±5 %, worst 4.9 %.
         ["warehouse"] = new(int.MaxValue, 130, 20, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
-        // The grab pad strikes the abdomen, chest, backs, head, lower legs and feet cleanly (first shape, 2026-11-30: 19
+        // The grab pad strikes the abdomen, chest, backs, head, lower legs and feet cleanly (first shape, 2026-11-30: 20
         // strikes on 10 region geoms, all within ±5 %); along an arm, hand, thigh or the neck its force moves while it
-        // rises, and on the pelvis it moves or the pad slides across it: those placements are rejected
-        // (docs/contact-physics.md, "Not yet right").
+        // rises, and on the pelvis it moves or the pad slides across it: those placements are rejected. The rock reaches
+        // the rest (below, and `testbed scenes calibrate mining`: all 20 geoms).
         ["mining"] = new(1, 18, 10, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
         // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed,
-        // raised with the region into the gripper's reach where it stands too low: the plan's first shape strikes 32 of
-        // the 40 region geoms, every one within ±5 % (the arm's three shapes 166 of 169 on 36 geoms, worst 7.7 %, three
-        // light hands struck by the bracelet in the 115° shape, `testbed scenes calibrate hospital`).
-        ["hospital"] = new(1, 60, 32, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
+        // raised with the region into the gripper's reach where it stands too low or where the arm meets its cart first:
+        // the plan's first shape strikes all 40 region geoms (measured 2026-11-30: 80 strikes, 78 within ±5 %). The two
+        // outside are the bracelet link on the patient's hands, 5.9 % high: the bracelet is a cylinder, and MuJoCo 2.2.2's
+        // general convex collider jumps its contact point from step to step (as a capsule it reads 1.000). So the gate,
+        // not every strike.
+        ["hospital"] = new(1, 72, 38, StrikeCalibrationGate.RequiredShareWithin, StrikeCalibrationGate.LargestAllowed, "the gate: 90 % within ±5 %, none beyond 10 %"),
     };
 
     private static string[] ScenesWithPlans() => SceneManifestLoader.ListSceneIds(BridgeFixture.ScenesRoot)
@@ -74,6 +76,25 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         Assert.Contains("the force moved while it rose", outcome.Problem);
     }
 
+    [Fact]
+    public async Task A_tipped_rock_strikes_the_limbs_and_neck_a_flat_face_cannot_at_one_point_each()
+    {
+        // The same limbs the pad's face meets at two points (above), struck by the rock tipped 30° so that its top edge
+        // crosses them: one point each, the force stays put, and the peak is the two-body model's. Measured 2026-11-30:
+        // 0.982–1.002 at 0.3 m/s on a lower arm, an upper arm, a hand and the neck, one contact point each.
+        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "mining");
+        var full = StrikePlan.Load(scene.FolderPath);
+        var tipped = full.Shapes.First(s => s.Holding is { TiltRad: > 0 });
+        var plan = full with { Shapes = [tipped], SpeedsMps = [0.3] };
+        string[] limbs = ["worker_lower_arm_l", "worker_upper_arm_l", "worker_hand_l", "worker_neck"];
+        var outcomes = await new StrikeCalibration(bridge.Connection.Client, Body).RunAsync(scene, plan, scene.Keyframes[0].Name, regionGeoms: limbs.ToHashSet());
+
+        output.WriteLine(StrikeCalibrationTable.Markdown(outcomes));
+        Assert.Equal(limbs.Order(), outcomes.Where(o => o.Problem is null).Select(o => o.Geom).Order());
+        Assert.All(outcomes, o => Assert.True(o.Deviation <= StrikeCalibrationGate.Tolerance && o.RobotGeom == "rock_block",
+            string.Create(CultureInfo.InvariantCulture, $"{o.Geom}: {o.RobotGeom} {o.Ratio:0.000} of the model")));
+    }
+
     [Theory]
     [MemberData(nameof(Scenes))]
     public async Task Strikes_by_the_scenes_own_robot_peak_near_the_two_body_model(string sceneId)
@@ -90,8 +111,8 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     public async Task Payloads_the_warehouse_arm_holds_strike_near_the_two_body_model()
     {
         // The first shape holding each payload: the 2 kg tote and the 12 kg bin, let go 5 ms before the impact (the grip
-        // stops touching them), so each meets the worker alone. Measured 2026-11-30: 44 strikes on 18 region geoms, 41
-        // within ±5 %, worst 8.3 % (the bin's two points on a lower arm, high).
+        // stops touching them), so each meets the worker alone. Measured 2026-11-30: 60 strikes on all 20 region geoms,
+        // every one within ±5 % (with friction on in the coast: 44 on 18, 41 within, worst 8.3 %).
         var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
         var full = StrikePlan.Load(scene.FolderPath);
         var plan = full with { Shapes = full.Shapes.Where(s => s.Holding is not null).GroupBy(s => s.Holding!.Payload).Select(g => g.First()).ToList() };
@@ -101,8 +122,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         Assert.All(outcomes.Where(o => o.Problem is null), o => Assert.Contains(o.RobotGeom, new[] { "tote_shell", "bin_shell" }));
         Assert.Contains(outcomes, o => o.RobotGeom == "tote_shell");
         Assert.Contains(outcomes, o => o.RobotGeom == "bin_shell");
-        AssertCoverage("warehouse", new SiteCoverage(2, 40, 16, StrikeCalibrationGate.RequiredShareWithin, StrikeCalibrationGate.LargestAllowed,
-            "the gate: 90 % within ±5 %, none beyond 10 %"), outcomes);
+        AssertCoverage("warehouse", new SiteCoverage(2, 54, 18, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"), outcomes);
     }
 
     private void AssertCoverage(string sceneId, SiteCoverage coverage, IReadOnlyList<StrikeOutcome> outcomes)
@@ -113,7 +133,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         Assert.True(gate.Measured >= coverage.MinStrikes && gate.RegionGeoms >= coverage.MinRegionGeoms,
             $"only {gate.Measured} strikes on {gate.RegionGeoms} region geoms were measured; expected at least {coverage.MinStrikes} on {coverage.MinRegionGeoms}");
         var far = outcomes.Where(o => o.Problem is null && o.Deviation > StrikeCalibrationGate.Tolerance).Select(o =>
-            string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Shape}, {o.TargetSpeedMps} m/s) {o.Ratio:0.000} sliding, {o.StickingRatio:0.000} sticking, {o.ContactPoints} point(s)"));
+            string.Create(CultureInfo.InvariantCulture, $"{o.Geom} ({o.Shape}, {o.TargetSpeedMps} m/s) {o.Ratio:0.000}, {o.ContactPoints} point(s)"));
         Assert.True(gate.WithinTolerance >= coverage.MinShareWithin * gate.Measured && gate.LargestDeviation <= coverage.MaxDeviation,
             string.Create(CultureInfo.InvariantCulture, $"{sceneId} ({coverage.Why}): {gate.WithinTolerance} of {gate.Measured} strikes within ±5 %, largest {gate.LargestDeviation:P1} outside; expected at least {coverage.MinShareWithin:P0} within and none beyond {coverage.MaxDeviation:P0}. Outside ±5 %: {string.Join("; ", far)}"));
     }

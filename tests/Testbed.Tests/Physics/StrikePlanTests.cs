@@ -42,6 +42,8 @@ public sealed class StrikePlanTests
     [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"quat\": [1, 0, 0, 0.5] }", "shapes[0].holding.quat")]
     [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"grip\": 1 }", "shapes[0].holding.grip")]
     [InlineData("{ \"pos_m\": [0, 0, 0.16] }", "shapes[0].holding.payload")]
+    [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"tilt_deg\": 90 }", "shapes[0].holding.tilt_deg")]
+    [InlineData("{ \"payload\": \"tote\", \"pos_m\": [0, 0, 0.16], \"tilt_deg\": \"30\" }", "shapes[0].holding.tilt_deg")]
     public void A_bad_held_payload_is_refused_naming_the_entry(string holding, string field)
     {
         var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
