@@ -220,8 +220,9 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             {
                 return (Unmeasured(person, region, shape, speed, $"the bridge applied k = {c.StiffnessNPerM} N/m; the region's is {k} N/m"), null);
             }
-            // Friction off makes a point stick as it slides; a bridge that left friction on reports more inertia sticking.
-            if (c.InverseEffectiveMassAtPeakStickingPerKg != c.InverseEffectiveMassAtPeakPerKg)
+            // With friction off nothing holds a point tangentially, so the inertia the contact meets sticking is the one it
+            // meets sliding; a bridge that left friction on reports more.
+            if (Math.Abs(c.InverseEffectiveMassAtPeakStickingPerKg - c.InverseEffectiveMassAtPeakPerKg) > 1e-9 * c.InverseEffectiveMassAtPeakPerKg)
             {
                 return (Unmeasured(person, region, shape, speed, "the bridge left friction on during the coast (the contact's sticking inertia differs from its sliding one)"), null);
             }

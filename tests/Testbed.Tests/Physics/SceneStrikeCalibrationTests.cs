@@ -10,9 +10,9 @@ namespace Testbed.Tests.Physics;
 /// The contact physics measured with each scene's own robot (Controller/Calibration/StrikeCalibration): body regions of
 /// the scene's people, struck by the robot's own links in each arm shape of the scene's strike plan at two speeds, the
 /// peak compared with v·√(μ_true·k), μ_true from the model's inertia where the force acted at its peak, the coast
-/// frictionless as the standard's model is. Asserted per site: what the site shows today, against the gate of `testbed scenes validate
-/// --calibrate` (at least 90 % within ±5 %, none beyond 10 %). Tables: sim-scenes/*/README.md (`testbed scenes calibrate
-/// SITE` prints them).
+/// frictionless as the standard's model is. Asserted per site: what the site shows today, against the gate of `testbed
+/// scenes validate --calibrate` (at least 90 % within ±5 %, none beyond 10 %). Tables: sim-scenes/*/README.md
+/// (`testbed scenes calibrate SITE` prints them).
 /// </summary>
 [Collection(BridgeCollection.Name)]
 public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutputHelper output)
