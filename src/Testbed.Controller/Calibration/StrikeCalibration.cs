@@ -22,11 +22,13 @@ namespace Testbed.Controller.Calibration;
 /// a point contact; a box face or edge touches at several, two capsules side by side at two.</param>
 /// <param name="FirstPointModelForceN">The model with μ_true at the first point touched instead, for comparison:
 /// the reference a face or edge strike is not measured against (it misses the inertia of the points that follow).</param>
+/// <param name="RiseLightestKg">The least inertia the region's force met at any step while it rose to its peak.</param>
+/// <param name="RiseHeaviestKg">The greatest; the two differ when the force moved while it rose.</param>
 public sealed record StrikeOutcome(
     string Person, string Geom, BodyRegion Region, string Shape, double TargetSpeedMps, string? RobotGeom,
     double ApproachSpeedMps, double? RobotMassKg, double? PersonMassKg, double ReducedMassKg,
     double StiffnessNPerM, double PeakForceN, double ModelForceN, string? Problem, int ContactPoints = 0,
-    double FirstPointModelForceN = 0)
+    double FirstPointModelForceN = 0, double RiseLightestKg = 0, double RiseHeaviestKg = 0)
 {
     /// <summary>Measured ÷ model.</summary>
     public double Ratio => ModelForceN > 0 ? PeakForceN / ModelForceN : double.NaN;
@@ -95,11 +97,12 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
     private const double MaxClosingOverTarget = 1.5;
     private const double MinClosingOverTarget = 0.5;
 
-    /// <summary>The most the inertia the region's force met may change while the force rises to its peak: a tenth,
-    /// which moves the model force by 5 %, the calibration's tolerance. More means the force moved during the impact
-    /// (from a shallow point to a deep one along a limb, from a corner to a face, from one robot part to another), and
-    /// no single two-body model describes it.</summary>
-    private const double MaxInertiaChange = 0.10;
+    /// <summary>The most the inertia the region's force met may change while the force rises to its peak: a twentieth,
+    /// which moves the model force by 2.5 %, half the calibration's tolerance, so that which inertia the model takes
+    /// cannot by itself decide whether a strike is within. More means the force moved during the impact (from a shallow
+    /// point to a deep one along a limb, from a corner to a face, from one robot part to another, or between the points
+    /// of a face on a light limb as it turns), and no single two-body model describes it.</summary>
+    private const double MaxInertiaChange = 0.05;
 
     /// <param name="regionGeoms">Only these region geoms (null: every region geom of every person).</param>
     /// <param name="measured">Called with each strike as soon as it is measured or found impossible, for progress.</param>
@@ -245,7 +248,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             return (new StrikeOutcome(person.Id, region.Geom, region.Region, shape.Name, speed, personFirst ? c.Geom2 : c.Geom1,
                 closing, robotInverse > 0 ? 1 / robotInverse : null, personInverse > 0 ? 1 / personInverse : null,
                 reduced, k, impact.Value.PeakN, closing * Math.Sqrt(reduced * k), null,
-                impact.Value.Points, c.ModelPeakForceN), null);
+                impact.Value.Points, c.ModelPeakForceN, lightest, heaviest), null);
         }
     }
 

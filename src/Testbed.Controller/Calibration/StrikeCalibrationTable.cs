@@ -5,7 +5,8 @@ using Testbed.Domain.Harm;
 namespace Testbed.Controller.Calibration;
 
 /// <summary>
-/// A strike calibration written as the Markdown the scene READMEs carry: the gate's summary, one row per measured strike
+/// A strike calibration written as the Markdown the scene READMEs carry: the gate's summary, how each region geom was
+/// covered (strikes, arm shapes, speeds), one row per measured strike
 /// (who struck what, how fast, the masses, the peak against the frictionless two-body model), then every
 /// strike that could not be set up, with why.
 /// </summary>
@@ -18,13 +19,21 @@ public static class StrikeCalibrationTable
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"{gate.Measured} strikes measured on {gate.RegionGeoms} region geoms; {gate.WithinTolerance} within ±{StrikeCalibrationGate.Tolerance:P0}, median {gate.MedianDeviation:P1} and largest {gate.LargestDeviation:P1} off the model."));
         text.AppendLine();
-        text.AppendLine("| region geom | region | arm shape | struck by | v (m/s) | m_R / m_H at first touch (kg) | μ_true where the force acted (kg) | peak (N) | model (N) | measured ÷ model | contact points | ÷ first-point model | within ±5 % |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| region geom | strikes | arm shapes struck | speeds struck (m/s) | meets the gate |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var c in gate.Coverage)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c.Geom} | {c.Strikes} | {c.Shapes.Count} of {c.ShapesTried} | {(c.SpeedsMps.Count > 0 ? string.Join(", ", c.SpeedsMps) : "none")} | {(c.Problem is null ? "yes" : "no")} |"));
+        }
+        text.AppendLine();
+        text.AppendLine("| region geom | region | arm shape | struck by | v (m/s) | m_R / m_H at first touch (kg) | μ_true where the force acted (kg) | μ while the force rose (kg) | peak (N) | model (N) | measured ÷ model | contact points | ÷ first-point model | within ±5 % |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var o in outcomes.Where(o => o.Problem is null))
         {
             var within = o.Deviation <= StrikeCalibrationGate.Tolerance ? "yes" : string.Create(CultureInfo.InvariantCulture, $"no ({o.Deviation:P1})");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {o.Geom} | {o.Region.ToId()} | {o.Shape} | {o.RobotGeom} | {o.ApproachSpeedMps:0.000} | {Mass(o.RobotMassKg)} / {Mass(o.PersonMassKg)} | {o.ReducedMassKg:0.000} | {o.PeakForceN:0.0} | {o.ModelForceN:0.0} | {o.Ratio:0.000} | {o.ContactPoints} | {o.FirstPointRatio:0.000} | {within} |"));
+                $"| {o.Geom} | {o.Region.ToId()} | {o.Shape} | {o.RobotGeom} | {o.ApproachSpeedMps:0.000} | {Mass(o.RobotMassKg)} / {Mass(o.PersonMassKg)} | {o.ReducedMassKg:0.000} | {o.RiseLightestKg:0.000}–{o.RiseHeaviestKg:0.000} | {o.PeakForceN:0.0} | {o.ModelForceN:0.0} | {o.Ratio:0.000} | {o.ContactPoints} | {o.FirstPointRatio:0.000} | {within} |"));
         }
         var unmeasured = outcomes.Where(o => o.Problem is not null).ToList();
         if (unmeasured.Count > 0)

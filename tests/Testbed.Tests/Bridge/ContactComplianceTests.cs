@@ -114,10 +114,10 @@ public sealed class ContactComplianceTests(BridgeFixture bridge, ITestOutputHelp
         }
         // A face pressed flat and centred meets the same inertia from first touch to the peak; in the other lanes the
         // force moves a little as the face or edge settles, too little for the strike calibration to reject them as
-        // anything but two-body impacts (it rejects a range wider than a tenth).
+        // anything but two-body impacts (it rejects a range wider than a twentieth).
         var flat = strikes["face_on_box"];
         Assert.Equal(1, flat.InverseEffectiveMassRiseMaxPerKg / flat.InverseEffectiveMassRiseMinPerKg, 6);
-        foreach (var (lane, c) in strikes) Assert.InRange(c.InverseEffectiveMassRiseMaxPerKg / c.InverseEffectiveMassRiseMinPerKg, 1, 1.1);
+        foreach (var (lane, c) in strikes) Assert.InRange(c.InverseEffectiveMassRiseMaxPerKg / c.InverseEffectiveMassRiseMinPerKg, 1, 1.05);
         // The point model at the first point touched is far off for a face or edge pressed flat: these lanes test what
         // a point contact cannot.
         foreach (var lane in new[] { "face_on_box", "edge_on_box" })

@@ -10,9 +10,11 @@ namespace Testbed.Tests.Physics;
 /// The contact physics measured with each scene's own robot (Controller/Calibration/StrikeCalibration): body regions of
 /// the scene's people, struck by the robot's own links in each arm shape of the scene's strike plan at two speeds, the
 /// peak compared with v·√(μ_true·k), μ_true from the model's inertia where the force acted at its peak, the coast
-/// frictionless as the standard's model is. Asserted per site: what the site shows today, against the gate of `testbed
-/// scenes validate --calibrate` (at least 90 % within ±5 %, none beyond 10 %). Tables: sim-scenes/*/README.md
-/// (`testbed scenes calibrate SITE` prints them).
+/// frictionless as the standard's model is. Asserted per site on part of its plan (the whole plan takes 15–40 min): how
+/// many strikes on how many region geoms, every one within ±5 %. `testbed scenes validate --calibrate` runs the whole
+/// plan and also asks every region geom be struck at both speeds in at least three arm shapes
+/// (<see cref="StrikeCalibrationGateTests"/>). Tables: sim-scenes/*/README.md (`testbed scenes calibrate SITE` prints
+/// them).
 /// </summary>
 [Collection(BridgeCollection.Name)]
 public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutputHelper output)
@@ -28,18 +30,19 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
 
     private static readonly Dictionary<string, SiteCoverage> Coverage = new()
     {
-        // Every shape without a payload, measured 2026-11-30: 157 strikes on all 20 of the worker's region geoms (the feet
-        // raised with the worker into the tool's reach), every one within ±5 %, worst 4.9 %.
+        // Every shape without a payload, measured 2026-11-30 (the inertia the force met within a twentieth while it rose):
+        // 148 strikes on all 20 of the worker's region geoms (the feet raised with the worker into the tool's reach),
+        // every one within ±5 %.
         ["warehouse"] = new(int.MaxValue, 130, 20, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
-        // The grab pad strikes the abdomen, chest, backs, head, lower legs and feet cleanly (first shape, 2026-11-30: 20
+        // The grab pad strikes the abdomen, chest, backs, head, lower legs and feet cleanly (first shape, 2026-11-30: 17
         // strikes on 10 region geoms, all within ±5 %); along an arm, hand, thigh or the neck its force moves while it
         // rises, and on the pelvis it moves or the pad slides across it: those placements are rejected. The rock reaches
         // the rest (below, and `testbed scenes calibrate mining`: all 20 geoms).
-        ["mining"] = new(1, 18, 10, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
+        ["mining"] = new(1, 15, 10, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %; limbs but the lower legs rejected"),
         // The patient struck standing (strike-plan.json `people`), both people beside the arm's cart, away from the bed,
         // raised with the region into the gripper's reach where it stands too low or where the arm meets its cart first:
         // the plan's first shape strikes all 40 region geoms (measured 2026-11-30: 80 strikes, every one within ±5 %,
-        // worst 3.6 %). With the bracelet a cylinder, as it was, the patient's hands read 5.9 % high: MuJoCo 2.2.2's
+        // worst 2.0 %). With the bracelet a cylinder, as it was, the patient's hands read 5.9 % high: MuJoCo 2.2.2's
         // general convex collider jumps a cylinder's contact point from step to step.
         ["hospital"] = new(1, 72, 38, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"),
     };
@@ -110,8 +113,9 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     public async Task Payloads_the_warehouse_arm_holds_strike_near_the_two_body_model()
     {
         // The first shape holding each payload: the 2 kg tote and the 12 kg bin, let go 5 ms before the impact (the grip
-        // stops touching them), so each meets the worker alone. Measured 2026-11-30: 60 strikes on all 20 region geoms,
-        // every one within ±5 % (with friction on in the coast: 44 on 18, 41 within, worst 8.3 %).
+        // stops touching them), so each meets the worker alone. Measured 2026-11-30: 49 strikes on all 20 region geoms,
+        // every one within ±5 % (60 when the inertia the force met could range over a tenth while it rose; with friction
+        // on in the coast as well: 44 on 18, 41 within, worst 8.3 %).
         var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
         var full = StrikePlan.Load(scene.FolderPath);
         var plan = full with { Shapes = full.Shapes.Where(s => s.Holding is not null).GroupBy(s => s.Holding!.Payload).Select(g => g.First()).ToList() };
@@ -121,7 +125,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
         Assert.All(outcomes.Where(o => o.Problem is null), o => Assert.Contains(o.RobotGeom, new[] { "tote_shell", "bin_shell" }));
         Assert.Contains(outcomes, o => o.RobotGeom == "tote_shell");
         Assert.Contains(outcomes, o => o.RobotGeom == "bin_shell");
-        AssertCoverage("warehouse", new SiteCoverage(2, 54, 18, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"), outcomes);
+        AssertCoverage("warehouse", new SiteCoverage(2, 44, 20, 1.0, StrikeCalibrationGate.Tolerance, "every strike within ±5 %"), outcomes);
     }
 
     private void AssertCoverage(string sceneId, SiteCoverage coverage, IReadOnlyList<StrikeOutcome> outcomes)

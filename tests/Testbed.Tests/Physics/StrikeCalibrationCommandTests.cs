@@ -37,7 +37,9 @@ public sealed class StrikeCalibrationCommandTests
             Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
             Assert.Contains("[1/2] worker_pelvis (pelvis), wrist bent up, 0.3 m/s: struck by arm_", stderr);
             Assert.Contains("[2/2] worker_pelvis (pelvis), wrist bent up, 1 m/s: struck by arm_", stderr);
-            var rows = File.ReadAllLines(table).Where(l => l.StartsWith("| worker_pelvis |", StringComparison.Ordinal)).ToList();
+            var lines = File.ReadAllLines(table);
+            Assert.Contains("| worker_pelvis | 2 | 1 of 1 | 0.3, 1 | yes |", lines);
+            var rows = lines.Where(l => l.StartsWith("| worker_pelvis | pelvis |", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, rows.Count);
             Assert.All(rows, r => Assert.StartsWith("| worker_pelvis | pelvis | wrist bent up | arm_", r));
             Assert.All(rows, r => Assert.EndsWith("| yes |", r));
@@ -47,5 +49,19 @@ public sealed class StrikeCalibrationCommandTests
         {
             File.Delete(table);
         }
+    }
+
+    [Fact]
+    public async Task A_region_no_placement_strikes_cleanly_fails_the_gate_by_name()
+    {
+        // With the wrist bent down the suction cup meets a hand at points whose force moves while it rises, in every
+        // heading and at both heights (measured 2026-11-30); the pelvis is struck cleanly in the same shape.
+        var (exit, stdout, stderr) = await TestbedProgram.RunAsync("scenes", "calibrate", "warehouse", "--region", "worker_pelvis,worker_hand_l", "--shape", "wrist bent down");
+
+        Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("| worker_pelvis | 2 | 1 of 1 | 0.3, 1 | yes |", stdout);
+        Assert.Contains("| worker_hand_l | 0 | 0 of 1 | none | no |", stdout);
+        Assert.Contains("strike calibration: worker_hand_l: not struck cleanly in any arm shape or at any speed", stderr);
+        Assert.DoesNotContain("strike calibration: worker_pelvis", stderr);
     }
 }
