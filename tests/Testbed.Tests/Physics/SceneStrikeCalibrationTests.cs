@@ -10,7 +10,7 @@ namespace Testbed.Tests.Physics;
 /// The contact physics measured with each scene's own robot (Controller/Calibration/StrikeCalibration): body regions of
 /// the scene's people, struck by the robot's own links in each arm shape of the scene's strike plan at two speeds, the
 /// peak compared with v·√(μ_true·k), μ_true from the model's inertia where the force acted at its peak, the coast
-/// frictionless as the standard's model is. Asserted per site on part of its plan (the whole plan takes 15–40 min): how
+/// frictionless as the standard's model is. Asserted per site on part of its plan (the whole plan takes 20–40 min): how
 /// many strikes on how many region geoms, every one within ±5 %. `testbed scenes validate --calibrate` runs the whole
 /// plan and also asks every region geom be struck at both speeds in at least three arm shapes
 /// (<see cref="StrikeCalibrationGateTests"/>). Tables: sim-scenes/*/README.md (`testbed scenes calibrate SITE` prints
@@ -131,7 +131,7 @@ public sealed class SceneStrikeCalibrationTests(BridgeFixture bridge, ITestOutpu
     private void AssertCoverage(string sceneId, SiteCoverage coverage, IReadOnlyList<StrikeOutcome> outcomes)
     {
         output.WriteLine(StrikeCalibrationTable.Markdown(outcomes));
-        // The gate `testbed scenes validate --calibrate` applies, with this scene's counts on top.
+        // The gate's tolerance with this scene's counts (its three shapes per region geom need the whole plan).
         var gate = StrikeCalibrationGate.Of(outcomes);
         Assert.True(gate.Measured >= coverage.MinStrikes && gate.RegionGeoms >= coverage.MinRegionGeoms,
             $"only {gate.Measured} strikes on {gate.RegionGeoms} region geoms were measured; expected at least {coverage.MinStrikes} on {coverage.MinRegionGeoms}");
