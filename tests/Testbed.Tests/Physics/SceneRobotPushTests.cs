@@ -14,16 +14,21 @@ public sealed class SceneRobotPushTests(BridgeFixture bridge, ITestOutputHelper 
 {
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
+    // Measured 2026-11-30 (contact torque ÷ actuator torque about the sweep axis): warehouse chest 0.998 and pelvis
+    // 0.999, hospital nurse's chest 0.997 and pelvis 0.980. Mining's slew is not here: on the chest its actuator read
+    // 6.4 × the contact's torque, not explained (docs/contact-physics.md).
     [Theory]
-    [InlineData("worker_chest")]
-    [InlineData("worker_pelvis")]
-    public async Task A_slow_push_settles_at_the_actuators_force_without_jumps(string geom)
+    [InlineData("warehouse", "worker_clear", "worker_chest", "elbow at 60 degrees")]
+    [InlineData("warehouse", "worker_clear", "worker_pelvis", "elbow at 60 degrees")]
+    [InlineData("hospital", "patient_centred", "nurse_chest", "elbow at 57 degrees, wrist straight")]
+    [InlineData("hospital", "patient_centred", "nurse_pelvis", "elbow at 57 degrees, wrist straight")]
+    public async Task A_slow_push_settles_at_the_actuators_force_without_jumps(string site, string keyframe, string geom, string shape)
     {
-        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, "warehouse");
+        var scene = SceneManifestLoader.Load(BridgeFixture.ScenesRoot, site);
         var plan = StrikePlan.Load(scene.FolderPath);
 
         var push = await new StrikeCalibration(bridge.Connection.Client, Body)
-            .PushAsync(scene, plan, "worker_clear", geom, "elbow at 60 degrees", speedMps: 0.05, pushRad: 0.06, holdS: 1.5);
+            .PushAsync(scene, plan, keyframe, geom, shape, speedMps: 0.05, pushRad: 0.06, holdS: 1.5);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{push.Geom} by {push.RobotGeom}: settled {push.SettledForceN:0.0} N, contact torque {push.ContactTorqueNm:0.00} N m, actuator {push.ActuatorTorqueNm:0.00} N m, ratio {push.Ratio:0.000}, largest step {push.LargestStepN:0.00} N (limit F_s {push.QuasiStaticLimitN} N) {push.Problem}"));
