@@ -15,8 +15,9 @@ public sealed class SceneRobotPushTests(BridgeFixture bridge, ITestOutputHelper 
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
     // Measured 2026-11-30 (contact torque ÷ actuator torque about the sweep axis): warehouse chest 0.998 and pelvis
-    // 0.999, hospital nurse's chest 0.997 and pelvis 0.980. Mining's slew is not here: on the chest its actuator read
-    // 6.4 × the contact's torque, not explained (docs/contact-physics.md).
+    // 0.999, hospital nurse's chest 0.997 and pelvis 0.980. Mining's slew is not here: its grab pad presses the chest,
+    // abdomen and pelvis at once, and the rig balances the actuator against the pushed region alone
+    // (docs/contact-physics.md).
     [Theory]
     [InlineData("warehouse", "worker_clear", "worker_chest", "elbow at 60 degrees")]
     [InlineData("warehouse", "worker_clear", "worker_pelvis", "elbow at 60 degrees")]
