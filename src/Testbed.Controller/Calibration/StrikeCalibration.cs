@@ -42,8 +42,8 @@ public sealed record StrikeOutcome(
 
 /// <summary>A slow push of a standing person's region by the scene's own robot, held until it settles.</summary>
 /// <param name="SettledForceN">The region's force, mean of the last 100 ms.</param>
-/// <param name="ContactTorqueNm">That contact's torque about the sweep axis: the whole force from the robot (normal force and
-/// friction) at the force centroid.</param>
+/// <param name="ContactTorqueNm">The torque about the sweep axis of every force from the robot on the person (each contact's
+/// normal force and friction where it acts): the region's, and its neighbours' where the same part presses them too.</param>
 /// <param name="ActuatorTorqueNm">The torque the sweep joint applied at the end (its actuator, less its damping times the last
 /// of its velocity): in static equilibrium it matches the contact torque.</param>
 /// <param name="LargestStepN">The largest change of the region's force from one physics step to the next, control
@@ -854,16 +854,26 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             var settled = forces[^window..].Average();
             var largestStep = forces.Zip(forces.Skip(1), (a, b) => Math.Abs(b - a)).DefaultIfEmpty(0).Max();
 
-            // Equilibrium about the sweep axis (vertical): the sweep joint's torque balances the contact force's,
-            // (r × F) along the axis, r from the axis to where the force acts and F the whole force from the robot on the
-            // person (the normal force and friction); gravity has no torque about a vertical axis.
+            // Equilibrium about the sweep axis (vertical): the sweep joint's torque balances the torque of every force
+            // from the robot on the person, (r × F) along the axis, r from the axis to where each contact's force acts and
+            // F its whole force (the normal force and friction), each at its mean over the last chunk (100 ms, or 100
+            // steps where the timestep is shorter than 1 ms); gravity has no torque about a vertical axis. A broad face
+            // presses the region's neighbours too (mining's grab pad: chest, abdomen and pelvis at once), and the
+            // actuator carries them all.
+            var axis = Axis(shape);
+            var lastChunk = Math.Min(window, settlePeriods * substeps);
+            double TorqueOf(ContactTelemetry c)
+            {
+                var mean = c.ForceSamplesN.TakeLast(lastChunk).Sum() / lastChunk;
+                if (!(c.PeakNormalForceN > 0) || !(mean > 0)) return 0;
+                var toPerson = scene.FindPersonGeom(c.Geom1) is not null ? -1 : 1;
+                var (n, friction, at) = (c.PeakNormal ?? new Vec3(), c.PeakFrictionForce ?? new Vec3(), c.PeakPosition ?? new Vec3());
+                var (fx, fy) = (toPerson * (mean * n.X + friction.X * mean / c.PeakNormalForceN), toPerson * (mean * n.Y + friction.Y * mean / c.PeakNormalForceN));
+                return axis.Turn * ((at.X - axis.X) * fy - (at.Y - axis.Y) * fx);
+            }
+            var contactTorque = step.Contacts.Where(c => c.StiffnessNPerM > 0).Sum(TorqueOf);
             var last = touching.MaxBy(c => c.PeakNormalForceN)!;
             var personFirst = last.Geom1 == region.Geom;
-            var toPerson = personFirst ? -1 : 1;
-            var (n, friction, at) = (last.PeakNormal ?? new Vec3(), last.PeakFrictionForce ?? new Vec3(), last.PeakPosition ?? new Vec3());
-            var (fx, fy) = (toPerson * (settled * n.X + friction.X * settled / last.PeakNormalForceN), toPerson * (settled * n.Y + friction.Y * settled / last.PeakNormalForceN));
-            var axis = Axis(shape);
-            var contactTorque = axis.Turn * ((at.X - axis.X) * fy - (at.Y - axis.Y) * fx);
             // What the sweep joint applies: its actuator, less its own damping should the joint still be moving.
             var sweepJoint = _byName[plan.SweepActuator].Actuator;
             var creep = sweepJoint.JointQvelAddress >= 0 ? step.State.Qvel[sweepJoint.JointQvelAddress] : 0;
