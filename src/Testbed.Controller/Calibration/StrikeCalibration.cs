@@ -66,9 +66,10 @@ public sealed record PushOutcome(
 /// they, the joints' passive forces, gravity and contact friction are switched off, so the arm coasts into the region as
 /// the standard's free, frictionless two-body model assumes (with friction the peak lies anywhere from that model up to
 /// one with every contact point stuck, and against a heavy striker that bound is several times higher: no test at all).
-/// The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact. A shape holding a payload strikes with the payload instead: it sits in the grip at rest with the arm,
-/// its origin aimed where the end body's would be, and the grip lets go of it (its force off, its geoms no longer
-/// touching) when the coast begins, so the payload alone meets the region.
+/// The impact peak is then compared with v·√(μ_true·k), μ_true from the model's inertia at that contact. A shape
+/// holding a payload strikes with the payload instead: it sits in the grip at rest with the arm, its origin aimed where
+/// the end body's would be, and the grip lets go of it (its force off, its geoms no longer touching) when the coast
+/// begins, so the payload alone meets the region.
 /// </summary>
 public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
 {

@@ -57,8 +57,8 @@ public sealed record StrikeCoverage(string Geom, int Strikes, IReadOnlyList<stri
     {
         get
         {
-            var shapesNeeded = Math.Min(StrikeCalibrationGate.RequiredShapes, ShapesTried);
             if (Strikes == 0) return "not struck cleanly in any arm shape or at any speed";
+            var shapesNeeded = Math.Min(StrikeCalibrationGate.RequiredShapes, ShapesTried);
             var missing = SpeedsTriedMps.Except(SpeedsMps).ToList();
             if (Shapes.Count < shapesNeeded || missing.Count > 0)
             {
