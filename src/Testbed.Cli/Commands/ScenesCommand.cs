@@ -99,11 +99,14 @@ public static class ScenesCommand
             shape and speed, the robot part or payload that struck, the closing speed, the effective masses, the peak and
             the ISO/TS 15066 two-body model v·sqrt(k·mu) (the coast is frictionless, as that model is), and whether the
             peak lies within 5 % of it; before it, how each region geom was covered (arm shapes and speeds struck);
-            after it, every strike that could not be set up, with why. docs/contact-physics.md explains the rig and
-            the model.
+            after it, every strike that could not be set up, with why. Then the plan's clamps (a region pressed into the
+            scenery and held, gravity off): the settled force, the robot's whole push, how much of it the scenery carries,
+            the press joint's torque from the contacts against its actuator's, and the largest force step (--region runs
+            only the clamps on those regions). docs/contact-physics.md explains the rig and the model.
             Exit codes: 0 the calibration passes the gate of `scenes validate --calibrate` (every strike within 5 %,
             every region geom struck at every speed and in at least three arm shapes, or all of them when fewer are
-            run); 1 it does not; 2 a usage or scene file problem; 3 no bridge.
+            run; every clamp's actuator within 5 % of its contacts, the scenery carrying at least three quarters of the
+            push, no force step above 5 % of F_s); 1 it does not; 2 a usage or scene file problem; 3 no bridge.
             """) { site, regions, shapes, table, scenes, bridge };
         command.SetAction(async (parse, cancel) =>
         {
@@ -136,14 +139,23 @@ public static class ScenesCommand
             var outcomes = await new StrikeCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, plan, scene.Keyframes[0].Name, cancel,
                 wantedRegions.Length > 0 ? wantedRegions.ToHashSet() : null,
                 o => Console.Error.WriteLine($"[{++done}/{strikes}] {StrikeCalibrationTable.Line(o)}"));
+            // The plan's clamps against the scenery, a second each: those on the regions asked for.
+            var clamps = new List<ClampOutcome>();
+            foreach (var clamp in (plan.Clamps ?? []).Where(c => wantedRegions.Length == 0 || wantedRegions.Contains(c.Region)))
+            {
+                var outcome = await new ClampCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, clamp, cancel);
+                await Console.Error.WriteLineAsync(StrikeCalibrationTable.Line(outcome));
+                clamps.Add(outcome);
+            }
             var markdown = StrikeCalibrationTable.Markdown(outcomes);
+            if (clamps.Count > 0) markdown += Environment.NewLine + "Clamps against the scenery:" + Environment.NewLine + Environment.NewLine + StrikeCalibrationTable.ClampMarkdown(clamps);
             await Console.Out.WriteAsync(markdown);
             if (parse.GetValue(table) is { } path)
             {
                 await File.WriteAllTextAsync(path, markdown, cancel);
                 await Console.Error.WriteLineAsync($"wrote {path}");
             }
-            var problems = StrikeCalibrationGate.Of(outcomes).Problems();
+            var problems = StrikeCalibrationGate.Of(outcomes).Problems().Concat(clamps.SelectMany(c => c.Failures())).ToList();
             foreach (var problem in problems) await Console.Error.WriteLineAsync($"strike calibration: {problem}");
             return problems.Count == 0 ? ExitCodes.Passed : ExitCodes.Failed;
         });

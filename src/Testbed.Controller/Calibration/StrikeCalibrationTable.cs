@@ -49,6 +49,32 @@ public static class StrikeCalibrationTable
         return text.ToString();
     }
 
+    /// <summary>The clamps of a strike plan as the scene READMEs carry them: one row per clamp, then why any failed.</summary>
+    public static string ClampMarkdown(IReadOnlyList<ClampOutcome> clamps)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| clamp | region geom | pressed by | region's settled force (N) | the robot's whole push (N) | scenery carries | press joint torque, contacts / actuator (N m) | actuator ÷ contacts | largest step (N, of F_s) | meets the gate |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var c in clamps.Where(c => c.Problem is null))
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {c.Name} | {c.Geom} | {c.RobotGeom} | {c.SettledForceN:0.0} | {c.PushN:0.0} | {c.SceneryShare:P1} | {c.ContactTorqueNm:0.00} / {c.ActuatorTorqueNm:0.00} | {c.Ratio:0.000} | {c.LargestStepN:0.00} ({c.LargestStepN / c.QuasiStaticLimitN:P1}) | {(c.Failures().Count == 0 ? "yes" : "no")} |"));
+        }
+        var failures = clamps.SelectMany(c => c.Failures()).ToList();
+        if (failures.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var failure in failures) text.AppendLine($"- {failure}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>One line per clamp, for progress.</summary>
+    public static string Line(ClampOutcome c) => c.Problem is null
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"clamp: {c.Name}: {c.Geom} {c.SettledForceN:0.0} N by {c.RobotGeom}, scenery carries {c.SceneryShare:P1}, actuator ÷ contacts {c.Ratio:0.000}, largest step {c.LargestStepN:0.00} N")
+        : $"clamp: {c.Name}: not measured: {c.Problem}";
+
     /// <summary>One line per strike, for progress while a calibration runs.</summary>
     public static string Line(StrikeOutcome o) => o.Problem is null
         ? string.Create(CultureInfo.InvariantCulture,

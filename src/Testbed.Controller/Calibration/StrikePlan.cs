@@ -26,6 +26,21 @@ public sealed record StrikeHold(string Payload, IReadOnlyList<double> PositionM,
 /// side by side and a neighbour is always hit first. The two-body model's masses are measured in the pose struck.</param>
 public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUpright);
 
+/// <summary>A clamp to check: a person placed by a keyframe against scenery (a hand on a shelf board, a patient on her
+/// mattress, a back to a rock wall), and the robot driven from one pose to another that presses a region into it, then
+/// held. The settled press must balance the press actuator's torque and the scenery must carry it (see
+/// <see cref="ClampCalibration"/>).</summary>
+/// <param name="Keyframe">Where the person rests against the scenery (the scene's own keyframe).</param>
+/// <param name="Region">The region geom the press is aimed at; it must be the first part of the person the robot touches.</param>
+/// <param name="PressActuator">The actuator whose torque the press is balanced against: a position actuator on a hinge or
+/// slide joint.</param>
+/// <param name="From">Targets the robot starts from, clear of the person (actuators not named hold the keyframe's).</param>
+/// <param name="To">Targets it is driven to, past the region, so that the servos press it into the scenery.</param>
+/// <param name="DurationS">How long the drive from <paramref name="From"/> to <paramref name="To"/> takes (smoothstep).</param>
+/// <param name="HoldS">How long the robot then holds at <paramref name="To"/> before the press is read.</param>
+public sealed record StrikeClamp(string Name, string Keyframe, string Region, string PressActuator,
+    IReadOnlyDictionary<string, double> From, IReadOnlyDictionary<string, double> To, double DurationS, double HoldS);
+
 /// <summary>
 /// How to drive a scene's own robot into its people to prove the contact physics (sim-scenes/&lt;scene&gt;/strike-plan.json):
 /// the robot holds a shape, the lift actuator sets the height its end body strikes at, and the sweep actuator swings
@@ -49,7 +64,8 @@ public sealed record StrikePlan(
     string EndBody,
     IReadOnlyList<StrikeShape> Shapes,
     IReadOnlyList<double> SpeedsMps,
-    IReadOnlyDictionary<string, StrikePersonPlacement>? People = null)
+    IReadOnlyDictionary<string, StrikePersonPlacement>? People = null,
+    IReadOnlyList<StrikeClamp>? Clamps = null)
 {
     public const string Schema = "testbed.strike-plan/v1";
     public const string FileName = "strike-plan.json";
@@ -58,7 +74,7 @@ public sealed record StrikePlan(
     {
         var path = Path.Combine(sceneFolder, FileName);
         var root = InputNode.Parse(File.ReadAllText(path), path);
-        root.ExpectOnly("schema", "sweep_actuator", "sweep_start_rad", "hit_angle_rad", "lift_actuator", "lift_range_rad", "end_body", "shapes", "speeds_mps", "people");
+        root.ExpectOnly("schema", "sweep_actuator", "sweep_start_rad", "hit_angle_rad", "lift_actuator", "lift_range_rad", "end_body", "shapes", "speeds_mps", "people", "clamps");
         var schema = root.String("schema");
         if (schema != Schema) throw root.Fail("schema", $"'{schema}' is not supported", $"\"{Schema}\"");
         var lift = root.Array("lift_range_rad");
@@ -85,11 +101,28 @@ public sealed record StrikePlan(
                     placement.Has("stand_upright") && placement.Boolean("stand_upright"));
             }
         }
+        var clamps = root.Has("clamps") ? root.Array("clamps").Select(LoadClamp).ToList() : [];
         var plan = new StrikePlan(
             root.NonEmptyString("sweep_actuator"), root.Number("sweep_start_rad"), root.Number("hit_angle_rad"),
-            root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds, people);
+            root.NonEmptyString("lift_actuator"), lift[0].AsNumber(), lift[1].AsNumber(), root.NonEmptyString("end_body"), shapes, speeds, people, clamps);
         if (!(plan.SweepStartRad < plan.HitAngleRad)) throw root.Fail("sweep_start_rad", "is not below hit_angle_rad", "a start before the hit angle (the sweep target rises)");
         return plan;
+    }
+
+    private static StrikeClamp LoadClamp(InputNode clamp)
+    {
+        clamp.ExpectOnly("name", "keyframe", "region", "press_actuator", "from", "to", "duration_s", "hold_s");
+        IReadOnlyDictionary<string, double> Targets(string field)
+        {
+            var targets = clamp.Object(field).Properties().ToDictionary(p => p.Name, p => p.Value.AsNumber());
+            if (targets.Count == 0) throw clamp.Fail(field, "is empty", "targets by actuator name, in rad (m for a slide)");
+            return targets;
+        }
+        var (from, to) = (Targets("from"), Targets("to"));
+        var press = clamp.NonEmptyString("press_actuator");
+        if (!to.ContainsKey(press)) throw clamp.Fail("to", $"has no target for the press actuator '{press}'", "a target for every actuator that moves, the press actuator's among them");
+        return new StrikeClamp(clamp.NonEmptyString("name"), clamp.NonEmptyString("keyframe"), clamp.NonEmptyString("region"), press,
+            from, to, clamp.PositiveNumber("duration_s"), clamp.PositiveNumber("hold_s"));
     }
 
     private static StrikeHold LoadHold(InputNode hold)

@@ -181,6 +181,23 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
         {
             yield return new SceneProblem(planPath, $"people.{id}", $"'{id}' is not a person of the scene; expected one of: {string.Join(", ", scene.People.Select(p => p.Id))}");
         }
+        var clamps = plan.Clamps ?? [];
+        for (var i = 0; i < clamps.Count; i++)
+        {
+            var clamp = clamps[i];
+            if (!scene.HasKeyframe(clamp.Keyframe))
+            {
+                yield return new SceneProblem(planPath, $"clamps[{i}].keyframe", $"'{clamp.Keyframe}' is not a keyframe of the scene; expected one of: {string.Join(", ", scene.Keyframes.Select(k => k.Name))}");
+            }
+            if (scene.FindPersonGeom(clamp.Region) is null)
+            {
+                yield return new SceneProblem(planPath, $"clamps[{i}].region", $"'{clamp.Region}' is not a region geom of any person; expected one of: {string.Join(", ", scene.People.SelectMany(p => p.Regions).Select(r => r.Geom))}");
+            }
+            foreach (var (entry, name) in clamp.From.Keys.Select(n => ($"from.{n}", n)).Concat(clamp.To.Keys.Select(n => ($"to.{n}", n))).Append(("press_actuator", clamp.PressActuator)))
+            {
+                if (!actuators.Contains(name)) yield return new SceneProblem(planPath, $"clamps[{i}].{entry}", $"'{name}' is not an actuator of robot '{scene.Robot.Name}'; expected one of: {string.Join(", ", actuators)}");
+            }
+        }
     }
 
     /// <summary>Opens the scene as an episode opens it, then checks the manifest and set-ups against the model the bridge
@@ -296,6 +313,14 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
         checks.Add(string.Create(CultureInfo.InvariantCulture,
             $"strike calibration: {gate.Measured} strike(s) on {gate.RegionGeoms} region geom(s), {gate.WithinTolerance} within ±{StrikeCalibrationGate.Tolerance:P0} of the two-body model, median {gate.MedianDeviation:P1} and largest {gate.LargestDeviation:P1} outside it"));
         problems.AddRange(gate.Problems().Select(p => new SceneProblem(planPath, "", $"strike calibration: {p}", Calibration: true)));
+        var clamps = new List<ClampOutcome>();
+        foreach (var clamp in plan.Clamps ?? []) clamps.Add(await new ClampCalibration(bridge.Client, bodyModel).RunAsync(scene, clamp, cancel));
+        if (clamps.Count > 0)
+        {
+            checks.Add(string.Create(CultureInfo.InvariantCulture,
+                $"clamp calibration: {clamps.Count(c => c.Failures().Count == 0)} of {clamps.Count} clamp(s) against the scenery settle at the press actuator's torque within ±{ClampOutcome.Tolerance:P0}"));
+        }
+        problems.AddRange(clamps.SelectMany(c => c.Failures()).Select(p => new SceneProblem(planPath, "", $"clamp calibration: {p}", Calibration: true)));
     }
 
     private static SceneProblem FromInput(ScenarioInputException e) => new(e.Origin, e.Field, $"{e.Problem}; expected {e.Expected}");

@@ -4,7 +4,7 @@ using Testbed.Tests.Scenes;
 
 namespace Testbed.Tests.Physics;
 
-/// <summary>strike-plan.json: per-person placements (their own hit angle, struck upright) and the errors a bad plan gets.</summary>
+/// <summary>strike-plan.json: per-person placements (their own hit angle, struck upright), clamps, and the errors a bad plan gets.</summary>
 public sealed class StrikePlanTests
 {
     [Fact]
@@ -48,6 +48,20 @@ public sealed class StrikePlanTests
     {
         var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
         plan["shapes"]![0]!["holding"] = System.Text.Json.Nodes.JsonNode.Parse(holding);
+
+        Assert.Equal(field, RefusalOf(plan.ToJsonString()).Field);
+    }
+
+    [Theory]
+    [InlineData("press_actuator", "\"arm_wrist_roll_x\"", "clamps[0].to")]
+    [InlineData("to", "{}", "clamps[0].to")]
+    [InlineData("duration_s", "0", "clamps[0].duration_s")]
+    [InlineData("hold_s", "-1", "clamps[0].hold_s")]
+    [InlineData("squeeze", "1", "clamps[0].squeeze")]
+    public void A_bad_clamp_is_refused_naming_the_entry(string key, string value, string field)
+    {
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
+        plan["clamps"]![0]![key] = System.Text.Json.Nodes.JsonNode.Parse(value);
 
         Assert.Equal(field, RefusalOf(plan.ToJsonString()).Field);
     }
