@@ -26,9 +26,17 @@ public sealed record ClampOutcome(
     /// <summary>The tolerance for a settled press against the actuator's force.</summary>
     public const double Tolerance = 0.05;
 
-    /// <summary>A clamp, not a push against the person's own attachment: the scenery carries at least this much of the
-    /// push back (a person who does not collide with the scenery would carry none of it).</summary>
+    /// <summary>A clamp, not a push against the person's own joints and attachment: the scenery's force on the person
+    /// grows by at least this much of the push (a person who does not collide with the scenery would carry it all)…</summary>
     public const double LeastSceneryShare = 0.75;
+
+    /// <summary>…and by at most this much: more means the press moved the person's posture on the scenery, which is not
+    /// the clamp the check is about.</summary>
+    public const double MostSceneryShare = 1.25;
+
+    /// <summary>The least settled force, as a fraction of the region's quasi-static limit, that tells a clamp from a region
+    /// giving way: a hand that the board does not hold bends away under a few newtons.</summary>
+    public const double LeastPressOfLimit = 0.2;
 
     /// <summary>The largest force step allowed from one physics step to the next, as a fraction of the region's quasi-static
     /// limit.</summary>
@@ -47,10 +55,15 @@ public sealed record ClampOutcome(
             failures.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: the actuator applies {ActuatorTorqueNm:0.00} but the contacts carry {ContactTorqueNm:0.00} (ratio {Ratio:0.000}); expected within ±{Tolerance:P0}"));
         }
-        if (!(SceneryShare >= LeastSceneryShare))
+        if (!(SettledForceN >= LeastPressOfLimit * QuasiStaticLimitN))
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: the scenery carries {SceneryShare:P0} of the push; expected at least {LeastSceneryShare:P0} (a clamp, not a push)"));
+                $"{Name}: the region settled at {SettledForceN:0.0} N; expected at least {LeastPressOfLimit:P0} of F_s = {LeastPressOfLimit * QuasiStaticLimitN:0.0} N (a region held by the scenery, not giving way)"));
+        }
+        if (!(SceneryShare >= LeastSceneryShare && SceneryShare <= MostSceneryShare))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: the scenery carries {SceneryShare:P0} of the push back; expected {LeastSceneryShare:P0} to {MostSceneryShare:P0} (a clamp, not a push)"));
         }
         if (!(LargestStepN <= LargestStepOfLimit * QuasiStaticLimitN))
         {
