@@ -48,6 +48,9 @@ public sealed partial class BridgeConformance
         request.CompliantGeoms.Add(new CompliantGeom { Geom = "push_target", StiffnessNPerM = PushStiffnessNPerM });
         request.ImpactBodies.Add("push_striker");
         request.WatchedBodies.Add("push_target");
+        request.CompliantGeoms.Add(new CompliantGeom { Geom = "clamp_target", StiffnessNPerM = PushStiffnessNPerM });
+        request.ImpactBodies.Add("clamp_striker");
+        request.WatchedBodies.Add("clamp_target");
         request.CompliantGeoms.Add(new CompliantGeom { Geom = "press_target", StiffnessNPerM = PushStiffnessNPerM });
         request.ImpactBodies.Add("press_striker");
         request.WatchedBodies.Add("press_target");
@@ -106,6 +109,37 @@ public sealed partial class BridgeConformance
         var penetration = push[0].MaxPenetrationM;
         var expectedPenetration = force / PushStiffnessNPerM;
         return Invariant($"settles at {settled:0.0} N for a {force} N push (error {error:P2}), largest step {largestStep:0.00} N, penetration {penetration * 1000:0.00} mm (F/k = {expectedPenetration * 1000:0.00} mm)");
+    }
+
+    /// <summary>A region pressed against the environment (a hand on a table, a chest against a wall) is clamped: the
+    /// striker's contact must read the motor's push, and the wall's contact must carry it back, each within 5 %, with no
+    /// jump. The wall is environment, not an impact body, so its contact keeps the scene's own law; a bridge that made it
+    /// a second spring, or reported only the striker's side, or let the target through the wall, fails.</summary>
+    private async Task<string> ClampAsync()
+    {
+        const double force = 200;
+        await using var session = await OpenStrikeAsync();
+        await _bridge.ResetAsync(new ResetRequest { SessionId = session.Id });
+        var steps = (uint)Math.Round(0.02 / session.Model.TimestepS);
+        var step = await _bridge.StepAsync(Chunk(session.Id, Enumerable.Repeat(new[] { force }, 75).ToArray(), ["clamp"], substeps: steps));
+        double Settled(string other, string what)
+        {
+            var contact = step.Contacts.Where(c => (c.Geom1 == "clamp_target" && c.Geom2 == other) || (c.Geom2 == "clamp_target" && c.Geom1 == other)).ToArray();
+            Require(contact.Length == 1, $"{contact.Length} contact records between clamp_target and {other}; expected one sustained contact ({what})");
+            Require(contact[0].Ongoing, $"clamp_target and {other} parted before the end; expected {what} to hold");
+            var samples = contact[0].ForceSamplesN;
+            var settled = samples[^1];
+            Require(Math.Abs(settled - force) / force <= 0.05, Invariant(
+                $"{what} settles at {settled:0.0} N; expected the motor's {force} N within 5 % (the clamp does not read the push)"));
+            return settled;
+        }
+        var striker = Settled("clamp_striker", "the striker's press");
+        var wall = Settled("clamp_wall", "the wall's reaction");
+        var samples = step.Contacts.First(c => c.Geom1 == "clamp_striker" || c.Geom2 == "clamp_striker").ForceSamplesN;
+        var largestStep = samples.Zip(samples.Skip(1), (a, b) => Math.Abs(b - a)).Max();
+        Require(largestStep <= 0.05 * force, Invariant(
+            $"the clamped force jumps by {largestStep:0.0} N in one physics step; expected at most {0.05 * force:0.0} N (5 % of the push)"));
+        return Invariant($"the striker's press settles at {striker:0.0} N and the wall's reaction at {wall:0.0} N for a {force} N push, largest step {largestStep:0.00} N");
     }
 
     /// <summary>A region touched at two points of unequal depth and pushed straight in must still be one spring of

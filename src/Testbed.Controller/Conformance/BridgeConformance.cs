@@ -35,6 +35,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["model-describes-geoms-and-cameras"] = c => c.DrawableModelAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
+        ["contact-clamp-reads-the-push"] = c => c.ClampAsync(),
         ["contact-straight-press-stiffens-at-k"] = c => c.PressAsync(),
         ["calibration-switches-friction-and-collisions"] = c => c.CalibrationSwitchesAsync(),
         ["bad-input-compliance-on-pyramidal-cone"] = c => c.ExpectErrorAsync(StatusCode.InvalidArgument, "elliptic",
