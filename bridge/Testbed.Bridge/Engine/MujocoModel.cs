@@ -38,6 +38,8 @@ public sealed unsafe class MujocoModel : IDisposable
         // The world body (0) is its own parent in MuJoCo; the contract gives it none.
         BodyParentNames = Enumerable.Range(0, sizes.Nbody).Select(b => b == 0 ? "" : BodyNames[MujocoShim.BodyParent(handle, b)]).ToArray();
         BodyMassesKg = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyMass(handle, b)).ToArray();
+        BodyCentresOfMassM = Enumerable.Range(0, sizes.Nbody).Select(b => CentreOfMass(handle, b)).ToArray();
+        GravityMps2 = GravityOf(handle);
         BodyBoundingRadiiM = Enumerable.Range(0, sizes.Nbody).Select(b => MujocoShim.BodyBoundingRadius(handle, b)).ToArray();
         JointNames = Names(MujocoShim.ObjectKind.Joint, sizes.Njnt);
         JointQposAddresses = Enumerable.Range(0, sizes.Njnt).Select(j => MujocoShim.JointQposAddress(handle, j)).ToArray();
@@ -66,7 +68,25 @@ public sealed unsafe class MujocoModel : IDisposable
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's parent, empty for the world body.</summary>
     public IReadOnlyList<string> BodyParentNames { get; }
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's mass as MuJoCo compiled it (kg).</summary>
+    private static (double X, double Y, double Z) CentreOfMass(nint handle, int body)
+    {
+        var xyz = stackalloc double[3];
+        MujocoShim.BodyCentreOfMass(handle, body, xyz);
+        return (xyz[0], xyz[1], xyz[2]);
+    }
+
+    private static (double X, double Y, double Z) GravityOf(nint handle)
+    {
+        var xyz = stackalloc double[3];
+        MujocoShim.Gravity(handle, xyz);
+        return (xyz[0], xyz[1], xyz[2]);
+    }
+
     public IReadOnlyList<double> BodyMassesKg { get; }
+    /// <summary>Parallel to <see cref="BodyNames"/>: each body's centre of mass in its own frame, m.</summary>
+    public IReadOnlyList<(double X, double Y, double Z)> BodyCentresOfMassM { get; }
+    /// <summary>The model's gravity, world frame, m/s².</summary>
+    public (double X, double Y, double Z) GravityMps2 { get; }
     /// <summary>Parallel to <see cref="BodyNames"/>: radius of a sphere about each body's centre of mass enclosing all
     /// its geoms (planes and height fields left out), m.</summary>
     public IReadOnlyList<double> BodyBoundingRadiiM { get; }

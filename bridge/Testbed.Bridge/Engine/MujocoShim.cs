@@ -107,6 +107,8 @@ internal static unsafe partial class MujocoShim
     [LibraryImport(Library, EntryPoint = "tb_name")] internal static partial nint Name(nint model, ObjectKind kind, int id);
     [LibraryImport(Library, EntryPoint = "tb_body_parent")] internal static partial int BodyParent(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_body_mass")] internal static partial double BodyMass(nint model, int body);
+    [LibraryImport(Library, EntryPoint = "tb_body_centre_of_mass")] internal static unsafe partial void BodyCentreOfMass(nint model, int body, double* xyz);
+    [LibraryImport(Library, EntryPoint = "tb_gravity")] internal static unsafe partial void Gravity(nint model, double* xyz);
     [LibraryImport(Library, EntryPoint = "tb_body_bounding_radius")] internal static partial double BodyBoundingRadius(nint model, int body);
     [LibraryImport(Library, EntryPoint = "tb_geom_info")] internal static partial void GeomInfoOf(nint model, int geom, out GeomInfo info);
     [LibraryImport(Library, EntryPoint = "tb_camera_info")] internal static partial void CameraInfoOf(nint model, int camera, out CameraInfo info);

@@ -248,6 +248,9 @@ public sealed class SimBridgeService(SceneRoot scenes, SessionRegistry sessions,
         description.BodyNames.AddRange(model.BodyNames);
         description.BodyParentNames.AddRange(model.BodyParentNames);
         description.BodyBoundingRadiusM.AddRange(model.BodyBoundingRadiiM);
+        description.BodyMassKg.AddRange(model.BodyMassesKg);
+        description.BodyCentreOfMassM.AddRange(model.BodyCentresOfMassM.Select(c => new Vec3 { X = c.X, Y = c.Y, Z = c.Z }));
+        description.GravityMps2 = new Vec3 { X = model.GravityMps2.X, Y = model.GravityMps2.Y, Z = model.GravityMps2.Z };
         description.CameraNames.AddRange(model.CameraNames);
         description.KeyframeNames.AddRange(model.KeyframeNames);
         description.MocapBodyNames.AddRange(model.MocapBodyNames);

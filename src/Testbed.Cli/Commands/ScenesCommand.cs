@@ -100,9 +100,9 @@ public static class ScenesCommand
             the ISO/TS 15066 two-body model v·sqrt(k·mu) (the coast is frictionless, as that model is), and whether the
             peak lies within 5 % of it; before it, how each region geom was covered (arm shapes and speeds struck);
             after it, every strike that could not be set up, with why. Then the plan's clamps (a region pressed into the
-            scenery and held, gravity off): the settled force, the robot's whole push, how much of it the scenery carries,
-            the press joint's torque from the contacts against its actuator's, and the largest force step (--region runs
-            only the clamps on those regions). docs/contact-physics.md explains the rig and the model.
+            scenery and held): the settled force, the robot's whole push, how much of it the scenery carries, the press
+            joint's load (the contacts' torque less the weight's) against its actuator, and the largest force step
+            (--region runs only the clamps on those regions). docs/contact-physics.md explains the rig and the model.
             Exit codes: 0 the calibration passes the gate of `scenes validate --calibrate` (every strike within 5 %,
             every region geom struck at every speed and in at least three arm shapes, or all of them when fewer are
             run; every clamp's actuator within 5 % of its contacts, its region settled at 20 % of F_s or more, the

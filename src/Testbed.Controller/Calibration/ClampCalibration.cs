@@ -11,18 +11,23 @@ namespace Testbed.Controller.Calibration;
 /// <param name="RobotGeom">The robot part (or held payload) pressing hardest on the region.</param>
 /// <param name="SettledForceN">The region's force, mean of the last 100 ms.</param>
 /// <param name="PushN">The whole force the robot puts on the person (every contact's normal force and friction).</param>
-/// <param name="SceneryShare">How much of that push the scenery carries back (its force on the person along the push, ÷
-/// the push): 1 for a person held by the scenery alone, 0 for one the scenery does not hold at all.</param>
+/// <param name="SceneryShare">How much of that push the scenery carries back (how much its force on the person grew
+/// along the push, ÷ the push): 1 for a person held by the scenery alone, 0 for one the scenery does not hold at all.</param>
 /// <param name="Scenery">The scenery geoms pressing on the person, with what they press.</param>
-/// <param name="ContactTorqueNm">The generalized force about (or along) the press joint of every force from the
-/// outside on the robot and what it holds: the person's and, were there any, the scenery's.</param>
+/// <param name="ContactTorqueNm">The generalized force about (or along) the press joint of the person's push back on the
+/// robot and what it holds, as the person feels it: what the actuator must apply for the contacts alone.</param>
+/// <param name="WeightTorqueNm">What the weight of the bodies the joint moves (and a payload they hold) does about it.</param>
 /// <param name="ActuatorTorqueNm">What the press actuator applied at the end, less its joint's damping times the last of
-/// its velocity: in static equilibrium it matches the contact torque.</param>
+/// its velocity: in static equilibrium it equals <see cref="LoadTorqueNm"/>.</param>
 /// <param name="LargestStepN">The largest change of the region's force from one physics step to the next.</param>
 public sealed record ClampOutcome(
     string Name, string Geom, BodyRegion Region, string? RobotGeom, double SettledForceN, double PushN, double SceneryShare,
-    IReadOnlyList<string> Scenery, double ContactTorqueNm, double ActuatorTorqueNm, double LargestStepN, double QuasiStaticLimitN, string? Problem)
+    IReadOnlyList<string> Scenery, double ContactTorqueNm, double WeightTorqueNm, double ActuatorTorqueNm, double LargestStepN, double QuasiStaticLimitN,
+    string? Problem)
 {
+    /// <summary>What the actuator must apply in static equilibrium: the contacts' push back, less what the weight does.</summary>
+    public double LoadTorqueNm => ContactTorqueNm - WeightTorqueNm;
+
     /// <summary>The tolerance for a settled press against the actuator's force.</summary>
     public const double Tolerance = 0.05;
 
@@ -42,8 +47,8 @@ public sealed record ClampOutcome(
     /// limit.</summary>
     public const double LargestStepOfLimit = 0.05;
 
-    /// <summary>Actuator ÷ contact torque.</summary>
-    public double Ratio => ContactTorqueNm != 0 ? ActuatorTorqueNm / ContactTorqueNm : double.NaN;
+    /// <summary>Actuator ÷ load.</summary>
+    public double Ratio => LoadTorqueNm != 0 ? ActuatorTorqueNm / LoadTorqueNm : double.NaN;
 
     /// <summary>Why this clamp fails the calibration's gate; empty when it passes.</summary>
     public IReadOnlyList<string> Failures()
@@ -53,7 +58,7 @@ public sealed record ClampOutcome(
         if (!(Math.Abs(Ratio - 1) <= Tolerance))
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: the actuator applies {ActuatorTorqueNm:0.00} but the contacts carry {ContactTorqueNm:0.00} (ratio {Ratio:0.000}); expected within ±{Tolerance:P0}"));
+                $"{Name}: the actuator applies {ActuatorTorqueNm:0.00} but the contacts and the weight load it with {LoadTorqueNm:0.00} (ratio {Ratio:0.000}); expected within ±{Tolerance:P0}"));
         }
         if (!(SettledForceN >= LeastPressOfLimit * QuasiStaticLimitN))
         {
@@ -77,12 +82,12 @@ public sealed record ClampOutcome(
 /// <summary>
 /// Checks that a clamp reads the push: a person rests against scenery as a keyframe places them, the scene's own robot is
 /// driven from a pose clear of them to one past the region (its servos then press the region into the scenery) and held
-/// there, with gravity off so that the press actuator carries the press alone and not the arm's weight. Once settled,
-/// the press actuator's torque must equal the torque about its joint of every force from the outside on the robot and
-/// the payloads it holds (static equilibrium: the contact reports the force the actuator pushes with), the scenery must
-/// carry the push back (the region is clamped, not pushed away), and the force must have risen without jumps. The joint's
-/// axis is found from the robot's own kinematics (the pose of the body it moves, turned a little), so any robot that
-/// implements the bridge contract can be checked.
+/// there, gravity on as in an episode. Once settled, the press actuator's torque must equal the torque about its joint
+/// of every force from the outside on the bodies it moves and the payloads they hold: the person's push back, and their
+/// weight (static equilibrium: the contact reports the force the actuator pushes with). The scenery must carry the push
+/// back (the region is clamped, not pushed away), the region must be pressed in earnest, and the force must have risen
+/// without jumps. The joint's axis is found from the robot's own kinematics (the pose of the body it moves, turned a
+/// little) and the weight from the model description's masses, so any robot behind the bridge contract can be checked.
 /// </summary>
 public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel bodyModel)
 {
@@ -94,7 +99,7 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
 
     private const double AxisProbeRad = 0.01;
 
-    /// <summary>How long the robot holds its start pose with gravity off before it moves.</summary>
+    /// <summary>How long the robot holds its start pose before it moves.</summary>
     private const double RestS = 0.5;
 
     public async Task<ClampOutcome> RunAsync(SceneManifest scene, StrikeClamp clamp, CancellationToken cancel = default)
@@ -140,8 +145,9 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
                 actuators.ToDictionary(a => a, a => clamp.To.TryGetValue(a, out var t) ? t : from[Array.IndexOf(actuators, a)]))]),
                 actuators, jointActuators, from, ControlPeriodS);
             var substeps = (uint)Math.Max(1, Math.Round(ControlPeriodS / model.TimestepS));
-            // The robot first holds its start while the person, their weight gone, lifts off the scenery's contact by
-            // the little it was pressed in: that motion, not the robot's, would otherwise begin the press.
+            // The robot first holds its start, so that the arm's and the person's settling (the servos taking up the
+            // arm's weight, the person sinking into the scenery's contact) is over before the press, and the scenery's
+            // force on the person then is what the press adds to.
             var rest = (int)Math.Ceiling(RestS / ControlPeriodS);
             var periods = rest + trajectory.TotalPeriods + (int)Math.Ceiling(clamp.HoldS / ControlPeriodS);
             var last = trajectory.TargetsAt(trajectory.TotalPeriods - 1)!;
@@ -157,24 +163,18 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             }
 
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
-            await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id, GravityOff = true }, cancellationToken: cancel);
-            StepResponse resting, ramp, settle;
-            try
-            {
-                resting = await bridge.StepAsync(Periods(0, rest), cancellationToken: cancel);
-                ramp = await bridge.StepAsync(Periods(rest, periods - SettlePeriods), cancellationToken: cancel);
-                settle = await bridge.StepAsync(Periods(periods - SettlePeriods, periods), cancellationToken: cancel);
-            }
-            finally
-            {
-                await bridge.SetForceSwitchesAsync(new SetForceSwitchesRequest { SessionId = id }, cancellationToken: CancellationToken.None);
-            }
+            var resting = await bridge.StepAsync(Periods(0, rest), cancellationToken: cancel);
+            var ramp = await bridge.StepAsync(Periods(rest, periods - SettlePeriods), cancellationToken: cancel);
+            var settle = await bridge.StepAsync(Periods(periods - SettlePeriods, periods), cancellationToken: cancel);
+
             // The joint's axis where the press ended: the joints before it have moved it since the start.
             var joint = await JointFrameAsync(id, model, settle.State, press, cancel);
-            var reading = new ClampReading(scene, region, PressingBodies(model, scene, joint.Body), model.TimestepS, SettlePeriods * (int)substeps);
+            var pressing = PressingBodies(model, scene, joint.Body, settle);
+            var weight = await WeightTorqueAsync(id, model, settle.State, pressing, joint, cancel);
+            var reading = new ClampReading(scene, region, pressing, model.TimestepS, SettlePeriods * (int)substeps);
             var velocity = settle.State.Qvel[press.JointQvelAddress];
             var applied = settle.ActuatorForces[byName[press.Name].Ctrl] - press.JointDamping * velocity;
-            return reading.Read(clamp, limit, joint, applied, resting, ramp, settle);
+            return reading.Read(clamp, limit, joint, applied, weight, resting, ramp, settle);
         }
         finally
         {
@@ -200,9 +200,10 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             !pressing.Contains(c.Body1) && !pressing.Contains(c.Body2) && OnPerson(c.Geom1) != OnPerson(c.Geom2)
             && scene.FindPersonGeom(OnPerson(c.Geom1) ? c.Geom2 : c.Geom1) is null;
 
-        public ClampOutcome Read(StrikeClamp clamp, double limit, JointFrame joint, double actuatorTorque, StepResponse resting, StepResponse ramp, StepResponse settle)
+        public ClampOutcome Read(StrikeClamp clamp, double limit, JointFrame joint, double actuatorTorque, double weightTorque, StepResponse resting,
+            StepResponse ramp, StepResponse settle)
         {
-            ClampOutcome Failed(string problem) => new(clamp.Name, region.Geom, region.Region, null, 0, 0, 0, [], 0, 0, 0, limit, problem);
+            ClampOutcome Failed(string problem) => new(clamp.Name, region.Geom, region.Region, null, 0, 0, 0, [], 0, 0, 0, 0, limit, problem);
 
             if (resting.Contacts.FirstOrDefault(c => Pressing(c) && RobotOnPerson(c)) is { } early)
             {
@@ -250,7 +251,7 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
                 .Select(c => string.Create(CultureInfo.InvariantCulture, $"{(OnPerson(c.Geom1) ? c.Geom2 : c.Geom1)} on {(OnPerson(c.Geom1) ? c.Geom1 : c.Geom2)} {Force(c, settle.TimeS).OnGeom2.Length:0.0} N"))
                 .ToList();
             return new ClampOutcome(clamp.Name, region.Geom, region.Region, robotGeom, settled, push.Length, share, scenery,
-                contactTorque, actuatorTorque, largestStep, limit, null);
+                contactTorque, weightTorque, actuatorTorque, largestStep, limit, null);
         }
 
         /// <summary>The scenery's whole force on the person over a chunk's last steps.</summary>
@@ -271,9 +272,10 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
         }
     }
 
-    /// <summary>The bodies the press actuator's joint moves (its body and every body below it) and the scene's payloads,
-    /// which a grip may hold: the outside forces on these are what the joint carries.</summary>
-    private static IReadOnlySet<string> PressingBodies(ModelDescription model, SceneManifest scene, string jointBody)
+    /// <summary>The bodies the press actuator's joint moves (its body and every body below it) and the payloads touching
+    /// them at the end, which a grip holds: the outside forces on these, their weight among them, are what the joint
+    /// carries.</summary>
+    private static IReadOnlySet<string> PressingBodies(ModelDescription model, SceneManifest scene, string jointBody, StepResponse settle)
     {
         var bodies = new HashSet<string> { jointBody };
         for (var grown = true; grown;)
@@ -284,8 +286,38 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
                 if (bodies.Contains(model.BodyParentNames[b]) && bodies.Add(model.BodyNames[b])) grown = true;
             }
         }
-        foreach (var payload in scene.Payloads) bodies.Add(payload.Body);
+        var arm = bodies.ToHashSet();
+        foreach (var payload in scene.Payloads.Select(p => p.Body))
+        {
+            if (settle.Contacts.Any(c => c.ForceSamplesN.Any(f => f > 0) && ((c.Body1 == payload && arm.Contains(c.Body2)) || (c.Body2 == payload && arm.Contains(c.Body1)))))
+            {
+                bodies.Add(payload);
+            }
+        }
         return bodies;
+    }
+
+    /// <summary>What the weight of <paramref name="bodies"/> does about (or along) the joint in <paramref name="state"/>:
+    /// each body's mass times gravity, at its centre of mass.</summary>
+    private async Task<double> WeightTorqueAsync(string id, ModelDescription model, SimState state, IReadOnlySet<string> bodies, JointFrame joint, CancellationToken cancel)
+    {
+        if (model.BodyMassKg.Count != model.BodyNames.Count || model.BodyCentreOfMassM.Count != model.BodyNames.Count || model.GravityMps2 is null)
+        {
+            throw new InvalidOperationException("the bridge reports no body masses, centres of mass or gravity (ModelDescription.body_mass_kg, body_centre_of_mass_m, gravity_mps2), so a clamp's press cannot be told from the arm's weight");
+        }
+        await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = state }, cancellationToken: cancel);
+        var request = new GetBodyStatesRequest { SessionId = id };
+        request.BodyNames.AddRange(bodies);
+        var states = (await bridge.GetBodyStatesAsync(request, cancellationToken: cancel)).Bodies;
+        var gravity = Vec.Of(model.GravityMps2);
+        var torque = 0.0;
+        foreach (var body in states)
+        {
+            var b = model.BodyNames.IndexOf(body.Name);
+            var centre = Vec.Of(body.Position) + Vec.Of(WorldFrame.Rotate(body.Orientation, model.BodyCentreOfMassM[b]));
+            torque += joint.GeneralizedForce(centre, gravity * model.BodyMassKg[b]);
+        }
+        return torque;
     }
 
     /// <summary>Where a joint's axis lies in the world, found by turning (or sliding) it a little and watching the body

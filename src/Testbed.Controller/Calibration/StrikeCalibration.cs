@@ -397,17 +397,7 @@ public sealed class StrikeCalibration(SimBridge.SimBridgeClient bridge, BodyMode
             return result;
         }
 
-        private static Vec3 Rotate(Quat q, Vec3 v)
-        {
-            // v + 2w (u × v) + 2 u × (u × v), u the quaternion's vector part
-            var (tx, ty, tz) = (2 * (q.Y * v.Z - q.Z * v.Y), 2 * (q.Z * v.X - q.X * v.Z), 2 * (q.X * v.Y - q.Y * v.X));
-            return new Vec3
-            {
-                X = v.X + q.W * tx + (q.Y * tz - q.Z * ty),
-                Y = v.Y + q.W * ty + (q.Z * tx - q.X * tz),
-                Z = v.Z + q.W * tz + (q.X * ty - q.Y * tx),
-            };
-        }
+        private static Vec3 Rotate(Quat q, Vec3 v) => WorldFrame.Rotate(q, v);
 
         /// <summary>Closer than this to the sweep axis the end body barely moves: no strike is set up there.</summary>
         private const double MinStrikeRadiusM = 0.3;

@@ -53,12 +53,12 @@ public static class StrikeCalibrationTable
     public static string ClampMarkdown(IReadOnlyList<ClampOutcome> clamps)
     {
         var text = new StringBuilder();
-        text.AppendLine("| clamp | region geom | pressed by | region's settled force (N) | the robot's whole push (N) | scenery carries | press joint torque, contacts / actuator (N m) | actuator ÷ contacts | largest step (N, of F_s) | meets the gate |");
+        text.AppendLine("| clamp | region geom | pressed by | region's settled force (N) | the robot's whole push (N) | scenery carries | press joint (N m): contacts − weight = load / actuator | actuator ÷ contacts | largest step (N, of F_s) | meets the gate |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var c in clamps.Where(c => c.Problem is null))
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Name} | {c.Geom} | {c.RobotGeom} | {c.SettledForceN:0.0} | {c.PushN:0.0} | {c.SceneryShare:P1} | {c.ContactTorqueNm:0.00} / {c.ActuatorTorqueNm:0.00} | {c.Ratio:0.000} | {c.LargestStepN:0.00} ({c.LargestStepN / c.QuasiStaticLimitN:P1}) | {(c.Failures().Count == 0 ? "yes" : "no")} |"));
+                $"| {c.Name} | {c.Geom} | {c.RobotGeom} | {c.SettledForceN:0.0} | {c.PushN:0.0} | {c.SceneryShare:P1} | {c.ContactTorqueNm:0.00} − {c.WeightTorqueNm:0.00} = {c.LoadTorqueNm:0.00} / {c.ActuatorTorqueNm:0.00} | {c.Ratio:0.000} | {c.LargestStepN:0.00} ({c.LargestStepN / c.QuasiStaticLimitN:P1}) | {(c.Failures().Count == 0 ? "yes" : "no")} |"));
         }
         var failures = clamps.SelectMany(c => c.Failures()).ToList();
         if (failures.Count > 0)

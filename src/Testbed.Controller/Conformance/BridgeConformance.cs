@@ -33,6 +33,7 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
         ["render"] = c => c.RenderAsync(),
         ["point-jacobian-matches-closed-form"] = c => c.PointJacobianAsync(),
         ["model-describes-geoms-and-cameras"] = c => c.DrawableModelAsync(),
+        ["model-describes-masses-and-gravity"] = c => c.MassesAsync(),
         ["contact-free-impact-matches-two-body-model"] = c => c.FreeImpactAsync(),
         ["contact-push-settles-without-jumps"] = c => c.PushAsync(),
         ["contact-clamp-reads-the-push"] = c => c.ClampAsync(),
@@ -326,6 +327,27 @@ public sealed partial class BridgeConformance(SimBridge.SimBridgeClient bridge)
             $"camera overview at ({camera.LocalPosition.X}, {camera.LocalPosition.Y}, {camera.LocalPosition.Z}); expected (0, -2.2, 1.4)");
         Require(camera.FovyDeg > 0 && camera.FovyDeg < 180, $"camera overview fovy_deg {camera.FovyDeg}; expected an angle in (0, 180)");
         return $"{model.Geoms.Count} geoms with pose, colour and group; {model.Cameras.Count} camera(s) with body, pose and field of view";
+    }
+
+    /// <summary>The masses, centres of mass and gravity a client takes the weight out of a statics check with (the clamp
+    /// calibration balances a joint against its bodies' weight): the pusher's 1 kg capsule link has its centre halfway
+    /// along its 0.5 m fromto, the 0.5 kg box at its origin, and gravity is (0, 0, −9.81).</summary>
+    private async Task<string> MassesAsync()
+    {
+        await using var session = await OpenAsync(Pusher);
+        var model = session.Model;
+        Require(model.BodyMassKg.Count == model.BodyNames.Count && model.BodyCentreOfMassM.Count == model.BodyNames.Count,
+            $"{model.BodyMassKg.Count} masses and {model.BodyCentreOfMassM.Count} centres of mass for {model.BodyNames.Count} bodies; expected one each");
+        var link = model.BodyNames.IndexOf("link");
+        var box = model.BodyNames.IndexOf("box");
+        Require(Math.Abs(model.BodyMassKg[link] - 1) < 1e-9 && Math.Abs(model.BodyMassKg[box] - 0.5) < 1e-9,
+            $"link {model.BodyMassKg[link]} kg and box {model.BodyMassKg[box]} kg; expected 1 and 0.5 (the geoms' masses)");
+        var c = model.BodyCentreOfMassM[link];
+        Require(Math.Abs(c.X - 0.25) < 1e-9 && Math.Abs(c.Y) < 1e-9 && Math.Abs(c.Z) < 1e-9, $"link's centre of mass ({c.X}, {c.Y}, {c.Z}); expected (0.25, 0, 0), the middle of its capsule");
+        var g = model.GravityMps2;
+        Require(g is not null && Math.Abs(g.X) < 1e-12 && Math.Abs(g.Y) < 1e-12 && Math.Abs(g.Z + 9.81) < 1e-12,
+            $"gravity ({g?.X}, {g?.Y}, {g?.Z}); expected (0, 0, -9.81), the model's option");
+        return Invariant($"{model.BodyNames.Count} bodies with mass and centre of mass (link {model.BodyMassKg[link]} kg at {c.X} m); gravity {g!.Z} m/s²");
     }
 
     private async Task<string> RenderAsync()

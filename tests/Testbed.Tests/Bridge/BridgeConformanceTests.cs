@@ -27,7 +27,7 @@ public sealed class BridgeConformanceTests(BridgeFixture bridge)
             "bad-input-unknown-scene", "bad-input-path-outside-scene-root", "bad-input-nan-target", "bad-input-infinite-target",
             "bad-input-wrong-target-count", "bad-input-unknown-actuator", "bad-input-unknown-session", "bad-input-closed-session",
             "bad-input-include-outside-scene-root", "body-trace-free-fall", "body-trace-leaves-trajectory-unchanged",
-            "bad-input-unknown-traced-body", "calibration-switches-friction-and-collisions", "contact-clamp-reads-the-push",
+            "bad-input-unknown-traced-body", "calibration-switches-friction-and-collisions", "contact-clamp-reads-the-push", "model-describes-masses-and-gravity",
         ];
         Assert.Empty(required.Except(BridgeConformance.CheckNames));
     }

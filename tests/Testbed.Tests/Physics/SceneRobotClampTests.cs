@@ -16,8 +16,8 @@ public sealed class SceneRobotClampTests(BridgeFixture bridge, ITestOutputHelper
 {
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
-    // Measured 2026-11-30 (actuator ÷ contacts about the press joint; share of the push the scenery carries back):
-    // warehouse hand 187.2 N, 1.000, 96.4 %; hospital thigh 51.0 N, 1.001, 81.0 %; mining chest 1642.9 N, 0.999, 98.7 %.
+    // Measured 2026-11-30 (actuator ÷ load about the press joint; share of the push the scenery carries back):
+    // warehouse hand 209.1 N, 1.000, 100.5 %; hospital thigh 87.3 N, 1.003, 82.5 %; mining chest 1435.8 N, 0.999, 99.1 %.
     [Theory]
     [InlineData("warehouse")]
     [InlineData("hospital")]
@@ -31,7 +31,7 @@ public sealed class SceneRobotClampTests(BridgeFixture bridge, ITestOutputHelper
         {
             var c = await new ClampCalibration(bridge.Connection.Client, Body).RunAsync(scene, clamp);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Name}: {c.Geom} by {c.RobotGeom}: settled {c.SettledForceN:0.0} N, push {c.PushN:0.0} N, scenery carries {c.SceneryShare:0.000} ({string.Join("; ", c.Scenery)}), contacts {c.ContactTorqueNm:0.00}, actuator {c.ActuatorTorqueNm:0.00}, ratio {c.Ratio:0.000}, largest step {c.LargestStepN:0.00} N (F_s {c.QuasiStaticLimitN} N) {c.Problem}"));
+                $"{c.Name}: {c.Geom} by {c.RobotGeom}: settled {c.SettledForceN:0.0} N, push {c.PushN:0.0} N, scenery carries {c.SceneryShare:0.000} ({string.Join("; ", c.Scenery)}), contacts {c.ContactTorqueNm:0.00} − weight {c.WeightTorqueNm:0.00} = load {c.LoadTorqueNm:0.00}, actuator {c.ActuatorTorqueNm:0.00}, ratio {c.Ratio:0.000}, largest step {c.LargestStepN:0.00} N (F_s {c.QuasiStaticLimitN} N) {c.Problem}"));
             Assert.Empty(c.Failures());
             // Tighter than the gate: what the rig measures today, so that a drift shows.
             Assert.InRange(c.Ratio, 0.98, 1.02);
@@ -42,7 +42,8 @@ public sealed class SceneRobotClampTests(BridgeFixture bridge, ITestOutputHelper
     public async Task A_hand_the_board_does_not_hold_is_not_clamped_and_fails_the_gate()
     {
         // The walking skeleton's worker collided with the robot and payloads alone, so a hand pressed onto a table went
-        // through it. The same press with the hand colliding with no scenery must not read as a clamp.
+        // through it. With the hand colliding with no scenery, it sinks through the board under its own weight before
+        // the tool arrives, and nothing is clamped.
         await using var copy = new SceneCopy("warehouse");
         var xml = copy.PathOf("warehouse/worker.xml");
         var text = File.ReadAllText(xml);
@@ -56,9 +57,8 @@ public sealed class SceneRobotClampTests(BridgeFixture bridge, ITestOutputHelper
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settled {c.SettledForceN:0.0} N, scenery carries {c.SceneryShare:0.000} ({string.Join("; ", c.Scenery)}), ratio {c.Ratio:0.000}, {c.Problem}"));
         output.WriteLine(string.Join(Environment.NewLine, c.Failures()));
-        Assert.Null(c.Problem);
-        Assert.Contains(c.Failures(), f => f.Contains("the region settled at", StringComparison.Ordinal));
-        Assert.Contains(c.Failures(), f => f.Contains("the scenery carries", StringComparison.Ordinal));
+        Assert.Equal("the robot never touched the person", c.Problem);
+        Assert.Single(c.Failures());
     }
 
     [Fact]
