@@ -29,6 +29,21 @@ public sealed class SceneValidationTests(BridgeFixture bridge)
     }
 
     [Fact]
+    public async Task The_cylinders_that_can_touch_a_person_are_named()
+    {
+        var validation = new SceneValidation(new BridgeCalls(bridge.Connection.Client, CallDeadlines.Default), Body);
+
+        var hospital = await validation.ValidateAsync(BridgeFixture.ScenesRoot, "hospital", calibrate: false, CancellationToken.None);
+        var harmProbes = await validation.ValidateAsync(BridgeFixture.ScenesRoot, "harm-probes", calibrate: false, CancellationToken.None);
+
+        // The cup and the water bottle, payloads that strike the patient in episodes, and the Gen3's base.
+        Assert.Contains(hospital.Checked, c => c.Contains("general convex collider", StringComparison.Ordinal)
+            && c.EndsWith(": gen3_base_link (cylinder), cup_body (cylinder), water_bottle_body (cylinder)", StringComparison.Ordinal));
+        Assert.True(hospital.Passed);
+        Assert.Contains(harmProbes.Checked, c => c.Contains("convex collider", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Manifest_entries_naming_a_missing_geom_and_body_are_each_reported_with_their_field_path()
     {
         await using var copy = new SceneCopy("warehouse");
