@@ -126,21 +126,38 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             if (press.JointQposAddress < 0) throw new InvalidOperationException($"strike plan: clamp '{clamp.Name}': press actuator '{press.Name}' drives no joint");
 
             var keyframe = (await bridge.ResetAsync(new ResetRequest { SessionId = id, Keyframe = clamp.Keyframe }, cancellationToken: cancel)).State;
+            var jointActuators = actuators.Where(a => byName[a].Actuator.JointQposAddress >= 0).ToHashSet();
             var start = keyframe.Clone();
-            var from = actuators.Select(a => clamp.From.TryGetValue(a, out var t) ? t : keyframe.Ctrl[byName[a].Ctrl]).ToArray();
-            for (var i = 0; i < actuators.Length; i++)
+            double[] from;
+            PlanTrajectory? leadIn = null;
+            if (clamp.LeadIn is { } lead)
             {
-                var (actuator, ctrl) = byName[actuators[i]];
-                start.Ctrl[ctrl] = from[i];
-                if (actuator.JointQposAddress >= 0) start.Qpos[actuator.JointQposAddress] = from[i];
+                // The robot starts where the keyframe has it and follows the set-up's plan, payload and all.
+                var waypoints = SetupLoader.Load(SetupLoader.PathOf(scene, lead.Setup), scene).Task.ScriptedPlan.Waypoints;
+                var until = waypoints.ToList().FindIndex(w => w.Name == lead.Until);
+                if (until < 0)
+                {
+                    throw new InvalidOperationException($"strike plan: clamp '{clamp.Name}': '{lead.Until}' is not a waypoint of set-up '{lead.Setup}'; expected one of: {string.Join(", ", waypoints.Select(w => w.Name))}");
+                }
+                var positions = actuators.Select(a => byName[a].Actuator.JointQposAddress is var q and >= 0 ? keyframe.Qpos[q] : 0).ToArray();
+                leadIn = new PlanTrajectory(new ScriptedPlan(waypoints.Take(until + 1).ToList()), actuators, jointActuators, positions, ControlPeriodS);
+                from = leadIn.TargetsAt(leadIn.TotalPeriods - 1)!;
             }
-            for (var v = 0; v < start.Qvel.Count; v++) start.Qvel[v] = 0;
-            start.QaccWarmstart.Clear();
-            start.ContactCompression.Clear();
-
+            else
+            {
+                from = actuators.Select(a => clamp.From.TryGetValue(a, out var t) ? t : keyframe.Ctrl[byName[a].Ctrl]).ToArray();
+                for (var i = 0; i < actuators.Length; i++)
+                {
+                    var (actuator, ctrl) = byName[actuators[i]];
+                    start.Ctrl[ctrl] = from[i];
+                    if (actuator.JointQposAddress >= 0) start.Qpos[actuator.JointQposAddress] = from[i];
+                }
+                for (var v = 0; v < start.Qvel.Count; v++) start.Qvel[v] = 0;
+                start.QaccWarmstart.Clear();
+                start.ContactCompression.Clear();
+            }
 
             // Driven as the scripted policy drives a plan (smoothstep from pose to pose, 20 ms control periods), then held.
-            var jointActuators = actuators.Where(a => byName[a].Actuator.JointQposAddress >= 0).ToHashSet();
             var trajectory = new PlanTrajectory(new ScriptedPlan([new PlanWaypoint("press", clamp.DurationS,
                 actuators.ToDictionary(a => a, a => clamp.To.TryGetValue(a, out var t) ? t : from[Array.IndexOf(actuators, a)]))]),
                 actuators, jointActuators, from, ControlPeriodS);
@@ -148,7 +165,8 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             // The robot first holds its start, so that the arm's and the person's settling (the servos taking up the
             // arm's weight, the person sinking into the scenery's contact) is over before the press, and the scenery's
             // force on the person then is what the press adds to.
-            var rest = (int)Math.Ceiling(RestS / ControlPeriodS);
+            var leading = leadIn?.TotalPeriods ?? 0;
+            var rest = leading + (int)Math.Ceiling(RestS / ControlPeriodS);
             var periods = rest + trajectory.TotalPeriods + (int)Math.Ceiling(clamp.HoldS / ControlPeriodS);
             var last = trajectory.TargetsAt(trajectory.TotalPeriods - 1)!;
             StepRequest Periods(int fromPeriod, int toPeriod)
@@ -157,7 +175,8 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
                 request.ActuatorNames.AddRange(actuators);
                 for (var p = fromPeriod; p < toPeriod; p++)
                 {
-                    request.Periods.Add(new ControlPeriod { Targets = { p < rest ? from : trajectory.TargetsAt(p - rest) ?? last } });
+                    var targets = p < leading ? leadIn!.TargetsAt(p)! : p < rest ? from : trajectory.TargetsAt(p - rest) ?? last;
+                    request.Periods.Add(new ControlPeriod { Targets = { targets } });
                 }
                 return request;
             }

@@ -34,12 +34,19 @@ public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUprigh
 /// <param name="Region">The region geom the press is aimed at; it must be the first part of the person the robot touches.</param>
 /// <param name="PressActuator">The actuator whose torque the press is balanced against: a position actuator on a hinge or
 /// slide joint.</param>
-/// <param name="From">Targets the robot starts from, clear of the person (actuators not named hold the keyframe's).</param>
+/// <param name="From">Targets the robot starts from, clear of the person (actuators not named hold the keyframe's); with
+/// <paramref name="LeadIn"/>, that lead-in's last waypoint.</param>
 /// <param name="To">Targets it is driven to, past the region, so that the servos press it into the scenery.</param>
 /// <param name="DurationS">How long the drive from <paramref name="From"/> to <paramref name="To"/> takes (smoothstep).</param>
 /// <param name="HoldS">How long the robot then holds at <paramref name="To"/> before the press is read.</param>
+/// <param name="LeadIn">How the robot gets to its start when it must pick a payload up on the way: a set-up's scripted
+/// plan, run from the keyframe to one of its waypoints; null when it is posed at <paramref name="From"/> directly.</param>
 public sealed record StrikeClamp(string Name, string Keyframe, string Region, string PressActuator,
-    IReadOnlyDictionary<string, double> From, IReadOnlyDictionary<string, double> To, double DurationS, double HoldS);
+    IReadOnlyDictionary<string, double> From, IReadOnlyDictionary<string, double> To, double DurationS, double HoldS, StrikeClampLeadIn? LeadIn = null);
+
+/// <summary>A set-up's scripted plan, followed from the clamp's keyframe up to and including the waypoint
+/// <paramref name="Until"/> (the shelf-stow plan picks the tote up and swings it over the shelf).</summary>
+public sealed record StrikeClampLeadIn(string Setup, string Until);
 
 /// <summary>
 /// How to drive a scene's own robot into its people to prove the contact physics (sim-scenes/&lt;scene&gt;/strike-plan.json):
@@ -111,18 +118,30 @@ public sealed record StrikePlan(
 
     private static StrikeClamp LoadClamp(InputNode clamp)
     {
-        clamp.ExpectOnly("name", "keyframe", "region", "press_actuator", "from", "to", "duration_s", "hold_s");
+        clamp.ExpectOnly("name", "keyframe", "region", "press_actuator", "from", "lead_in", "to", "duration_s", "hold_s");
         IReadOnlyDictionary<string, double> Targets(string field)
         {
             var targets = clamp.Object(field).Properties().ToDictionary(p => p.Name, p => p.Value.AsNumber());
             if (targets.Count == 0) throw clamp.Fail(field, "is empty", "targets by actuator name, in rad (m for a slide)");
             return targets;
         }
-        var (from, to) = (Targets("from"), Targets("to"));
+        if (clamp.Has("from") == clamp.Has("lead_in"))
+        {
+            throw clamp.Fail("from", clamp.Has("from") ? "is given with lead_in" : "is missing", "either from (targets to pose the robot at) or lead_in (a set-up's plan to follow there), not both");
+        }
+        StrikeClampLeadIn? leadIn = null;
+        if (clamp.Has("lead_in"))
+        {
+            var lead = clamp.Object("lead_in");
+            lead.ExpectOnly("setup", "until");
+            leadIn = new StrikeClampLeadIn(lead.NonEmptyString("setup"), lead.NonEmptyString("until"));
+        }
+        var from = clamp.Has("from") ? Targets("from") : new Dictionary<string, double>();
+        var to = Targets("to");
         var press = clamp.NonEmptyString("press_actuator");
         if (!to.ContainsKey(press)) throw clamp.Fail("to", $"has no target for the press actuator '{press}'", "a target for every actuator that moves, the press actuator's among them");
         return new StrikeClamp(clamp.NonEmptyString("name"), clamp.NonEmptyString("keyframe"), clamp.NonEmptyString("region"), press,
-            from, to, clamp.PositiveNumber("duration_s"), clamp.PositiveNumber("hold_s"));
+            from, to, clamp.PositiveNumber("duration_s"), clamp.PositiveNumber("hold_s"), leadIn);
     }
 
     private static StrikeHold LoadHold(InputNode hold)

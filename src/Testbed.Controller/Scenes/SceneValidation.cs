@@ -189,6 +189,10 @@ public sealed class SceneValidation(BridgeCalls bridge, BodyModel bodyModel)
             {
                 yield return new SceneProblem(planPath, $"clamps[{i}].keyframe", $"'{clamp.Keyframe}' is not a keyframe of the scene; expected one of: {string.Join(", ", scene.Keyframes.Select(k => k.Name))}");
             }
+            if (clamp.LeadIn is { } lead && !File.Exists(SetupLoader.PathOf(scene, lead.Setup)))
+            {
+                yield return new SceneProblem(planPath, $"clamps[{i}].lead_in.setup", $"'{lead.Setup}' is not a set-up of the scene; expected one of: {string.Join(", ", SetupLoader.FilesOf(scene).Select(Path.GetFileNameWithoutExtension))}");
+            }
             if (scene.FindPersonGeom(clamp.Region) is null)
             {
                 yield return new SceneProblem(planPath, $"clamps[{i}].region", $"'{clamp.Region}' is not a region geom of any person; expected one of: {string.Join(", ", scene.People.SelectMany(p => p.Regions).Select(r => r.Geom))}");

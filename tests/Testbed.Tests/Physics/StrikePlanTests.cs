@@ -66,6 +66,19 @@ public sealed class StrikePlanTests
         Assert.Equal(field, RefusalOf(plan.ToJsonString()).Field);
     }
 
+    [Theory]
+    [InlineData("from", "{ \"arm_elbow\": 1.0 }", "clamps[1].from")]
+    [InlineData("lead_in", "{ \"setup\": \"shelf-stow\", \"until\": \"extend\", \"speed\": 2 }", "clamps[1].lead_in.speed")]
+    [InlineData("lead_in", "{ \"setup\": \"shelf-stow\" }", "clamps[1].lead_in.until")]
+    public void A_clamp_that_leads_in_through_a_set_up_takes_no_start_pose_and_a_bad_lead_in_is_refused(string key, string value, string field)
+    {
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BridgeFixture.ScenesRoot, "warehouse", StrikePlan.FileName)))!;
+        Assert.Equal(new StrikeClampLeadIn("shelf-stow", "extend"), StrikePlan.Load(Path.Combine(BridgeFixture.ScenesRoot, "warehouse")).Clamps![1].LeadIn);
+        plan["clamps"]![1]![key] = System.Text.Json.Nodes.JsonNode.Parse(value);
+
+        Assert.Equal(field, RefusalOf(plan.ToJsonString()).Field);
+    }
+
     /// <summary>The error loading this plan text from a folder of its own gives.</summary>
     private static ScenarioInputException RefusalOf(string planText)
     {
