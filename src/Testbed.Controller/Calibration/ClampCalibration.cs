@@ -127,35 +127,7 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
 
             var keyframe = (await bridge.ResetAsync(new ResetRequest { SessionId = id, Keyframe = clamp.Keyframe }, cancellationToken: cancel)).State;
             var jointActuators = actuators.Where(a => byName[a].Actuator.JointQposAddress >= 0).ToHashSet();
-            var start = keyframe.Clone();
-            double[] from;
-            PlanTrajectory? leadIn = null;
-            if (clamp.LeadIn is { } lead)
-            {
-                // The robot starts where the keyframe has it and follows the set-up's plan, payload and all.
-                var waypoints = SetupLoader.Load(SetupLoader.PathOf(scene, lead.Setup), scene).Task.ScriptedPlan.Waypoints;
-                var until = waypoints.ToList().FindIndex(w => w.Name == lead.Until);
-                if (until < 0)
-                {
-                    throw new InvalidOperationException($"strike plan: clamp '{clamp.Name}': '{lead.Until}' is not a waypoint of set-up '{lead.Setup}'; expected one of: {string.Join(", ", waypoints.Select(w => w.Name))}");
-                }
-                var positions = actuators.Select(a => byName[a].Actuator.JointQposAddress is var q and >= 0 ? keyframe.Qpos[q] : 0).ToArray();
-                leadIn = new PlanTrajectory(new ScriptedPlan(waypoints.Take(until + 1).ToList()), actuators, jointActuators, positions, ControlPeriodS);
-                from = leadIn.TargetsAt(leadIn.TotalPeriods - 1)!;
-            }
-            else
-            {
-                from = actuators.Select(a => clamp.From.TryGetValue(a, out var t) ? t : keyframe.Ctrl[byName[a].Ctrl]).ToArray();
-                for (var i = 0; i < actuators.Length; i++)
-                {
-                    var (actuator, ctrl) = byName[actuators[i]];
-                    start.Ctrl[ctrl] = from[i];
-                    if (actuator.JointQposAddress >= 0) start.Qpos[actuator.JointQposAddress] = from[i];
-                }
-                for (var v = 0; v < start.Qvel.Count; v++) start.Qvel[v] = 0;
-                start.QaccWarmstart.Clear();
-                start.ContactCompression.Clear();
-            }
+            var (start, from, leadIn) = StartOf(scene, clamp, keyframe, actuators, a => byName[a], jointActuators);
 
             // Driven as the scripted policy drives a plan (smoothstep from pose to pose, 20 ms control periods), then held.
             var trajectory = new PlanTrajectory(new ScriptedPlan([new PlanWaypoint("press", clamp.DurationS,
@@ -199,6 +171,39 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
         {
             await bridge.CloseSessionAsync(new CloseSessionRequest { SessionId = id }, cancellationToken: CancellationToken.None);
         }
+    }
+
+    /// <summary>Where the robot starts the press: posed at the clamp's <see cref="StrikeClamp.From"/> in the keyframe
+    /// (returned as the start state, no lead-in), or, with a lead-in, the keyframe itself and the set-up's plan to the
+    /// start, whose last targets are the press's start.</summary>
+    private static (SimState Start, double[] From, PlanTrajectory? LeadIn) StartOf(SceneManifest scene, StrikeClamp clamp, SimState keyframe,
+        string[] actuators, Func<string, (ActuatorDescription Actuator, int Ctrl)> byName, IReadOnlySet<string> jointActuators)
+    {
+        if (clamp.LeadIn is { } lead)
+        {
+            // The robot starts where the keyframe has it and follows the set-up's plan, payload and all.
+            var waypoints = SetupLoader.Load(SetupLoader.PathOf(scene, lead.Setup), scene).Task.ScriptedPlan.Waypoints;
+            var until = waypoints.ToList().FindIndex(w => w.Name == lead.Until);
+            if (until < 0)
+            {
+                throw new InvalidOperationException($"strike plan: clamp '{clamp.Name}': '{lead.Until}' is not a waypoint of set-up '{lead.Setup}'; expected one of: {string.Join(", ", waypoints.Select(w => w.Name))}");
+            }
+            var positions = actuators.Select(a => byName(a).Actuator.JointQposAddress is var q and >= 0 ? keyframe.Qpos[q] : 0).ToArray();
+            var leadIn = new PlanTrajectory(new ScriptedPlan(waypoints.Take(until + 1).ToList()), actuators, jointActuators, positions, ControlPeriodS);
+            return (keyframe, leadIn.TargetsAt(leadIn.TotalPeriods - 1)!, leadIn);
+        }
+        var from = actuators.Select(a => clamp.From.TryGetValue(a, out var t) ? t : keyframe.Ctrl[byName(a).Ctrl]).ToArray();
+        var start = keyframe.Clone();
+        for (var i = 0; i < actuators.Length; i++)
+        {
+            var (actuator, ctrl) = byName(actuators[i]);
+            start.Ctrl[ctrl] = from[i];
+            if (actuator.JointQposAddress >= 0) start.Qpos[actuator.JointQposAddress] = from[i];
+        }
+        for (var v = 0; v < start.Qvel.Count; v++) start.Qvel[v] = 0;
+        start.QaccWarmstart.Clear();
+        start.ContactCompression.Clear();
+        return (start, from, null);
     }
 
     /// <summary>What the bridge reported during a clamp, read against one joint.</summary>
