@@ -53,7 +53,7 @@ public static class StrikeCalibrationTable
     public static string ClampMarkdown(IReadOnlyList<ClampOutcome> clamps)
     {
         var text = new StringBuilder();
-        text.AppendLine("| clamp | region geom | pressed by | region's settled force (N) | the robot's whole push (N) | scenery carries | press joint (N m): contacts − weight = load / actuator | actuator ÷ contacts | largest step (N, of F_s) | meets the gate |");
+        text.AppendLine("| clamp | region geom | pressed by | region's settled force (N) | the robot's whole push (N) | scenery carries | press joint (N m): contacts − weight = load / actuator | actuator ÷ load | largest step (N, of F_s) | meets the gate |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var c in clamps.Where(c => c.Problem is null))
         {
