@@ -68,20 +68,6 @@ public sealed unsafe class MujocoModel : IDisposable
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's parent, empty for the world body.</summary>
     public IReadOnlyList<string> BodyParentNames { get; }
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's mass as MuJoCo compiled it (kg).</summary>
-    private static (double X, double Y, double Z) CentreOfMass(nint handle, int body)
-    {
-        var xyz = stackalloc double[3];
-        MujocoShim.BodyCentreOfMass(handle, body, xyz);
-        return (xyz[0], xyz[1], xyz[2]);
-    }
-
-    private static (double X, double Y, double Z) GravityOf(nint handle)
-    {
-        var xyz = stackalloc double[3];
-        MujocoShim.Gravity(handle, xyz);
-        return (xyz[0], xyz[1], xyz[2]);
-    }
-
     public IReadOnlyList<double> BodyMassesKg { get; }
     /// <summary>Parallel to <see cref="BodyNames"/>: each body's centre of mass in its own frame, m.</summary>
     public IReadOnlyList<(double X, double Y, double Z)> BodyCentresOfMassM { get; }
@@ -189,6 +175,20 @@ public sealed unsafe class MujocoModel : IDisposable
         var named = names.Where(n => n.Length > 0).ToArray();
         if (named.Length == 0) return "none with a name";
         return named.Length <= 40 ? string.Join(", ", named) : string.Join(", ", named.Take(40)) + $", … ({named.Length} in all)";
+    }
+
+    private static (double X, double Y, double Z) CentreOfMass(nint handle, int body)
+    {
+        var xyz = stackalloc double[3];
+        MujocoShim.BodyCentreOfMass(handle, body, xyz);
+        return (xyz[0], xyz[1], xyz[2]);
+    }
+
+    private static (double X, double Y, double Z) GravityOf(nint handle)
+    {
+        var xyz = stackalloc double[3];
+        MujocoShim.Gravity(handle, xyz);
+        return (xyz[0], xyz[1], xyz[2]);
     }
 
     private string[] Names(MujocoShim.ObjectKind kind, int count) =>

@@ -129,7 +129,8 @@ TB_EXPORT int tb_name_to_id(const mjModel* m, int kind, const char* name) {
   return mj_name2id(m, to_mjobj(kind), name);
 }
 
-// The parent of body b (0, the world body, is its own parent) and its mass (kg).
+// The parent of body b (0, the world body, is its own parent), its mass (kg) and its centre of mass in its own frame (m);
+// the model's gravity (m/s², world frame).
 TB_EXPORT int tb_body_parent(const mjModel* m, int b) { return m->body_parentid[b]; }
 TB_EXPORT double tb_body_mass(const mjModel* m, int b) { return m->body_mass[b]; }
 TB_EXPORT void tb_body_centre_of_mass(const mjModel* m, int b, double* out) { mju_copy3(out, m->body_ipos + 3 * b); }

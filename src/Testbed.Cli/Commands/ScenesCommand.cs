@@ -105,9 +105,9 @@ public static class ScenesCommand
             (--region runs only the clamps on those regions). docs/contact-physics.md explains the rig and the model.
             Exit codes: 0 the calibration passes the gate of `scenes validate --calibrate` (every strike within 5 %,
             every region geom struck at every speed and in at least three arm shapes, or all of them when fewer are
-            run; every clamp's actuator within 5 % of its contacts, its region settled at 20 % of F_s or more, the
-            scenery's force grown by 75 % to 125 % of the push, no force step above 5 % of F_s); 1 it does not; 2 a
-            usage or scene file problem; 3 no bridge.
+            run; every clamp's actuator within 5 % of its load, the contacts less the weight, its region settled at
+            20 % of F_s or more, the scenery's force grown by 75 % to 125 % of the push, no force step above 5 % of
+            F_s); 1 it does not; 2 a usage or scene file problem; 3 no bridge.
             """) { site, regions, shapes, table, scenes, bridge };
         command.SetAction(async (parse, cancel) =>
         {
@@ -140,7 +140,7 @@ public static class ScenesCommand
             var outcomes = await new StrikeCalibration(sim.Connection.Client, BodyModel.LoadIsoTs15066()).RunAsync(scene, plan, scene.Keyframes[0].Name, cancel,
                 wantedRegions.Length > 0 ? wantedRegions.ToHashSet() : null,
                 o => Console.Error.WriteLine($"[{++done}/{strikes}] {StrikeCalibrationTable.Line(o)}"));
-            // The plan's clamps against the scenery, a second each: those on the regions asked for.
+            // The plan's clamps against the scenery, seconds each: those on the regions asked for.
             var clamps = new List<ClampOutcome>();
             foreach (var clamp in (plan.Clamps ?? []).Where(c => wantedRegions.Length == 0 || wantedRegions.Contains(c.Region)))
             {

@@ -72,7 +72,7 @@ public static class StrikeCalibrationTable
     /// <summary>One line per clamp, for progress.</summary>
     public static string Line(ClampOutcome c) => c.Problem is null
         ? string.Create(CultureInfo.InvariantCulture,
-            $"clamp: {c.Name}: {c.Geom} {c.SettledForceN:0.0} N by {c.RobotGeom}, scenery carries {c.SceneryShare:P1}, actuator ÷ contacts {c.Ratio:0.000}, largest step {c.LargestStepN:0.00} N")
+            $"clamp: {c.Name}: {c.Geom} {c.SettledForceN:0.0} N by {c.RobotGeom}, scenery carries {c.SceneryShare:P1}, actuator ÷ load {c.Ratio:0.000}, largest step {c.LargestStepN:0.00} N")
         : $"clamp: {c.Name}: not measured: {c.Problem}";
 
     /// <summary>One line per strike, for progress while a calibration runs.</summary>
