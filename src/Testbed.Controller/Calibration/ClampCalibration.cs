@@ -154,7 +154,9 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             }
 
             await bridge.SetStateAsync(new SetStateRequest { SessionId = id, State = start }, cancellationToken: cancel);
-            var resting = await bridge.StepAsync(Periods(0, rest), cancellationToken: cancel);
+            // The rest's last 100 ms on their own as well: their peak record is the scenery's settled force before the press.
+            var resting = await bridge.StepAsync(Periods(0, rest - SettlePeriods), cancellationToken: cancel);
+            var rested = await bridge.StepAsync(Periods(rest - SettlePeriods, rest), cancellationToken: cancel);
             var ramp = await bridge.StepAsync(Periods(rest, periods - SettlePeriods), cancellationToken: cancel);
             var settle = await bridge.StepAsync(Periods(periods - SettlePeriods, periods), cancellationToken: cancel);
 
@@ -165,7 +167,7 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             var reading = new ClampReading(scene, region, pressing, model.TimestepS, SettlePeriods * (int)substeps);
             var velocity = settle.State.Qvel[press.JointQvelAddress];
             var applied = settle.ActuatorForces[byName[press.Name].Ctrl] - press.JointDamping * velocity;
-            return reading.Read(clamp, limit, joint, applied, weight, resting, ramp, settle);
+            return reading.Read(clamp, limit, joint, applied, weight, resting, rested, ramp, settle);
         }
         finally
         {
@@ -225,11 +227,11 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             && scene.FindPersonGeom(OnPerson(c.Geom1) ? c.Geom2 : c.Geom1) is null;
 
         public ClampOutcome Read(StrikeClamp clamp, double limit, JointFrame joint, double actuatorTorque, double weightTorque, StepResponse resting,
-            StepResponse ramp, StepResponse settle)
+            StepResponse rested, StepResponse ramp, StepResponse settle)
         {
             ClampOutcome Failed(string problem) => new(clamp.Name, region.Geom, region.Region, null, 0, 0, 0, [], 0, 0, 0, 0, limit, problem);
 
-            if (resting.Contacts.FirstOrDefault(c => Pressing(c) && RobotOnPerson(c)) is { } early)
+            if (resting.Contacts.Concat(rested.Contacts).FirstOrDefault(c => Pressing(c) && RobotOnPerson(c)) is { } early)
             {
                 return Failed($"the robot touched the person ({early.Geom1}/{early.Geom2}) before it moved: start it further away");
             }
@@ -269,7 +271,7 @@ public sealed class ClampCalibration(SimBridge.SimBridgeClient bridge, BodyModel
             }
             // What the press added to the scenery's force on the person: the posture presses a limb on a board, or a
             // lying body on its mattress, before the robot comes.
-            var added = SceneryForce(settle) - SceneryForce(resting);
+            var added = SceneryForce(settle) - SceneryForce(rested);
             var share = push.Length > 0 ? -(added * push) / (push * push) : 0;
             var scenery = settle.Contacts.Where(c => Pressing(c) && SceneryOnPerson(c))
                 .Select(c => string.Create(CultureInfo.InvariantCulture, $"{(OnPerson(c.Geom1) ? c.Geom2 : c.Geom1)} on {(OnPerson(c.Geom1) ? c.Geom1 : c.Geom2)} {Force(c, settle.TimeS).OnGeom2.Length:0.0} N"))

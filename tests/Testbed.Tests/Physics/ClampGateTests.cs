@@ -9,7 +9,7 @@ public sealed class ClampGateTests
 {
     // The hospital's clamp as measured (thigh 87.3 N; F_s 220 N).
     private static readonly ClampOutcome Measured = new("thigh into the mattress", "patient_thigh_r", BodyRegion.ThighKnee, "gen3_finger_right",
-        SettledForceN: 87.3, PushN: 93.5, SceneryShare: 0.825, Scenery: [], ContactTorqueNm: 67.13, WeightTorqueNm: 28.29, ActuatorTorqueNm: 38.96,
+        SettledForceN: 87.3, PushN: 93.5, SceneryShare: 0.965, Scenery: [], ContactTorqueNm: 67.13, WeightTorqueNm: 28.29, ActuatorTorqueNm: 38.96,
         LargestStepN: 2.5, QuasiStaticLimitN: 220, Problem: null);
 
     [Fact]

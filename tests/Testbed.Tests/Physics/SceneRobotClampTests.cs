@@ -17,8 +17,8 @@ public sealed class SceneRobotClampTests(BridgeFixture bridge, ITestOutputHelper
     private static readonly BodyModel Body = BodyModel.LoadIsoTs15066();
 
     // Measured 2026-11-30 (actuator ÷ load about the press joint; share of the push the scenery carries back):
-    // warehouse hand 209.1 N, 1.000, 100.5 %, and the held tote on the forearm 240.0 N, 0.999, 100.3 %; hospital thigh
-    // 87.3 N, 1.003, 82.5 %; mining chest 1435.8 N, 0.999, 99.1 %.
+    // warehouse hand 209.1 N, 1.000, 100.1 %, and the held tote on the forearm 240.0 N, 0.999, 99.8 %; hospital thigh
+    // 87.3 N, 1.003, 96.5 %; mining chest 1435.8 N, 0.999, 99.1 %.
     [Theory]
     [InlineData("warehouse")]
     [InlineData("hospital")]
