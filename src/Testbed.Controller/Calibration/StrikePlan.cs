@@ -34,8 +34,8 @@ public sealed record StrikePersonPlacement(double? HitAngleRad, bool StandUprigh
 /// <param name="Region">The region geom the press is aimed at; it must be the first part of the person the robot touches.</param>
 /// <param name="PressActuator">The actuator whose torque the press is balanced against: a position actuator on a hinge or
 /// slide joint.</param>
-/// <param name="From">Targets the robot starts from, clear of the person (actuators not named hold the keyframe's); with
-/// <paramref name="LeadIn"/>, that lead-in's last waypoint.</param>
+/// <param name="From">Targets the robot starts from, clear of the person (actuators not named hold the keyframe's); empty
+/// with a <paramref name="LeadIn"/>, whose last waypoint is the start instead.</param>
 /// <param name="To">Targets it is driven to, past the region, so that the servos press it into the scenery.</param>
 /// <param name="DurationS">How long the drive from <paramref name="From"/> to <paramref name="To"/> takes (smoothstep).</param>
 /// <param name="HoldS">How long the robot then holds at <paramref name="To"/> before the press is read.</param>
